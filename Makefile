@@ -1,0 +1,120 @@
+# skewplan - offline Kubernetes upgrade plan and audit analyzer.
+# `make` builds ./skewplan; see README.md for the other targets.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+PKGS = yaml-0.1 libcjson libpcre2-8
+DEB_PKGS = build-essential pkg-config libyaml-dev libcjson-dev libpcre2-dev libcmocka-dev
+
+WARN = -std=c11 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
+       -Wmissing-prototypes -Wvla -Wwrite-strings -Wformat=2 -fno-common
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = $(WARN) -D_POSIX_C_SOURCE=200809L $(PKG_CFLAGS) $(CFLAGS) \
+	     -DSKEWPLAN_RULES_DIR='"$(PREFIX)/share/skewplan/rules"'
+SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+SRCS := $(sort $(wildcard analyzer/*/*.c))
+LIB_SRCS := $(filter-out analyzer/main.c,$(SRCS))
+OBJS := $(LIB_SRCS:%.c=build/rel/%.o)
+SAN_OBJS := $(LIB_SRCS:%.c=build/san/%.o)
+TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BINS := $(TEST_SRCS:tests/unit/%.c=build/san/tests/%)
+HDRS := $(wildcard analyzer/*/*.h analyzer/*.h)
+
+all: skewplan
+
+skewplan: $(OBJS) build/rel/analyzer/main.o
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+
+build/rel/%.o: %.c $(HDRS) | check-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/san/%.o: %.c $(HDRS) | check-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c -o $@ $<
+
+build/san/skewplan: $(SAN_OBJS) build/san/analyzer/main.o
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+build/san/tests/%: tests/unit/%.c $(SAN_OBJS) $(HDRS) | check-test-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) $(CMOCKA_CFLAGS) -Wno-missing-prototypes \
+		-o $@ $< $(SAN_OBJS) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+# One unit binary by name: make tests/unit/test_madison
+tests/unit/test_%: build/san/tests/test_%
+	ASAN_OPTIONS=detect_leaks=1 ./$<
+
+check-deps:
+	@pkg-config --exists $(PKGS) || { \
+	  echo "skewplan: missing build dependencies; as root run:" >&2; \
+	  echo "  apt-get update && apt-get install -y $(DEB_PKGS)" >&2; \
+	  echo "(or: make deps)" >&2; exit 1; }
+
+check-test-deps: check-deps
+	@pkg-config --exists cmocka || { \
+	  echo "skewplan: missing test dependency cmocka; as root run:" >&2; \
+	  echo "  apt-get update && apt-get install -y libcmocka-dev" >&2; exit 1; }
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then echo "deps: all installed"; exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "deps: missing:$$missing; run as root:" >&2; \
+	  echo "  apt-get update && apt-get install -y$$missing" >&2; exit 1; fi; \
+	echo "apt-get update && apt-get install -y$$missing"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing
+
+demo: deps skewplan
+	./skewplan inspect fixtures/seed-v1.26.1
+
+test: deps $(TEST_BINS) build/san/skewplan
+	@set -e; pass=0; fail=0; \
+	for t in $(TEST_BINS); do \
+	  if ASAN_OPTIONS=detect_leaks=1 ./$$t; then pass=$$((pass+1)); \
+	  else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
+	done; \
+	if SKEWPLAN=build/san/skewplan sh tests/run_golden.sh; then pass=$$((pass+1)); \
+	else fail=$$((fail+1)); echo "FAILED: tests/run_golden.sh"; fi; \
+	echo "test binaries: $$pass passed, $$fail failed"; \
+	[ $$fail -eq 0 ]
+
+golden-update: build/san/skewplan
+	SKEWPLAN=build/san/skewplan GOLDEN_UPDATE=1 sh tests/run_golden.sh
+
+bench: skewplan
+	bash tests/bench/run.sh ./skewplan
+
+valgrind: skewplan
+	valgrind --error-exitcode=1 --leak-check=full ./skewplan inspect fixtures/seed-v1.26.1 >/dev/null
+
+lint:
+	@! grep -nE '\b(sprintf|vsprintf|strcpy|strcat|gets|atoi|strtok)\s*\(' $(SRCS) | grep -v snprintf
+
+check-layout:
+	@sh tests/check_layout.sh
+
+fmt-check:
+	@if command -v clang-format >/dev/null; then \
+	  clang-format --dry-run --Werror $(SRCS) 2>/dev/null || echo "fmt-check: differences (hint only)"; \
+	else echo "fmt-check: clang-format not installed"; fi
+
+install: skewplan
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/skewplan
+	install -m 755 skewplan $(DESTDIR)$(PREFIX)/bin/skewplan
+	cp -R rules $(DESTDIR)$(PREFIX)/share/skewplan/
+	install -m 755 tools/capture.sh $(DESTDIR)$(PREFIX)/share/skewplan/capture.sh
+
+clean:
+	rm -rf build skewplan
+
+.PHONY: all deps demo test golden-update bench valgrind lint check-layout \
+	fmt-check install clean check-deps check-test-deps

@@ -1,0 +1,321 @@
+/*
+ * base.h - the foundation every stage may include: diagnostics, the run
+ * arena, growable buffers and vectors, Kubernetes versions, dates, escaping,
+ * regular expressions and atomic output files.
+ *
+ * Ownership words used below: "arena" (freed with the run arena), "owned"
+ * (the caller frees it), "borrowed" (valid until the stated event).
+ */
+#ifndef SKEWPLAN_BASE_H
+#define SKEWPLAN_BASE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SKEWPLAN_VERSION "0.1.0"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+#ifdef SKEWPLAN_DEBUG
+#include <assert.h>
+#define DEBUGASSERT(x) assert(x)
+#else
+#define DEBUGASSERT(x) ((void)0)
+#endif
+
+/* Limits on input; going over one is a diagnostic, never a truncation. */
+#define LIMIT_LINE_LEN (1u << 20)	 /* bytes in one text line */
+#define LIMIT_DEPTH 64			 /* YAML/JSON nesting */
+#define LIMIT_SMALL_FILE (16u << 20)	 /* version/JSON documents held whole */
+#define LIMIT_ITEMS 10000000u		 /* nodes, images or packages per run */
+#define LIMIT_SCALAR_LEN (64u << 10)	 /* one YAML/JSON scalar we keep */
+
+/* ---------------------------------------------------------------- arena */
+
+/*
+ * One arena per run. Every model string, node, finding and plan step is
+ * allocated from it and freed together by arena_release().
+ */
+struct arena_chunk;
+struct arena {
+	struct arena_chunk *head;
+	size_t used;		/* bytes handed out, for statistics */
+};
+
+void arena_init(struct arena *a);
+void arena_release(struct arena *a);
+/* Returns zeroed memory, or NULL when out of memory. */
+void *arena_alloc(struct arena *a, size_t n);
+/* Copies s[0..len) and NUL-terminates; NULL when out of memory. */
+char *arena_strndup(struct arena *a, const char *s, size_t len);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/*
+ * Test hook: make allocation number n (1-based, counted over arena and
+ * xmalloc-style helpers) and every later one fail. 0 disables it.
+ */
+void base_fail_alloc_after(unsigned long n);
+bool base_alloc_should_fail(void);
+void *base_malloc(size_t n);
+void *base_realloc(void *p, size_t n);
+
+/* ---------------------------------------------------------------- buf */
+
+/* A growable NUL-terminated string (git strbuf). s is owned. */
+struct buf {
+	char *s;
+	size_t len;
+	size_t cap;
+	bool oom;	/* set once an append failed; later appends are no-ops */
+};
+
+#define BUF_INIT {NULL, 0, 0, false}
+void buf_init(struct buf *b);
+void buf_release(struct buf *b);
+void buf_reset(struct buf *b);
+void buf_add(struct buf *b, const char *s, size_t len);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_addf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
+/* Returns "" for an empty buffer; never NULL. Borrowed: until next change. */
+const char *buf_cstr(const struct buf *b);
+
+/* ---------------------------------------------------------------- vec */
+
+/*
+ * A growable array of T. The storage is owned by the vector and freed with
+ * vec_release(). vec_push() returns a pointer to a zeroed new slot or NULL
+ * when out of memory.
+ */
+#define VEC(T)                                                                 \
+	struct {                                                               \
+		T *v;                                                          \
+		size_t n;                                                      \
+		size_t cap;                                                    \
+	}
+#define vec_release(vec)                                                       \
+	do {                                                                   \
+		free((vec)->v);                                                \
+		(vec)->v = NULL;                                               \
+		(vec)->n = (vec)->cap = 0;                                     \
+	} while (0)
+#define vec_push(vec)                                                          \
+	((__typeof__((vec)->v))vec_grow_((void **)&(vec)->v, &(vec)->n,       \
+					  &(vec)->cap, sizeof(*(vec)->v)))
+#define vec_foreach(vec, it) for (it = (vec)->v; it < (vec)->v + (vec)->n; it++)
+
+void *vec_grow_(void **v, size_t *n, size_t *cap, size_t size);
+
+/* ---------------------------------------------------------------- diag */
+
+/* A place in a snapshot or rules file. path is borrowed from the arena. */
+struct src_loc {
+	const char *path;
+	uint32_t line;	/* 1-based; 0 means "whole file" */
+	uint32_t col;	/* 1-based; 0 means "whole line" */
+};
+
+enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
+
+/*
+ * Collects diagnostics; prints each to its stream (stderr unless set) as
+ * "FILE:LINE:COL: error: message", followed by the source line and a caret
+ * when the line can be read back from the file.
+ */
+struct diag {
+	FILE *out;		/* borrowed; NULL means stderr */
+	unsigned errors;
+	unsigned warnings;
+	bool no_source;		/* do not quote source lines */
+	struct buf last;	/* text of the last message, for tests */
+};
+
+void diag_init(struct diag *d);
+void diag_release(struct diag *d);
+int diag_error(struct diag *d, struct src_loc loc, const char *fmt, ...)
+	PRINTF_LIKE(3, 4);
+void diag_warning(struct diag *d, struct src_loc loc, const char *fmt, ...)
+	PRINTF_LIKE(3, 4);
+void diag_note(struct diag *d, struct src_loc loc, const char *fmt, ...)
+	PRINTF_LIKE(3, 4);
+/* A message with no location ("skewplan: error: ..."). Returns -1. */
+int diag_plain(struct diag *d, enum diag_level lvl, const char *fmt, ...)
+	PRINTF_LIKE(3, 4);
+/* Formats loc as "path:line:col" into the arena. */
+const char *src_loc_str(struct arena *a, struct src_loc loc);
+
+/* ---------------------------------------------------------------- kver */
+
+/*
+ * A Kubernetes version as kubectl and kubeadm parse GitVersion: "v1.27.3",
+ * "1.27.3", "v1.27.3-eks-2d98532", "v1.30.4+k3s1", "v1.9.0-alpha.1.487+sha".
+ * Pre-release (after '-') and build metadata (after '+') are kept as text.
+ */
+struct kver {
+	unsigned major, minor, patch;
+	bool has_patch;		/* "1.27" alone has none */
+	const char *pre;	/* arena; NULL if none */
+	const char *build;	/* arena; NULL if none */
+	const char *text;	/* arena; the text as given, trimmed */
+};
+
+/*
+ * Parses s[0..len) into *out (strings from a). Returns 0, or -1 if it is not
+ * a version; *err then names what is wrong (static string).
+ */
+int kver_parse(struct arena *a, const char *s, size_t len, struct kver *out,
+	       const char **err);
+/* Parses only MAJOR.MINOR[.PATCH] numbers with an optional leading v. */
+bool kver_parse_numbers(const char *s, size_t len, unsigned *major,
+			unsigned *minor, unsigned *patch, bool *has_patch);
+/* Compares major, minor, patch (pre-release sorts first, build ignored). */
+int kver_cmp(const struct kver *x, const struct kver *y);
+/* x.minor - y.minor, taking majors into account (major 1 in practice). */
+int kver_minor_diff(const struct kver *x, const struct kver *y);
+/* Parses "26", "27+", "9+" (a version.Info Minor field). */
+bool kver_parse_minor_field(const char *s, size_t len, unsigned *minor);
+
+/* ---------------------------------------------------------------- date */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+long date_from_ymd(int y, int m, int d);
+/* Parses "YYYY-MM-DD" exactly; returns false on anything else. */
+bool date_parse(const char *s, size_t len, long *days);
+/* Writes "YYYY-MM-DD" into out (at least 11 bytes). */
+void date_format(long days, char out[static 11]);
+
+/* ---------------------------------------------------------------- esc */
+
+/* Appends s escaped for HTML text and attribute values. */
+void esc_html(struct buf *b, const char *s, size_t len);
+/* Appends s escaped for Markdown inline text (not inside code spans). */
+void esc_md(struct buf *b, const char *s, size_t len);
+/* Appends s as a JSON-free, control-byte-safe display string (\xNN). */
+void esc_display(struct buf *b, const char *s, size_t len);
+
+/* ---------------------------------------------------------------- re */
+
+/*
+ * A thin wrapper over PCRE2 for the fixed patterns of this program. A
+ * pattern is compiled once and owned by its struct re; re_release frees it.
+ */
+struct re {
+	const char *pattern;	/* borrowed: a string literal */
+	uint32_t flags;		/* PCRE2 compile options */
+	void *code;		/* owned pcre2_code_8 * */
+	void *md;		/* owned pcre2_match_data_8 * */
+};
+
+#define RE_MAX_GROUPS 16
+struct re_match {
+	size_t start[RE_MAX_GROUPS];	/* offsets into the subject */
+	size_t end[RE_MAX_GROUPS];	/* start == end == SIZE_MAX if unset */
+	int n;
+};
+
+/* Compiles lazily on first use. Returns false on no match (or bad pattern). */
+bool re_match(struct re *re, const char *s, size_t len, struct re_match *m);
+bool re_group_set(const struct re_match *m, int g);
+void re_release(struct re *re);
+/* Frees every pattern passed to re_match so far (registry at exit). */
+void re_release_all(void);
+
+/* ---------------------------------------------------------------- safe */
+
+/* DNS-1123 subdomain (Kubernetes node names). */
+bool safe_is_dns_subdomain(const char *s, size_t len);
+/* Debian or RPM package version, e.g. 1.26.3-00, 1.29.0-1.1, 1.28.5-150500.1.1. */
+bool safe_is_pkg_version(const char *s, size_t len);
+
+/* ---------------------------------------------------------------- file */
+
+/*
+ * Reads a whole small file into *out (owned, NUL-terminated). Fails with a
+ * diagnostic if it is larger than limit bytes.
+ */
+int file_read_small(struct diag *d, const char *path, size_t limit,
+		    char **out, size_t *len);
+
+/*
+ * Atomic output: opens "<dir>/.<name>.tmp.XXXXXX" beside path. Commit
+ * flushes, fsyncs, closes and renames; abort closes and unlinks. Both
+ * release the struct's contents.
+ */
+struct atomic_file {
+	FILE *fp;
+	char *tmp;	/* owned */
+	char *path;	/* owned */
+};
+int atomic_file_open(struct atomic_file *af, const char *path, struct diag *d);
+int atomic_file_commit(struct atomic_file *af, struct diag *d);
+void atomic_file_abort(struct atomic_file *af);
+
+/* ---------------------------------------------------------------- yaml */
+
+/*
+ * A streaming walk over a YAML (or JSON) document with libyaml's event API.
+ * The walker keeps the path of the current node as a string such as
+ * ".items[].spec.containers[].image" (map keys after '.', sequence entries
+ * as "[]") and calls back on every scalar and on every mapping or sequence
+ * start and end. Nothing is built in memory; aliases are reported, never
+ * expanded, and anchors are ignored.
+ */
+struct yaml_walk;
+typedef int (*yaml_read_fn)(void *data, unsigned char *buf, size_t size,
+			    size_t *size_read);
+
+struct yaml_walk_ops {
+	/* A scalar value (map keys are not reported; they are in the path). */
+	int (*scalar)(void *ctx, struct yaml_walk *w, const char *s,
+		      size_t len, struct src_loc loc);
+	/* A mapping or sequence has started (path is the node's own path). */
+	int (*open)(void *ctx, struct yaml_walk *w, bool is_map,
+		    struct src_loc loc);
+	/* A mapping or sequence ends (path is still the node's own path). */
+	int (*close)(void *ctx, struct yaml_walk *w, bool is_map);
+};
+
+struct yaml_walk_frame {
+	bool is_map;
+	bool want_key;		/* in a map: next scalar is a key */
+	size_t path_len;	/* length of the path before this frame */
+	size_t index;		/* in a sequence: index of the next entry */
+};
+
+struct yaml_walk {
+	const char *path_name;	/* borrowed: file path for diagnostics */
+	struct diag *diag;	/* borrowed */
+	struct buf path;	/* current node's path */
+	struct yaml_walk_frame stack[LIMIT_DEPTH];
+	int depth;
+	bool plain;		/* current scalar is plain (unquoted) */
+	bool is_null;		/* current scalar is a plain null (~, null) */
+	unsigned documents;	/* documents seen so far */
+	unsigned long events;
+};
+
+/*
+ * Runs the walk over the bytes that read() returns. Returns 0, or -1 after
+ * a diagnostic (YAML syntax error, nesting over LIMIT_DEPTH, or a callback
+ * that returned -1). w->path is released before return.
+ */
+int yaml_walk_run(struct yaml_walk *w, const char *path_name, struct diag *d,
+		  yaml_read_fn read, void *read_data,
+		  const struct yaml_walk_ops *ops, void *ctx);
+/* Path of the current node; borrowed until the next event. */
+const char *yaml_walk_path(const struct yaml_walk *w);
+/* Length of the path of the frame at depth i (0 = root frame). */
+size_t yaml_walk_path_len_at(const struct yaml_walk *w, int i);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * buf.c - growable strings (after git's strbuf) and vector growth.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base.h"
+
+void
+buf_init(struct buf *b)
+{
+	b->s = NULL;
+	b->len = b->cap = 0;
+	b->oom = false;
+}
+
+void
+buf_release(struct buf *b)
+{
+	if (!b)
+		return;
+	free(b->s);
+	buf_init(b);
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->s)
+		b->s[0] = '\0';
+}
+
+static bool
+buf_grow(struct buf *b, size_t extra)
+{
+	size_t need, cap;
+	char *s;
+
+	if (b->oom)
+		return false;
+	if (extra > SIZE_MAX - b->len - 1)
+		goto oom;
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return true;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	s = base_realloc(b->s, cap);
+	if (!s)
+		goto oom;
+	b->s = s;
+	b->cap = cap;
+	return true;
+oom:
+	b->oom = true;
+	return false;
+}
+
+void
+buf_add(struct buf *b, const char *s, size_t len)
+{
+	if (!buf_grow(b, len))
+		return;
+	if (len)
+		memcpy(b->s + b->len, s, len);
+	b->len += len;
+	b->s[b->len] = '\0';
+}
+
+void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_addc(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
+
+void
+buf_vaddf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0 || !buf_grow(b, (size_t)n))
+		return;
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void
+buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+const char *
+buf_cstr(const struct buf *b)
+{
+	return b->s && !b->oom ? b->s : "";
+}
+
+void *
+vec_grow_(void **v, size_t *n, size_t *cap, size_t size)
+{
+	unsigned char *p;
+
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 8;
+
+		if (ncap > SIZE_MAX / size)
+			return NULL;
+		p = base_realloc(*v, ncap * size);
+		if (!p)
+			return NULL;
+		*v = p;
+		*cap = ncap;
+	}
+	p = (unsigned char *)*v + *n * size;
+	memset(p, 0, size);
+	(*n)++;
+	return p;
+}

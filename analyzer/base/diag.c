@@ -1,0 +1,172 @@
+/*
+ * diag.c - compiler-style diagnostics. The only file that writes to stderr.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base.h"
+
+static const char *const level_names[] = {"error", "warning", "note"};
+
+void
+diag_init(struct diag *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+void
+diag_release(struct diag *d)
+{
+	if (d)
+		buf_release(&d->last);
+}
+
+/*
+ * Reads line n (1-based) of path into b, at most 512 bytes of it. Returns
+ * false when the file or the line cannot be read; diagnostics are rare, so
+ * reading the file again here keeps the parsers free of line bookkeeping.
+ */
+static bool
+read_source_line(const char *path, uint32_t n, struct buf *b)
+{
+	FILE *fp;
+	uint32_t line = 1;
+	int c;
+
+	if (!path || n == 0 || !(fp = fopen(path, "rb")))
+		return false;
+	while (line < n && (c = getc(fp)) != EOF)
+		if (c == '\n')
+			line++;
+	if (line != n) {
+		fclose(fp);
+		return false;
+	}
+	while ((c = getc(fp)) != EOF && c != '\n' && b->len < 512)
+		buf_addc(b, (char)c);
+	fclose(fp);
+	if (b->len && b->s[b->len - 1] == '\r')
+		b->s[--b->len] = '\0';
+	return true;
+}
+
+void
+esc_display(struct buf *b, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\t')
+			buf_addc(b, ' ');
+		else if (c < 0x20 || c == 0x7f)
+			buf_addf(b, "\\x%02x", c);
+		else
+			buf_addc(b, (char)c);
+	}
+}
+
+static void
+quote_source(struct diag *d, FILE *out, struct src_loc loc)
+{
+	struct buf line = BUF_INIT, shown = BUF_INIT;
+	uint32_t i, caret = 0;
+
+	if (d->no_source || loc.line == 0 ||
+	    !read_source_line(loc.path, loc.line, &line))
+		goto done;
+	for (i = 0; i < line.len; i++) {
+		if (i + 1 == loc.col)
+			caret = (uint32_t)shown.len;
+		esc_display(&shown, line.s + i, 1);
+	}
+	if (loc.col > line.len)
+		caret = (uint32_t)shown.len;
+	fprintf(out, " %s\n", buf_cstr(&shown));
+	if (loc.col > 0)
+		fprintf(out, " %*s^\n", (int)caret, "");
+done:
+	buf_release(&line);
+	buf_release(&shown);
+}
+
+static void
+vreport(struct diag *d, enum diag_level lvl, const struct src_loc *loc,
+	const char *fmt, va_list ap)
+{
+	FILE *out = d->out ? d->out : stderr;
+
+	buf_reset(&d->last);
+	if (!loc)
+		buf_adds(&d->last, "skewplan");
+	else if (loc->line == 0)
+		buf_adds(&d->last, loc->path);
+	else if (loc->col == 0)
+		buf_addf(&d->last, "%s:%u", loc->path, (unsigned)loc->line);
+	else
+		buf_addf(&d->last, "%s:%u:%u", loc->path, (unsigned)loc->line,
+			 (unsigned)loc->col);
+	buf_addf(&d->last, ": %s: ", level_names[lvl]);
+	buf_vaddf(&d->last, fmt, ap);
+	fprintf(out, "%s\n", buf_cstr(&d->last));
+	if (loc && lvl != DIAG_NOTE)
+		quote_source(d, out, *loc);
+	if (lvl == DIAG_ERROR)
+		d->errors++;
+	else if (lvl == DIAG_WARNING)
+		d->warnings++;
+}
+
+int
+diag_error(struct diag *d, struct src_loc loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(d, DIAG_ERROR, &loc, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void
+diag_warning(struct diag *d, struct src_loc loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(d, DIAG_WARNING, &loc, fmt, ap);
+	va_end(ap);
+}
+
+void
+diag_note(struct diag *d, struct src_loc loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(d, DIAG_NOTE, &loc, fmt, ap);
+	va_end(ap);
+}
+
+int
+diag_plain(struct diag *d, enum diag_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(d, lvl, NULL, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+const char *
+src_loc_str(struct arena *a, struct src_loc loc)
+{
+	if (!loc.path)
+		return NULL;
+	if (loc.line == 0)
+		return arena_strdup(a, loc.path);
+	return arena_printf(a, "%s:%u:%u", loc.path, (unsigned)loc.line,
+			    (unsigned)(loc.col ? loc.col : 1));
+}

@@ -1,0 +1,187 @@
+/*
+ * cli.c - command table and option parsing (git's cmd table style).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ingest/ingest.h"
+#include "../report/report.h"
+#include "cli.h"
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct diag *d);
+	const char *usage;
+};
+
+static int cmd_inspect(int argc, char **argv, struct diag *d);
+static int cmd_help(int argc, char **argv, struct diag *d);
+static int cmd_version(int argc, char **argv, struct diag *d);
+
+static const struct cmd commands[] = {
+	{"inspect", cmd_inspect, "inspect [-f text|json] SNAPSHOT..."},
+	{"version", cmd_version, "version"},
+	{"help", cmd_help, "help"},
+};
+
+static int usage_error(struct diag *d, const char *fmt, ...)
+	PRINTF_LIKE(2, 3);
+
+static int
+usage_error(struct diag *d, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	diag_plain(d, DIAG_ERROR, "%s", buf_cstr(&b));
+	buf_release(&b);
+	diag_plain(d, DIAG_NOTE, "see 'skewplan help'");
+	return EXIT_USAGE;
+}
+
+/* Writes b to stdout; a failed write is an I/O error. */
+static int
+emit_stdout(struct diag *d, const struct buf *b)
+{
+	if (fwrite(buf_cstr(b), 1, b->len, stdout) != b->len ||
+	    fflush(stdout) != 0) {
+		diag_plain(d, DIAG_ERROR, "cannot write to standard output");
+		return EXIT_INTERNAL;
+	}
+	return EXIT_OK;
+}
+
+/*
+ * Ingests every snapshot argument into cs. Returns EXIT_OK or EXIT_INPUT.
+ */
+static int
+load_snapshot(struct cluster_state *cs, struct diag *d, char **args, int n)
+{
+	int i, rc = EXIT_OK;
+
+	if (n == 0) {
+		diag_plain(d, DIAG_ERROR, "no snapshot given");
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < n; i++)
+		if (ingest_arg(cs, d, args[i]) < 0)
+			rc = EXIT_INPUT;
+	if (rc == EXIT_OK)
+		model_sort(cs);
+	return rc;
+}
+
+static int
+cmd_inspect(int argc, char **argv, struct diag *d)
+{
+	struct arena arena;
+	struct cluster_state cs;
+	struct buf out = BUF_INIT;
+	const char *format = "text";
+	char **args;
+	int i, nargs = 0, rc;
+
+	args = calloc((size_t)argc + 1, sizeof(*args));
+	if (!args)
+		return EXIT_INTERNAL;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--format")) {
+			if (++i == argc) {
+				free(args);
+				return usage_error(d, "option '%s' needs a value",
+						   argv[i - 1]);
+			}
+			format = argv[i];
+		} else if (!strncmp(argv[i], "--format=", 9)) {
+			format = argv[i] + 9;
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			free(args);
+			return usage_error(d, "unknown option '%s'", argv[i]);
+		} else {
+			args[nargs++] = argv[i];
+		}
+	}
+	if (strcmp(format, "text") && strcmp(format, "json")) {
+		free(args);
+		return usage_error(d, "unknown format '%s' (want text or json)",
+				   format);
+	}
+	arena_init(&arena);
+	cluster_state_init(&cs, &arena);
+	rc = load_snapshot(&cs, d, args, nargs);
+	if (rc == EXIT_OK) {
+		if (!strcmp(format, "json") ? report_inspect_json(&out, &cs)
+					    : report_inspect_text(&out, &cs)) {
+			diag_plain(d, DIAG_ERROR, "out of memory");
+			rc = EXIT_INTERNAL;
+		} else {
+			rc = emit_stdout(d, &out);
+		}
+	}
+	buf_release(&out);
+	cluster_state_release(&cs);
+	arena_release(&arena);
+	free(args);
+	return rc;
+}
+
+static int
+cmd_version(int argc, char **argv, struct diag *d)
+{
+	(void)argc;
+	(void)argv;
+	(void)d;
+	printf("skewplan %s\n", SKEWPLAN_VERSION);
+	return EXIT_OK;
+}
+
+static int
+cmd_help(int argc, char **argv, struct diag *d)
+{
+	size_t i;
+
+	(void)argc;
+	(void)argv;
+	(void)d;
+	printf("usage: skewplan COMMAND [OPTIONS] SNAPSHOT...\n\ncommands:\n");
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		printf("  skewplan %s\n", commands[i].usage);
+	printf("\nSNAPSHOT is a file, a directory of files, or KIND=FILE with "
+	       "KIND one of\nversion, kubeadm, nodes, images, packages.\n");
+	return EXIT_OK;
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	struct diag d;
+	size_t i;
+	int rc = -1;
+
+	diag_init(&d);
+	if (argc < 2) {
+		cmd_help(0, NULL, &d);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		argv[1] = (char *)"help";
+	if (!strcmp(argv[1], "--version"))
+		argv[1] = (char *)"version";
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[1], commands[i].name)) {
+			rc = commands[i].fn(argc - 1, argv + 1, &d);
+			break;
+		}
+	if (rc < 0)
+		rc = usage_error(&d, "unknown command '%s'", argv[1]);
+out:
+	ingest_release();
+	diag_release(&d);
+	return rc;
+}

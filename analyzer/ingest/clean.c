@@ -1,0 +1,473 @@
+/*
+ * clean.c - what real pastes carry around the output: CRLF, a BOM, ANSI
+ * colours, HTML tags, Markdown fences and inline code, shell prompts, the
+ * command line itself, WARNING and klog lines. Text parsers read cleaned
+ * lines; libyaml reads the file through yaml_src, which blanks noise lines.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* A prompt: "$ ", "user@host:~$ ", "[root@cp-1 ~]# ", "PS C:\> ". */
+static struct re prompt_re = {
+	.pattern = "^\\s*(?:\\([^)]{1,64}\\)\\s*)?"
+		   "(?:[\\w.-]+@[\\w.-]+(?::[^\\s$#]*|\\s+[^\\s$#]+)?\\s*[$#%]"
+		   "|\\[[^\\]]{1,128}\\]\\s*[$#%]"
+		   "|PS [^>]{1,128}>"
+		   "|[$%>])(?:\\s+|$)(.*)$"};
+/* A "# " prompt, only when a known command follows. */
+static struct re hash_prompt_re = {.pattern = "^\\s*#\\s+(.*)$"};
+/* The command itself, with or without a prompt before it. */
+static struct re command_re = {
+	.pattern =
+		"^(?:sudo\\s+(?:-\\S+\\s+)*)?(?:\\S*/)?"
+		"(?:(?:kubectl|k|oc|microk8s[. ]kubectl|k3s kubectl)(?:\\.exe)?\\s+"
+		"(?:version|get|describe|config|drain|cordon|uncordon|top|"
+		"cluster-info|api-resources|-n\\b|--namespace|-A\\b|"
+		"--all-namespaces|--context|--kubeconfig|-o\\b)"
+		"|kubeadm\\s+(?:version|config|upgrade|-v)"
+		"|(?:apt-cache|apt|apt-get)\\s+(?:madison|policy|list|show)"
+		"|(?:yum|dnf)\\s+(?:-\\S+\\s+)*(?:list|info|--showduplicates)"
+		"|(?:cat|grep|egrep|crictl|docker|yq|jq|ssh|watch|ls|for|echo)\\b)"};
+static struct re warning_re = {
+	.pattern = "^\\s*(?:WARNING:|Warning:|warning:|"
+		   "[WEIF]\\d{4} \\d\\d:\\d\\d:\\d\\d|"
+		   "Flag --\\S+ has been deprecated|"
+		   "The connection to the server .* was refused|"
+		   "Unable to connect to the server|error: |Error from server|"
+		   "Last metadata expiration check|"
+		   "\\[[a-z][\\w/-]*\\] )"};
+static struct re html_tag_re = {
+	.pattern = "^</?(?:pre|code|b|strong|i|em|tt|p|span|kbd|samp|div)"
+		   "(?:\\s[^>]*)?>|^<br\\s*/?>",
+	.flags = 0x00000008u /* PCRE2_CASELESS */};
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool
+colmap_push(struct colmap *cm, uint32_t col)
+{
+	uint32_t *p = vec_push(cm);
+
+	if (!p)
+		return false;
+	*p = col;
+	return true;
+}
+
+/* Length of an ANSI escape sequence at s[0] == ESC. */
+static size_t
+ansi_len(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len < 2)
+		return 1;
+	if (s[1] == '[') {
+		for (i = 2; i < len; i++)
+			if ((unsigned char)s[i] >= 0x40 &&
+			    (unsigned char)s[i] <= 0x7e)
+				return i + 1;
+		return len;
+	}
+	if (s[1] == ']') {
+		for (i = 2; i < len; i++) {
+			if (s[i] == '\a')
+				return i + 1;
+			if (s[i] == 0x1b && i + 1 < len && s[i + 1] == '\\')
+				return i + 2;
+		}
+		return len;
+	}
+	return 2;
+}
+
+static const struct {
+	const char *ent;
+	char c;
+} entities[] = {{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'},
+		{"&quot;", '"'}, {"&#39;", '\''}, {"&nbsp;", ' '}};
+
+/* Copies raw into clean, dropping CR, BOM, ANSI and HTML markup. */
+static void
+strip_markup(struct buf *clean, struct colmap *cm, const char *raw,
+	     size_t len, bool first_line)
+{
+	size_t i = 0, k;
+	struct re_match m;
+
+	if (first_line && len >= 3 && !memcmp(raw, "\xef\xbb\xbf", 3))
+		i = 3;
+	while (i < len) {
+		char c = raw[i];
+
+		if (c == '\r') {
+			i++;
+			continue;
+		}
+		if (c == 0x1b) {
+			i += ansi_len(raw + i, len - i);
+			continue;
+		}
+		if (c == '<' && re_match(&html_tag_re, raw + i,
+					 len - i > 64 ? 64 : len - i, &m)) {
+			i += m.end[0];
+			continue;
+		}
+		if (c == '&') {
+			for (k = 0; k < ARRAY_SIZE(entities); k++) {
+				size_t n = strlen(entities[k].ent);
+
+				if (len - i >= n &&
+				    !memcmp(raw + i, entities[k].ent, n))
+					break;
+			}
+			if (k < ARRAY_SIZE(entities)) {
+				buf_addc(clean, entities[k].c);
+				colmap_push(cm, (uint32_t)i + 1);
+				i += strlen(entities[k].ent);
+				continue;
+			}
+		}
+		buf_addc(clean, c);
+		colmap_push(cm, (uint32_t)i + 1);
+		i++;
+	}
+}
+
+static bool
+is_command(const char *s, size_t len)
+{
+	return re_match(&command_re, s, len, NULL);
+}
+
+void
+clean_line(struct buf *clean, struct colmap *cm, const char *raw, size_t len,
+	   bool first_line, struct text_line *out)
+{
+	const char *s;
+	size_t n, lead;
+	struct re_match m;
+
+	buf_reset(clean);
+	cm->n = 0;
+	strip_markup(clean, cm, raw, len, first_line);
+	s = buf_cstr(clean);
+	n = clean->len;
+	out->noise = NOISE_NONE;
+	out->command = NULL;
+	out->command_len = 0;
+
+	while (n && is_space(s[n - 1]))
+		n--;
+	for (lead = 0; lead < n && is_space(s[lead]); lead++)
+		;
+	/* A Markdown fence, alone or with a prompt pasted after it. */
+	if (n - lead >= 3 && (!memcmp(s + lead, "```", 3) ||
+			      !memcmp(s + lead, "~~~", 3))) {
+		size_t j = lead + 3;
+
+		while (j < n && (s[j] == '`' || s[j] == '~'))
+			j++;
+		if (j == n || (s[j] != ' ' && !memchr(s + j, ' ', n - j) &&
+			       !memchr(s + j, '$', n - j))) {
+			out->noise = NOISE_FENCE;
+			goto done;
+		}
+		s += j;
+		n -= j;
+		lead = 0;
+	}
+	/* A closing fence glued to the end of the text. */
+	if (n - lead >= 3 && !memcmp(s + n - 3, "```", 3))
+		for (n -= 3; n > lead && is_space(s[n - 1]); n--)
+			;
+	/* Inline code: `Server Version: ...` */
+	if (n - lead >= 1 && s[lead] == '`') {
+		lead++;
+		if (n > lead && s[n - 1] == '`')
+			n--;
+	} else if (n > lead && s[n - 1] == '`' && !memchr(s + lead, '`', n - lead - 1)) {
+		n--;
+	}
+	if (lead == n) {
+		out->noise = NOISE_BLANK;
+		goto done;
+	}
+	if (re_match(&prompt_re, s + lead, n - lead, &m)) {
+		out->noise = NOISE_PROMPT;
+		out->command = s + lead + m.start[1];
+		out->command_len = m.end[1] - m.start[1];
+		goto done;
+	}
+	if (re_match(&hash_prompt_re, s + lead, n - lead, &m) &&
+	    is_command(s + lead + m.start[1], m.end[1] - m.start[1])) {
+		out->noise = NOISE_PROMPT;
+		out->command = s + lead + m.start[1];
+		out->command_len = m.end[1] - m.start[1];
+		goto done;
+	}
+	if (lead == 0 && is_command(s, n) &&
+	    !(n > 16 && !memcmp(s, "kubeadm version:", 16))) {
+		out->noise = NOISE_PROMPT;
+		out->command = s;
+		out->command_len = n;
+		goto done;
+	}
+	if (re_match(&warning_re, s, n, NULL)) {
+		out->noise = NOISE_WARNING;
+		goto done;
+	}
+	if (s[lead] == '#') {
+		out->noise = NOISE_COMMENT;
+		goto done;
+	}
+done:
+	out->s = s;
+	out->len = n;
+}
+
+int
+text_reader_open(struct text_reader *r, const char *path, struct diag *d)
+{
+	memset(r, 0, sizeof(*r));
+	r->path = path;
+	r->diag = d;
+	r->fp = fopen(path, "rb");
+	if (!r->fp)
+		return diag_error(d, (struct src_loc){path, 0, 0},
+				  "cannot open: %s", strerror(errno));
+	return 0;
+}
+
+void
+text_reader_close(struct text_reader *r)
+{
+	if (r->fp)
+		fclose(r->fp);
+	r->fp = NULL;
+	buf_release(&r->raw);
+	buf_release(&r->clean);
+	vec_release(&r->colmap);
+}
+
+int
+text_reader_next(struct text_reader *r, struct text_line *out)
+{
+	char chunk[4096];
+	struct src_loc loc;
+	char *nul;
+
+	if (r->eof || !r->fp)
+		return 0;
+	buf_reset(&r->raw);
+	for (;;) {
+		size_t n;
+
+		if (!fgets(chunk, sizeof(chunk), r->fp)) {
+			if (ferror(r->fp))
+				return diag_error(r->diag,
+						  (struct src_loc){r->path, 0, 0},
+						  "read error");
+			break;
+		}
+		n = strlen(chunk);
+		/* fgets stops at NUL too; strlen cannot tell: look. */
+		if (n < sizeof(chunk) - 1 && chunk[n ? n - 1 : 0] != '\n' &&
+		    !feof(r->fp)) {
+			loc = (struct src_loc){r->path, r->lineno + 1,
+					       (uint32_t)(r->raw.len + n + 1)};
+			return diag_error(r->diag, loc,
+					  "binary data (NUL byte) in a text capture");
+		}
+		buf_add(&r->raw, chunk, n);
+		if (r->raw.len > LIMIT_LINE_LEN) {
+			loc = (struct src_loc){r->path, r->lineno + 1, 0};
+			return diag_error(r->diag, loc,
+					  "line longer than %u bytes",
+					  LIMIT_LINE_LEN);
+		}
+		if (n && chunk[n - 1] == '\n')
+			break;
+	}
+	if (r->raw.oom)
+		return diag_error(r->diag, (struct src_loc){r->path, 0, 0},
+				  "out of memory");
+	if (r->raw.len == 0) {
+		r->eof = true;
+		return 0;
+	}
+	if (r->raw.s[r->raw.len - 1] == '\n')
+		r->raw.len--;
+	else
+		r->eof = feof(r->fp) != 0;
+	if ((nul = memchr(r->raw.s, '\0', r->raw.len)) != NULL) {
+		loc = (struct src_loc){r->path, r->lineno + 1,
+				       (uint32_t)(nul - r->raw.s) + 1};
+		return diag_error(r->diag, loc,
+				  "binary data (NUL byte) in a text capture");
+	}
+	r->lineno++;
+	clean_line(&r->clean, &r->colmap, r->raw.s, r->raw.len,
+		   r->lineno == 1, out);
+	if (r->clean.oom || r->colmap.n < r->clean.len)
+		return diag_error(r->diag, (struct src_loc){r->path, 0, 0},
+				  "out of memory");
+	out->lineno = r->lineno;
+	return 1;
+}
+
+struct src_loc
+text_loc(const struct text_reader *r, const struct text_line *l, size_t off)
+{
+	struct src_loc loc = {r->path, l->lineno, 1};
+	size_t base = r->clean.s ? (size_t)(l->s - r->clean.s) : 0;
+
+	if (base + off < r->colmap.n)
+		loc.col = r->colmap.v[base + off];
+	else if (r->colmap.n)
+		loc.col = r->colmap.v[r->colmap.n - 1] + 1 +
+			  (uint32_t)(base + off - r->colmap.n);
+	else
+		loc.col = (uint32_t)off + 1;
+	return loc;
+}
+
+/* ------------------------------------------------------------ yaml_src */
+
+#define YAML_SRC_BUFSZ (256u << 10)
+
+bool
+yaml_line_is_noise(const char *s, size_t len)
+{
+	if (len >= 3 && (!memcmp(s, "```", 3) || !memcmp(s, "~~~", 3)))
+		return true;
+	if (len >= 5 && (!memcmp(s, "<pre>", 5) || !memcmp(s, "</pre>", 5)))
+		return true;
+	if (len > 256)
+		len = 256;
+	return re_match(&prompt_re, s, len, NULL) ||
+	       re_match(&warning_re, s, len, NULL) || is_command(s, len);
+}
+
+int
+yaml_src_open(struct yaml_src *ys, const char *path, struct diag *d)
+{
+	memset(ys, 0, sizeof(*ys));
+	ys->fp = fopen(path, "rb");
+	if (!ys->fp)
+		return diag_error(d, (struct src_loc){path, 0, 0},
+				  "cannot open: %s", strerror(errno));
+	ys->buf = base_malloc(YAML_SRC_BUFSZ);
+	if (!ys->buf) {
+		fclose(ys->fp);
+		ys->fp = NULL;
+		return diag_error(d, (struct src_loc){path, 0, 0},
+				  "out of memory");
+	}
+	ys->at_line_start = true;
+	return 0;
+}
+
+void
+yaml_src_close(struct yaml_src *ys)
+{
+	if (ys->fp)
+		fclose(ys->fp);
+	free(ys->buf);
+	memset(ys, 0, sizeof(*ys));
+}
+
+/*
+ * Blanks a noise line in place: spaces keep every later line and column
+ * where it was, and a line of spaces is empty to YAML and JSON alike.
+ * Only lines that start in column 0 with a character no YAML or JSON line
+ * of kubectl's starts with are looked at, so this costs nearly nothing.
+ */
+static void
+filter_line(char *s, size_t len)
+{
+	unsigned char c;
+
+	if (len == 0)
+		return;
+	c = (unsigned char)s[0];
+	if (c == ' ' || c == '\t' || c == '-' || c == '{' || c == '}' ||
+	    c == '[' || c == ']' || c == '"' || c == '\r' || c == '\'')
+		return;
+	/* A top-level "key: value" or "key:" of a kubectl document. */
+	if (c >= 'a' && c <= 'z') {
+		size_t i = 1;
+
+		while (i < len && ((s[i] >= 'a' && s[i] <= 'z') ||
+				   (s[i] >= 'A' && s[i] <= 'Z') ||
+				   (s[i] >= '0' && s[i] <= '9')))
+			i++;
+		if (i < len && s[i] == ':' &&
+		    (i + 1 == len || s[i + 1] == ' ' || s[i + 1] == '\r'))
+			return;
+	}
+	if (yaml_line_is_noise(s, len)) {
+		if (s[len - 1] == '\r')
+			len--;
+		memset(s, ' ', len);
+	}
+}
+
+int
+yaml_src_read(void *data, unsigned char *out, size_t size, size_t *size_read)
+{
+	struct yaml_src *ys = data;
+	size_t n;
+
+	if (ys->off == ys->end) {
+		memmove(ys->buf, ys->buf + ys->end, ys->len - ys->end);
+		ys->len -= ys->end;
+		ys->off = ys->end = 0;
+		for (;;) {
+			size_t p = 0;
+
+			if (!ys->eof && ys->len < YAML_SRC_BUFSZ) {
+				n = fread(ys->buf + ys->len, 1,
+					  YAML_SRC_BUFSZ - ys->len, ys->fp);
+				if (n == 0 && ferror(ys->fp))
+					return 0;
+				if (n == 0)
+					ys->eof = true;
+				ys->len += n;
+			}
+			/* Filter whole lines; keep a partial last line. */
+			while (p < ys->len) {
+				char *nl = memchr(ys->buf + p, '\n', ys->len - p);
+				size_t e = nl ? (size_t)(nl - ys->buf) : ys->len;
+
+				if (!nl && !ys->eof && ys->len < YAML_SRC_BUFSZ)
+					break;
+				if (ys->at_line_start)
+					filter_line(ys->buf + p, e - p);
+				ys->at_line_start = nl != NULL;
+				p = nl ? e + 1 : e;
+			}
+			ys->end = p;
+			if (p > 0)
+				break;
+			if (ys->eof) {
+				*size_read = 0;
+				return 1;
+			}
+		}
+	}
+	n = ys->end - ys->off;
+	if (n > size)
+		n = size;
+	memcpy(out, ys->buf + ys->off, n);
+	ys->off += n;
+	*size_read = n;
+	return 1;
+}

@@ -1,0 +1,204 @@
+/*
+ * ingest.c - arguments to files, files to parsers.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+static const struct {
+	const char *name;
+	enum input_kind kind;
+	bool kubeadm;
+} forced_kinds[] = {
+	{"version", KIND_VERSION, false}, {"kubeadm", KIND_VERSION, true},
+	{"nodes", KIND_NODES, false},	  {"images", KIND_IMAGES, false},
+	{"packages", KIND_PACKAGES, false},
+};
+
+static enum fmt
+default_fmt(enum input_kind k, bool json)
+{
+	switch (k) {
+	case KIND_VERSION: return json ? FMT_VERSION_JSON : FMT_VERSION_TEXT;
+	case KIND_NODES: return json ? FMT_NODES_DOC : FMT_NODES_TABLE;
+	case KIND_IMAGES: return json ? FMT_IMAGES_DOC : FMT_IMAGES_TEXT;
+	case KIND_PACKAGES: return FMT_PACKAGES_TEXT;
+	default: return FMT_UNKNOWN;
+	}
+}
+
+/* Quotes the first content line of path in a note. */
+static void
+note_first_line(struct diag *d, const char *path, const struct sniff *sn)
+{
+	struct src_loc loc = {path, sn->first_line, 1};
+
+	(void)d;
+	(void)loc;
+}
+
+int
+ingest_file(struct cluster_state *cs, struct diag *d, const char *path,
+	    enum input_kind forced, bool forced_kubeadm)
+{
+	struct ingest_ctx c;
+	struct sniff sn;
+	struct input *in;
+	unsigned errors = d->errors;
+	int rc;
+
+	if (sniff_file(path, d, &sn) < 0)
+		return -1;
+	if (sn.first_line == 0 && sn.kind == KIND_UNKNOWN)
+		return diag_error(d, (struct src_loc){path, 0, 0},
+				  "empty capture: no content lines");
+	if (forced != KIND_UNKNOWN) {
+		if (sn.kind != KIND_UNKNOWN && sn.kind != forced) {
+			diag_error(d, (struct src_loc){path, sn.first_line, 1},
+				   "expected a %s capture, found a %s capture",
+				   model_kind_name(forced),
+				   model_kind_name(sn.kind));
+			return -1;
+		}
+		if (sn.kind == KIND_UNKNOWN) {
+			sn.kind = forced;
+			sn.fmt = default_fmt(forced, sn.json);
+		}
+		if (forced_kubeadm)
+			sn.kubeadm = true;
+	}
+	if (sn.kind == KIND_UNKNOWN) {
+		diag_error(d, (struct src_loc){path, sn.first_line, 1},
+			   "unknown capture kind");
+		diag_note(d, (struct src_loc){path, sn.first_line, 0},
+			  "expected kubectl version, kubectl get nodes, an image "
+			  "listing or apt-cache/yum output; force one with "
+			  "version=, nodes=, images=, packages= or kubeadm=");
+		return -1;
+	}
+	note_first_line(d, path, &sn);
+	memset(&c, 0, sizeof(c));
+	c.cs = cs;
+	c.diag = d;
+	c.arena = cs->arena;
+	c.path = arena_strdup(cs->arena, path);
+	c.sniff = &sn;
+	c.forced = forced != KIND_UNKNOWN;
+	if (!c.path)
+		return diag_error(d, (struct src_loc){path, 0, 0},
+				  "out of memory");
+	switch (sn.kind) {
+	case KIND_VERSION: rc = ingest_version(&c); break;
+	case KIND_NODES: rc = ingest_nodes(&c); break;
+	case KIND_IMAGES: rc = ingest_images(&c); break;
+	default: rc = ingest_packages(&c); break;
+	}
+	if (rc < 0 || d->errors > errors)
+		return -1;
+	in = vec_push(&cs->inputs);
+	if (!in)
+		return diag_error(d, (struct src_loc){path, 0, 0},
+				  "out of memory");
+	in->path = c.path;
+	in->kind = sn.kind;
+	in->format = c.format ? c.format : "unknown";
+	return 0;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+ingest_dir(struct cluster_state *cs, struct diag *d, const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	VEC(char *) names = {NULL, 0, 0};
+	struct buf p = BUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	if (!dp)
+		return diag_error(d, (struct src_loc){dir, 0, 0},
+				  "cannot open directory: %s", strerror(errno));
+	while ((de = readdir(dp)) != NULL) {
+		char **slot;
+
+		if (de->d_name[0] == '.')
+			continue;
+		slot = vec_push(&names);
+		if (!slot || !(*slot = strdup(de->d_name))) {
+			rc = diag_error(d, (struct src_loc){dir, 0, 0},
+					"out of memory");
+			break;
+		}
+	}
+	closedir(dp);
+	if (names.n > 1)
+		qsort(names.v, names.n, sizeof(*names.v), cmp_names);
+	for (i = 0; i < names.n; i++) {
+		struct stat st;
+
+		if (rc == 0 || !names.v[i]) {
+			buf_reset(&p);
+			buf_addf(&p, "%s%s%s", dir,
+				 dir[strlen(dir) - 1] == '/' ? "" : "/",
+				 names.v[i] ? names.v[i] : "");
+			if (names.v[i] && stat(buf_cstr(&p), &st) == 0 &&
+			    S_ISREG(st.st_mode) &&
+			    strcmp(names.v[i], "README.md") != 0 &&
+			    ingest_file(cs, d, buf_cstr(&p), KIND_UNKNOWN,
+					false) < 0)
+				rc = -1;
+		}
+		free(names.v[i]);
+	}
+	vec_release(&names);
+	buf_release(&p);
+	return rc;
+}
+
+int
+ingest_arg(struct cluster_state *cs, struct diag *d, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct stat st;
+	size_t i;
+
+	if (eq) {
+		for (i = 0; i < ARRAY_SIZE(forced_kinds); i++) {
+			size_t n = strlen(forced_kinds[i].name);
+
+			if ((size_t)(eq - arg) == n &&
+			    !memcmp(arg, forced_kinds[i].name, n))
+				return ingest_file(cs, d, eq + 1,
+						   forced_kinds[i].kind,
+						   forced_kinds[i].kubeadm);
+		}
+		if (stat(arg, &st) != 0)
+			return diag_plain(d, DIAG_ERROR,
+					  "unknown capture kind '%.*s' in '%s' "
+					  "(want version, kubeadm, nodes, images "
+					  "or packages)",
+					  (int)(eq - arg), arg, arg);
+	}
+	if (stat(arg, &st) != 0)
+		return diag_error(d, (struct src_loc){arg, 0, 0},
+				  "cannot open: %s", strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return ingest_dir(cs, d, arg);
+	return ingest_file(cs, d, arg, KIND_UNKNOWN, false);
+}
+
+void
+ingest_release(void)
+{
+	re_release_all();
+}

@@ -1,0 +1,137 @@
+/*
+ * internal.h - private to ingest/: the cleaned-line reader shared by the
+ * text parsers, the noise-filtering byte source for libyaml, the sniffer
+ * and one entry point per capture kind.
+ */
+#ifndef SKEWPLAN_INGEST_INTERNAL_H
+#define SKEWPLAN_INGEST_INTERNAL_H
+
+#include "ingest.h"
+
+/* ------------------------------------------------------------ clean.c */
+
+/* Why a line is not content. */
+enum noise {
+	NOISE_NONE,
+	NOISE_BLANK,	/* empty after cleaning */
+	NOISE_PROMPT,	/* "$ kubectl get no", "root@cp-1:~# ...", bare "kubectl version" */
+	NOISE_FENCE,	/* ``` or ~~~ (with a language), <pre>, </pre> */
+	NOISE_WARNING,	/* WARNING:/Warning:/klog W0110.../Flag --short ... */
+	NOISE_COMMENT,	/* a line that is only a "# comment" */
+};
+
+/*
+ * One cleaned line: CR/LF, a leading BOM, ANSI escapes, known HTML tags
+ * (<b>, <pre>, <code>...), an inline-code backtick pair around the whole
+ * line, a fence or prompt before the text, and trailing white space are
+ * removed. Tabs are kept (parsers treat them as white space).
+ */
+struct text_line {
+	const char *s;		/* borrowed: until the next text_reader_next */
+	size_t len;
+	uint32_t lineno;	/* 1-based */
+	enum noise noise;
+	const char *command;	/* borrowed: the command of a prompt line */
+	size_t command_len;
+};
+
+/* Maps a cleaned line's offsets back to raw 1-based columns. */
+struct colmap {
+	uint32_t *v;	/* owned */
+	size_t n, cap;
+};
+
+struct text_reader {
+	FILE *fp;		/* owned */
+	const char *path;	/* borrowed */
+	struct diag *diag;	/* borrowed */
+	struct buf raw;		/* the line as read */
+	struct buf clean;	/* the cleaned line */
+	struct colmap colmap;	/* clean offset -> raw 1-based column */
+	uint32_t lineno;
+	bool eof;
+};
+
+int text_reader_open(struct text_reader *r, const char *path,
+		     struct diag *d);
+/* Returns 1 with *out filled, 0 at end of file, -1 after a diagnostic. */
+int text_reader_next(struct text_reader *r, struct text_line *out);
+void text_reader_close(struct text_reader *r);
+/* Location of byte off of the current cleaned line. */
+struct src_loc text_loc(const struct text_reader *r, const struct text_line *l,
+			size_t off);
+
+/* Classifies and cleans one line in place (exposed for sniff and tests). */
+void clean_line(struct buf *clean, struct colmap *colmap, const char *raw,
+		size_t len, bool first_line, struct text_line *out);
+
+/*
+ * A byte source for libyaml that replaces noise lines (prompts, fences,
+ * WARNING lines, klog lines) with empty lines, so that line numbers stay
+ * true and a 2>&1 capture still parses. Reads the file in large chunks.
+ */
+struct yaml_src {
+	FILE *fp;		/* owned */
+	char *buf;		/* owned, BUFSZ bytes */
+	size_t len;		/* bytes in buf */
+	size_t off, end;	/* buf[off..end) filtered, not yet read */
+	bool at_line_start;
+	bool eof;
+};
+
+int yaml_src_open(struct yaml_src *ys, const char *path, struct diag *d);
+int yaml_src_read(void *data, unsigned char *out, size_t size,
+		  size_t *size_read);
+void yaml_src_close(struct yaml_src *ys);
+/* True if a line starting at column 0 is noise in a YAML/JSON document. */
+bool yaml_line_is_noise(const char *s, size_t len);
+
+/* ------------------------------------------------------------ sniff.c */
+
+enum fmt {
+	FMT_UNKNOWN,
+	FMT_VERSION_TEXT,	/* legacy version.Info, short, >=1.28 default, kubeadm */
+	FMT_VERSION_YAML,
+	FMT_VERSION_JSON,
+	FMT_NODES_TABLE,
+	FMT_NODES_DOC,		/* Node/NodeList/List as YAML or JSON */
+	FMT_IMAGES_TEXT,	/* lists, yq/jsonpath output, custom-columns */
+	FMT_IMAGES_DOC,		/* Pod/PodList/DaemonSet/Deployment/List */
+	FMT_PACKAGES_TEXT,	/* madison, apt-cache policy, yum/dnf list */
+};
+
+struct sniff {
+	enum input_kind kind;
+	enum fmt fmt;
+	bool json;		/* the document is JSON */
+	bool kubeadm;		/* a capture of `kubeadm version` */
+	char command[256];	/* the first prompt's command, or "" */
+	uint32_t first_line;	/* first content line, for diagnostics */
+};
+
+/* Reads the head of path and decides kind and format. Returns 0 or -1. */
+int sniff_file(const char *path, struct diag *d, struct sniff *out);
+
+/* ------------------------------------------------------------ parsers */
+
+struct ingest_ctx {
+	struct cluster_state *cs;	/* borrowed */
+	struct diag *diag;		/* borrowed */
+	struct arena *arena;		/* borrowed: cs->arena */
+	const char *path;		/* arena */
+	const struct sniff *sniff;	/* borrowed */
+	bool forced;			/* kind was forced with KIND=PATH */
+	const char *format;		/* set by the parser: static string */
+};
+
+int ingest_version(struct ingest_ctx *c);	/* kubectl_version.c */
+int ingest_nodes(struct ingest_ctx *c);		/* kubectl_nodes.c */
+int ingest_images(struct ingest_ctx *c);	/* images.c */
+int ingest_packages(struct ingest_ctx *c);	/* madison.c */
+
+/*
+ * Parsers keep their patterns in static struct re tables; re_release_all()
+ * (called by ingest_release) frees them all.
+ */
+
+#endif

@@ -1,0 +1,172 @@
+/*
+ * sniff.c - a file's kind and format, from its first lines only.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+#define SNIFF_LINES 400
+
+static struct re version_text_re = {
+	.pattern = "^\\s*(?:Client Version:|Server Version:|Kustomize Version:|"
+		   "kubeadm version:|(?:Client|Server) Version: version\\.Info\\{)"};
+static struct re bare_version_re = {
+	.pattern = "^\\s*v?[0-9]{1,4}\\.[0-9]{1,4}\\.[0-9]{1,6}[-+0-9A-Za-z.]*\\s*$"};
+static struct re version_key_re = {
+	.pattern = "^\\s*\"?(clientVersion|serverVersion|kustomizeVersion)\"?\\s*:"};
+static struct re kind_re = {
+	.pattern = "^\\s*(?:-\\s+)?\"?kind\"?\\s*:\\s*\"?([A-Za-z]+)\"?"};
+static struct re nodes_header_re = {
+	.pattern = "^\\s*(?:-\\s+)?\"?NAME\\s+STATUS\\s+(?:ROLES\\s+)?AGE\\s+VERSION\\b"};
+static struct re nodes_row_re = {
+	/* A header-less `get no` row: NAME STATUS ROLES AGE VERSION. */
+	.pattern = "^\\s*\\S+\\s+(?:Ready|NotReady|Unknown)(?:,SchedulingDisabled)?"
+		   "\\s+\\S+\\s+\\S+\\s+v?[0-9]+\\.[0-9]+\\.[0-9]+\\S*\\s*$"};
+static struct re images_header_re = {
+	.pattern = "^\\s*[A-Z][A-Z_-]*(?:\\s+[A-Z][A-Z_-]*)*\\s+IMAGES?\\b|^\\s*IMAGES?\\b"};
+static struct re madison_re = {
+	.pattern = "^\\s*[a-z0-9][a-z0-9+.-]*\\s*\\|\\s*\\S+\\s*\\|"};
+static struct re policy_re = {
+	.pattern = "^\\s*(?:[a-z0-9][a-z0-9+.-]*:|Installed: |Candidate: |Version table:)\\s*\\S*$"};
+static struct re yum_re = {
+	.pattern = "^\\s*(?:[a-z0-9][a-z0-9+_-]*\\.(?:x86_64|aarch64|arm64|noarch|i686|"
+		   "ppc64le|s390x|armv7hl)\\s+\\S+|Installed Packages|Available Packages)"};
+static struct re image_line_re = {
+	.pattern = "(?:^|[\\s\"'=<,-])(?:[a-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9._/-]+"
+		   "(?::[\\w][\\w.-]*|@sha256:[0-9a-f]{64})(?:[\\s\"',#]|$)"};
+
+static enum input_kind
+doc_kind(const char *kind, size_t len)
+{
+	static const char *const nodes[] = {"Node", "NodeList"};
+	static const char *const images[] = {"Pod", "PodList", "DaemonSet",
+		"DaemonSetList", "Deployment", "DeploymentList", "StatefulSet",
+		"ReplicaSet", "Job", "CronJob", "StatefulSetList",
+		"ReplicaSetList"};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(nodes); i++)
+		if (strlen(nodes[i]) == len && !memcmp(kind, nodes[i], len))
+			return KIND_NODES;
+	for (i = 0; i < ARRAY_SIZE(images); i++)
+		if (strlen(images[i]) == len && !memcmp(kind, images[i], len))
+			return KIND_IMAGES;
+	return KIND_UNKNOWN;
+}
+
+static bool
+contains(const char *s, size_t len, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	for (i = 0; i + n <= len; i++)
+		if (!memcmp(s + i, needle, n))
+			return true;
+	return false;
+}
+
+int
+sniff_file(const char *path, struct diag *d, struct sniff *out)
+{
+	struct text_reader r;
+	struct text_line l;
+	struct re_match m;
+	bool structured = false, first_content = true;
+	enum input_kind text_kind = KIND_UNKNOWN;
+	enum fmt text_fmt = FMT_UNKNOWN;
+	int rc = 0, lines = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (text_reader_open(&r, path, d) < 0)
+		return -1;
+	while (lines++ < SNIFF_LINES && (rc = text_reader_next(&r, &l)) > 0) {
+		if (l.noise == NOISE_PROMPT && !out->command[0] &&
+		    l.command_len > 0) {
+			size_t n = l.command_len < sizeof(out->command) - 1
+					   ? l.command_len
+					   : sizeof(out->command) - 1;
+
+			memcpy(out->command, l.command, n);
+			out->command[n] = '\0';
+			if (contains(l.command, l.command_len, "kubeadm") &&
+			    contains(l.command, l.command_len, "version"))
+				out->kubeadm = true;
+		}
+		if (l.noise != NOISE_NONE)
+			continue;
+		if (!out->first_line)
+			out->first_line = l.lineno;
+		if (first_content) {
+			const char *s = l.s;
+			size_t n = l.len;
+
+			while (n && (*s == ' ' || *s == '\t'))
+				s++, n--;
+			first_content = false;
+			if (n && (*s == '{' || *s == '[')) {
+				out->json = true;
+				structured = true;
+			}
+		}
+		/* Structured documents: decided by their keys. */
+		if (re_match(&version_key_re, l.s, l.len, &m)) {
+			out->kind = KIND_VERSION;
+			out->fmt = out->json ? FMT_VERSION_JSON
+					     : FMT_VERSION_YAML;
+			break;
+		}
+		if (re_match(&kind_re, l.s, l.len, &m)) {
+			enum input_kind k = doc_kind(l.s + m.start[1],
+						     m.end[1] - m.start[1]);
+
+			if (k != KIND_UNKNOWN) {
+				out->kind = k;
+				out->fmt = k == KIND_NODES ? FMT_NODES_DOC
+							   : FMT_IMAGES_DOC;
+				break;
+			}
+			continue;
+		}
+		if (structured)
+			continue;
+		/* Text formats: the first line that tells wins. */
+		if (text_kind != KIND_UNKNOWN)
+			continue;
+		if (re_match(&version_text_re, l.s, l.len, NULL)) {
+			text_kind = KIND_VERSION;
+			text_fmt = FMT_VERSION_TEXT;
+		} else if (re_match(&nodes_header_re, l.s, l.len, NULL) ||
+			   re_match(&nodes_row_re, l.s, l.len, NULL)) {
+			text_kind = KIND_NODES;
+			text_fmt = FMT_NODES_TABLE;
+		} else if (re_match(&madison_re, l.s, l.len, NULL) ||
+			   re_match(&yum_re, l.s, l.len, NULL)) {
+			text_kind = KIND_PACKAGES;
+			text_fmt = FMT_PACKAGES_TEXT;
+		} else if (re_match(&images_header_re, l.s, l.len, NULL) ||
+			   contains(l.s, l.len, " << ") ||
+			   contains(l.s, l.len, "image:")) {
+			text_kind = KIND_IMAGES;
+			text_fmt = FMT_IMAGES_TEXT;
+		} else if (re_match(&policy_re, l.s, l.len, NULL)) {
+			text_kind = KIND_PACKAGES;
+			text_fmt = FMT_PACKAGES_TEXT;
+		} else if (re_match(&bare_version_re, l.s, l.len, NULL)) {
+			text_kind = KIND_VERSION;
+			text_fmt = FMT_VERSION_TEXT;
+		} else if (re_match(&image_line_re, l.s, l.len, NULL)) {
+			text_kind = KIND_IMAGES;
+			text_fmt = FMT_IMAGES_TEXT;
+		}
+		if (text_kind != KIND_UNKNOWN)
+			break;
+	}
+	text_reader_close(&r);
+	if (rc < 0)
+		return -1;
+	if (out->kind == KIND_UNKNOWN && !structured) {
+		out->kind = text_kind;
+		out->fmt = text_fmt;
+	}
+	return 0;
+}

@@ -1,0 +1,234 @@
+/*
+ * inspect.c - `skewplan inspect` as text and as the JSON contract in the
+ * README.
+ */
+#include <cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+static void
+loc_text(struct buf *b, struct src_loc loc)
+{
+	buf_addf(b, "%s:%u:%u", loc.path ? loc.path : "-", (unsigned)loc.line,
+		 (unsigned)(loc.col ? loc.col : 1));
+}
+
+static cJSON *
+loc_json(struct src_loc loc)
+{
+	struct buf b = BUF_INIT;
+	cJSON *j;
+
+	loc_text(&b, loc);
+	j = b.oom ? NULL : cJSON_CreateString(buf_cstr(&b));
+	buf_release(&b);
+	return j;
+}
+
+static cJSON *
+str_or_null(const char *s)
+{
+	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+static cJSON *
+tri_json(enum tri t)
+{
+	return t == TRI_UNKNOWN ? cJSON_CreateNull() : cJSON_CreateBool(t);
+}
+
+static cJSON *
+ver_json(const struct version_info *vi)
+{
+	cJSON *o;
+
+	if (!vi->present)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	if (!o)
+		return NULL;
+	cJSON_AddItemToObject(o, "gitVersion", cJSON_CreateString(vi->ver.text));
+	cJSON_AddItemToObject(o, "major", cJSON_CreateNumber(vi->ver.major));
+	cJSON_AddItemToObject(o, "minor", cJSON_CreateNumber(vi->ver.minor));
+	cJSON_AddItemToObject(o, "patch", cJSON_CreateNumber(vi->ver.patch));
+	cJSON_AddItemToObject(o, "source", loc_json(vi->loc));
+	return o;
+}
+
+static cJSON *
+node_json(const struct node *n)
+{
+	cJSON *o = cJSON_CreateObject(), *roles = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < n->nroles; i++)
+		cJSON_AddItemToArray(roles, cJSON_CreateString(n->roles[i]));
+	cJSON_AddItemToObject(o, "name", cJSON_CreateString(n->name));
+	cJSON_AddItemToObject(o, "status", cJSON_CreateString(n->status));
+	cJSON_AddItemToObject(o, "ready", tri_json(n->ready));
+	cJSON_AddItemToObject(o, "schedulable", cJSON_CreateBool(n->schedulable));
+	cJSON_AddItemToObject(o, "roles", roles);
+	cJSON_AddItemToObject(o, "kubeletVersion", str_or_null(n->kubelet.text));
+	cJSON_AddItemToObject(o, "kubeProxyVersion", str_or_null(n->kube_proxy));
+	cJSON_AddItemToObject(o, "containerRuntime",
+			      str_or_null(n->container_runtime));
+	cJSON_AddItemToObject(o, "osImage", str_or_null(n->os_image));
+	cJSON_AddItemToObject(o, "internalIP", str_or_null(n->internal_ip));
+	cJSON_AddItemToObject(o, "source", loc_json(n->loc));
+	return o;
+}
+
+static cJSON *
+image_json(const struct image *im)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(o, "image", cJSON_CreateString(im->ref->image));
+	cJSON_AddItemToObject(o, "registry", str_or_null(im->ref->registry));
+	cJSON_AddItemToObject(o, "repository", str_or_null(im->ref->repository));
+	cJSON_AddItemToObject(o, "tag", str_or_null(im->ref->tag));
+	cJSON_AddItemToObject(o, "digest", str_or_null(im->ref->digest));
+	cJSON_AddItemToObject(o, "component", str_or_null(im->ref->component));
+	cJSON_AddItemToObject(o, "namespace", str_or_null(im->namespace_));
+	cJSON_AddItemToObject(o, "pod", str_or_null(im->pod));
+	cJSON_AddItemToObject(o, "node", str_or_null(im->node));
+	cJSON_AddItemToObject(o, "container", str_or_null(im->container));
+	cJSON_AddItemToObject(o, "source", loc_json(im->loc));
+	return o;
+}
+
+static cJSON *
+package_json(const struct package *p)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(o, "name", cJSON_CreateString(p->name));
+	cJSON_AddItemToObject(o, "version", cJSON_CreateString(p->version));
+	cJSON_AddItemToObject(o, "upstreamVersion", str_or_null(p->upstream));
+	cJSON_AddItemToObject(o, "repo", str_or_null(p->repo));
+	cJSON_AddItemToObject(o, "repoKind",
+			      cJSON_CreateString(model_repo_kind_name(p->repo_kind)));
+	if (p->repo_minor)
+		cJSON_AddItemToObject(o, "repoMinor",
+				      cJSON_CreateNumber(p->repo_minor));
+	else
+		cJSON_AddItemToObject(o, "repoMinor", cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "installed", tri_json(p->installed));
+	cJSON_AddItemToObject(o, "source", loc_json(p->loc));
+	return o;
+}
+
+int
+report_inspect_json(struct buf *out, const struct cluster_state *cs)
+{
+	cJSON *root = cJSON_CreateObject(), *a, *v;
+	const struct input *in;
+	const struct node *n;
+	const struct image *im;
+	const struct package *p;
+	char *text;
+
+	if (!root)
+		return -1;
+	a = cJSON_AddArrayToObject(root, "inputs");
+	vec_foreach(&cs->inputs, in)
+	{
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddItemToObject(o, "path", cJSON_CreateString(in->path));
+		cJSON_AddItemToObject(o, "kind",
+				      cJSON_CreateString(model_kind_name(in->kind)));
+		cJSON_AddItemToObject(o, "format", cJSON_CreateString(in->format));
+		cJSON_AddItemToArray(a, o);
+	}
+	v = cJSON_AddObjectToObject(root, "versions");
+	cJSON_AddItemToObject(v, "client", ver_json(&cs->client));
+	cJSON_AddItemToObject(v, "server", ver_json(&cs->server));
+	cJSON_AddItemToObject(v, "kustomize", str_or_null(cs->kustomize));
+	cJSON_AddItemToObject(v, "kubeadm", ver_json(&cs->kubeadm));
+	a = cJSON_AddArrayToObject(root, "nodes");
+	vec_foreach(&cs->nodes, n) cJSON_AddItemToArray(a, node_json(n));
+	a = cJSON_AddArrayToObject(root, "images");
+	vec_foreach(&cs->images, im) cJSON_AddItemToArray(a, image_json(im));
+	a = cJSON_AddArrayToObject(root, "packages");
+	vec_foreach(&cs->packages, p) cJSON_AddItemToArray(a, package_json(p));
+	text = cJSON_Print(root);
+	cJSON_Delete(root);
+	if (!text)
+		return -1;
+	buf_adds(out, text);
+	buf_addc(out, '\n');
+	free(text);
+	return out->oom ? -1 : 0;
+}
+
+static void
+ver_text(struct buf *b, const char *label, const struct version_info *vi)
+{
+	buf_addf(b, "  %-10s ", label);
+	if (!vi->present) {
+		buf_adds(b, "(not captured)\n");
+		return;
+	}
+	buf_addf(b, "%-24s ", vi->ver.text);
+	loc_text(b, vi->loc);
+	buf_addc(b, '\n');
+}
+
+int
+report_inspect_text(struct buf *out, const struct cluster_state *cs)
+{
+	const struct input *in;
+	const struct node *n;
+	const struct image *im;
+	const struct package *p;
+	size_t i;
+
+	buf_addf(out, "Inputs (%zu)\n", cs->inputs.n);
+	vec_foreach(&cs->inputs, in)
+		buf_addf(out, "  %-8s %-24s %s\n", model_kind_name(in->kind),
+			 in->format, in->path);
+	buf_adds(out, "\nVersions\n");
+	ver_text(out, "client", &cs->client);
+	ver_text(out, "server", &cs->server);
+	ver_text(out, "kubeadm", &cs->kubeadm);
+	buf_addf(out, "  %-10s %s\n", "kustomize",
+		 cs->kustomize ? cs->kustomize : "(not captured)");
+	buf_addf(out, "\nNodes (%zu)\n", cs->nodes.n);
+	vec_foreach(&cs->nodes, n)
+	{
+		struct buf roles = BUF_INIT;
+
+		for (i = 0; i < n->nroles; i++)
+			buf_addf(&roles, "%s%s", i ? "," : "", n->roles[i]);
+		buf_addf(out, "  %-24s %-28s %-22s %-20s ", n->name, n->status,
+			 n->nroles ? buf_cstr(&roles) : "<none>",
+			 n->kubelet.text ? n->kubelet.text : "?");
+		loc_text(out, n->loc);
+		buf_addc(out, '\n');
+		buf_release(&roles);
+	}
+	buf_addf(out, "\nImages (%zu)\n", cs->images.n);
+	vec_foreach(&cs->images, im)
+	{
+		buf_addf(out, "  %-56s %-24s ", im->ref->image,
+			 im->ref->component ? im->ref->component : "-");
+		if (im->pod)
+			buf_addf(out, "%s/%s ",
+				 im->namespace_ ? im->namespace_ : "-", im->pod);
+		loc_text(out, im->loc);
+		buf_addc(out, '\n');
+	}
+	buf_addf(out, "\nPackages (%zu)\n", cs->packages.n);
+	vec_foreach(&cs->packages, p)
+	{
+		buf_addf(out, "  %-8s %-22s %-12s %-4s ", p->name, p->version,
+			 model_repo_kind_name(p->repo_kind),
+			 p->installed == TRI_TRUE ? "inst" : "");
+		loc_text(out, p->loc);
+		buf_addc(out, '\n');
+	}
+	return out->oom ? -1 : 0;
+}
