@@ -35,6 +35,10 @@ static struct re image_line_re = {
 	.pattern = "(?:^|[\\s\"'=<,-])(?:[a-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9._/-]+"
 		   "(?::[\\w][\\w.-]*|@sha256:[0-9a-f]{64})(?:[\\s\"',#]|$)"};
 
+/* The first line of a kubectl YAML document (keys are sorted). */
+static struct re k8s_doc_re = {
+	.pattern = "^(?:apiVersion|items|kind|metadata)\\s*:"};
+
 static enum input_kind
 doc_kind(const char *kind, size_t len)
 {
@@ -105,6 +109,8 @@ sniff_file(const char *path, struct diag *d, struct sniff *out)
 			first_content = false;
 			if (n && (*s == '{' || *s == '[')) {
 				out->json = true;
+				structured = true;
+			} else if (re_match(&k8s_doc_re, s, n, NULL)) {
 				structured = true;
 			}
 		}
