@@ -190,8 +190,10 @@ clean_line(struct buf *clean, struct colmap *cm, const char *raw, size_t len,
 			;
 	/* Inline code: `Server Version: ...` */
 	if (n - lead >= 1 && s[lead] == '`') {
-		lead++;
-		if (n > lead && s[n - 1] == '`')
+		s += lead + 1;
+		n -= lead + 1;
+		lead = 0;
+		if (n > 0 && s[n - 1] == '`')
 			n--;
 	} else if (n > lead && s[n - 1] == '`' && !memchr(s + lead, '`', n - lead - 1)) {
 		n--;
