@@ -26,6 +26,15 @@ SAN_OBJS := $(LIB_SRCS:%.c=build/san/%.o)
 TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=build/san/tests/%)
 HDRS := $(wildcard analyzer/*/*.h analyzer/*.h)
+FUZZ_TARGETS = version nodes images packages sniff
+REPLAY_BINS := $(FUZZ_TARGETS:%=build/san/replay_%)
+FUZZ_SECONDS ?= 60
+# Seeds of each fuzz target: its fixtures plus every crasher ever found.
+seeds_version = fixtures/version fixtures/bad/version tests/corpus/version
+seeds_nodes = fixtures/nodes fixtures/bad/nodes tests/corpus/nodes
+seeds_images = fixtures/images fixtures/bad/images tests/corpus/images
+seeds_packages = fixtures/packages fixtures/bad/packages tests/corpus/packages
+seeds_sniff = fixtures/seed-v1.26.1 tests/corpus/sniff
 
 all: skewplan
 
@@ -47,6 +56,27 @@ build/san/tests/%: tests/unit/%.c $(SAN_OBJS) $(HDRS) | check-test-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN) $(CMOCKA_CFLAGS) -Wno-missing-prototypes \
 		-o $@ $< $(SAN_OBJS) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+build/san/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz_common.h $(SAN_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ tests/fuzz/replay.c $< $(SAN_OBJS) $(PKG_LIBS)
+
+# libFuzzer builds need clang; every library object is rebuilt for them.
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(LIB_SRCS) $(HDRS)
+	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install -y clang" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	clang $(WARN) -D_POSIX_C_SOURCE=200809L $(PKG_CFLAGS) -g -O1 \
+		-fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRCS) $(PKG_LIBS)
+
+fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p tests/corpus/$$t build/fuzz/work-$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+	  ./build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    -artifact_prefix=tests/corpus/$$t/crash- build/fuzz/work-$$t \
+	    $$(for d in $$(eval echo \$$seeds_$$t); do [ -d $$d ] && echo $$d; done) \
+	    2>&1 | tail -3 || exit 1; \
+	done
 
 # One unit binary by name: make tests/unit/test_madison
 tests/unit/test_%: build/san/tests/test_%
@@ -76,12 +106,21 @@ deps:
 demo: deps skewplan
 	./skewplan inspect fixtures/seed-v1.26.1
 
-test: deps $(TEST_BINS) build/san/skewplan
+test: deps $(TEST_BINS) $(REPLAY_BINS) build/san/skewplan
 	@set -e; pass=0; fail=0; \
 	for t in $(TEST_BINS); do \
 	  if ASAN_OPTIONS=detect_leaks=1 ./$$t; then pass=$$((pass+1)); \
 	  else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
 	done; \
+	for t in $(FUZZ_TARGETS); do \
+	  case $$t in version) dirs="$(seeds_version)";; nodes) dirs="$(seeds_nodes)";; \
+	    images) dirs="$(seeds_images)";; packages) dirs="$(seeds_packages)";; *) dirs="$(seeds_sniff)";; esac; \
+	  ex=""; for d in $$dirs; do [ -e $$d ] && ex="$$ex $$d"; done; \
+	  if ASAN_OPTIONS=detect_leaks=1 ./build/san/replay_$$t $$ex >/dev/null; then pass=$$((pass+1)); \
+	  else fail=$$((fail+1)); echo "FAILED: fuzz corpus replay $$t"; fi; \
+	done; \
+	if sh tests/check_layout.sh >/dev/null && $(MAKE) -s lint; then pass=$$((pass+1)); \
+	else fail=$$((fail+1)); echo "FAILED: layout or lint"; fi; \
 	if SKEWPLAN=build/san/skewplan sh tests/run_golden.sh; then pass=$$((pass+1)); \
 	else fail=$$((fail+1)); echo "FAILED: tests/run_golden.sh"; fi; \
 	echo "test binaries: $$pass passed, $$fail failed"; \
@@ -116,5 +155,5 @@ install: skewplan
 clean:
 	rm -rf build skewplan
 
-.PHONY: all deps demo test golden-update bench valgrind lint check-layout \
+.PHONY: fuzz all deps demo test golden-update bench valgrind lint check-layout \
 	fmt-check install clean check-deps check-test-deps

@@ -1,0 +1,931 @@
+/*
+ * images.c - container image listings: plain lists (yq, jq -r, kubeadm
+ * config images list), YAML "- " items, quoted items, "image:" lines of a
+ * grep over manifests, jsonpath output, custom-columns tables, kinder's
+ * "pod << image," lines, and Pod/PodList/List/workload documents in YAML or
+ * JSON, streamed so that a 1 GB "get pods -A -o yaml" is never held.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define MAX_ERRORS 20		/* errors in one file before giving up */
+#define MAX_COLUMNS 64		/* columns of a custom-columns table */
+#define MAX_POD_CONTAINERS 4096	/* containers of one pod or template */
+#define MAX_NAME_LEN 253	/* a DNS-1123 subdomain, the longest name */
+
+/* ------------------------------------------------------------ strings */
+
+/*
+ * Namespace, node and container names repeat across thousands of pods; a
+ * set of arena strings hands out one copy of each (open addressing, at
+ * most half full). It lives for one file.
+ */
+struct strset {
+	const char **v;		/* owned array of arena strings */
+	size_t cap, n;
+};
+
+static uint32_t
+str_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static int
+strset_grow(struct strset *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 64, i, j;
+	const char **v;
+
+	if (cap > SIZE_MAX / sizeof(*v) || !(v = base_malloc(cap * sizeof(*v))))
+		return -1;
+	memset(v, 0, cap * sizeof(*v));
+	for (i = 0; i < t->cap; i++) {
+		if (!t->v[i])
+			continue;
+		j = str_hash(t->v[i], strlen(t->v[i])) & (cap - 1);
+		while (v[j])
+			j = (j + 1) & (cap - 1);
+		v[j] = t->v[i];
+	}
+	free(t->v);
+	t->v = v;
+	t->cap = cap;
+	return 0;
+}
+
+/* Returns the one arena copy of s[0..len), or NULL when out of memory. */
+static const char *
+strset_get(struct strset *t, struct arena *a, const char *s, size_t len)
+{
+	size_t j;
+	char *p;
+
+	if ((t->n + 1) * 2 > t->cap && strset_grow(t) < 0)
+		return NULL;
+	for (j = str_hash(s, len) & (t->cap - 1); t->v[j];
+	     j = (j + 1) & (t->cap - 1))
+		if (strlen(t->v[j]) == len && !memcmp(t->v[j], s, len))
+			return t->v[j];
+	if (!(p = arena_strndup(a, s, len)))
+		return NULL;
+	t->v[j] = p;
+	t->n++;
+	return p;
+}
+
+static void
+strset_release(struct strset *t)
+{
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}
+
+/* ------------------------------------------------------------ common */
+
+struct images_parse {
+	struct ingest_ctx *c;
+	struct strset names;	/* namespaces, nodes, containers */
+	unsigned errors;
+	size_t added;
+};
+
+/* Counts an error already reported; -1 means stop reading the file. */
+static int
+counted(struct images_parse *p)
+{
+	return ++p->errors >= MAX_ERRORS ? -1 : 0;
+}
+
+static int
+oom(struct images_parse *p, struct src_loc loc)
+{
+	diag_error(p->c->diag, loc, "out of memory");
+	p->errors++;
+	return -1;
+}
+
+/* Appends s for a message: control bytes escaped, at most 128 bytes. */
+static const char *
+shown(struct buf *b, const char *s, size_t len)
+{
+	buf_reset(b);
+	if (len > 128) {
+		esc_display(b, s, 128);
+		buf_adds(b, "...");
+	} else {
+		esc_display(b, s, len);
+	}
+	return buf_cstr(b);
+}
+
+/*
+ * Parses and interns one reference; on a bad one reports it at loc and
+ * returns NULL with *stop set when the file must be given up.
+ */
+static const struct image_ref *
+image_at(struct images_parse *p, const char *s, size_t len,
+	 struct src_loc loc, bool *stop)
+{
+	const struct image_ref *ref;
+	const char *err;
+	struct buf b = BUF_INIT;
+
+	*stop = false;
+	ref = model_image_ref(p->c->cs, s, len, &err);
+	if (ref)
+		return ref;
+	if (!strcmp(err, "out of memory")) {
+		*stop = true;
+		oom(p, loc);
+		return NULL;
+	}
+	diag_error(p->c->diag, loc, "invalid image reference '%s': %s",
+		   shown(&b, s, len), err);
+	buf_release(&b);
+	*stop = counted(p) < 0;
+	return NULL;
+}
+
+static int
+add_image(struct images_parse *p, const struct image_ref *ref,
+	  const char *ns, const char *pod, const char *node,
+	  const char *container, bool init, struct src_loc loc)
+{
+	struct cluster_state *cs = p->c->cs;
+	struct image *im;
+
+	if (cs->images.n >= LIMIT_ITEMS) {
+		diag_error(p->c->diag, loc, "more than %u images",
+			   LIMIT_ITEMS);
+		p->errors++;
+		return -1;
+	}
+	if (!(im = vec_push(&cs->images)))
+		return oom(p, loc);
+	im->ref = ref;
+	im->namespace_ = ns;
+	im->pod = pod;
+	im->node = node;
+	im->container = container;
+	im->init = init;
+	im->loc = loc;
+	p->added++;
+	return 0;
+}
+
+/* Interns a name, or NULL for none; -1 when out of memory. */
+static int
+name_of(struct images_parse *p, const char *s, size_t len, bool have,
+	const char **out)
+{
+	*out = NULL;
+	if (!have || len == 0 || (len == 6 && !memcmp(s, "<none>", 6)))
+		return 0;
+	*out = strset_get(&p->names, p->c->arena, s, len);
+	return *out ? 0 : -1;
+}
+
+/* ------------------------------------------------------------ text */
+
+enum text_style {
+	TS_NONE,
+	TS_LIST,	/* one reference a line, yq/jq -r/kubeadm */
+	TS_YAML_LIST,	/* "- ref" */
+	TS_IMAGE_LINES,	/* "image: ref", a grep over manifests */
+	TS_TABLE,	/* custom-columns */
+	TS_ARROW,	/* kinder: "pod << ref, " */
+};
+
+enum col_role { COL_OTHER, COL_NS, COL_POD, COL_NODE, COL_IMAGES,
+		COL_INIT_IMAGES, COL_CONTAINERS };
+
+struct token {
+	size_t off, len;
+};
+
+struct text_state {
+	struct images_parse *p;
+	struct text_reader r;
+	const struct text_line *l;
+	enum text_style style;
+	bool multi;		/* a line held several references */
+	bool kubeadm;		/* the command was kubeadm config images list */
+	enum col_role cols[MAX_COLUMNS];
+	size_t ncols;
+};
+
+static struct re kubeadm_list_re = {
+	.pattern = "\\bkubeadm\\s+config\\s+images\\s+list\\b"};
+static struct re header_word_re = {.pattern = "^[A-Z][A-Z0-9_./-]*\\z"};
+
+static bool
+is_ws(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* Splits s[off..len) at white space; returns the count (at most max). */
+static size_t
+split_ws(const char *s, size_t off, size_t len, struct token *tok, size_t max,
+	 bool *more)
+{
+	size_t n = 0;
+
+	*more = false;
+	while (off < len) {
+		while (off < len && is_ws(s[off]))
+			off++;
+		if (off == len)
+			break;
+		if (n == max) {
+			*more = true;
+			break;
+		}
+		tok[n].off = off;
+		while (off < len && !is_ws(s[off]))
+			off++;
+		tok[n].len = off - tok[n].off;
+		n++;
+	}
+	return n;
+}
+
+static bool
+word_is(const char *s, size_t len, const char *w)
+{
+	return strlen(w) == len && !memcmp(s, w, len);
+}
+
+static bool
+word_has(const char *s, size_t len, const char *w)
+{
+	size_t n = strlen(w), i;
+
+	for (i = 0; i + n <= len; i++)
+		if (!memcmp(s + i, w, n))
+			return true;
+	return false;
+}
+
+/*
+ * A custom-columns header: upper-case words only (never a valid image,
+ * which must be lowercase), one of them naming images.
+ */
+static bool
+table_header(struct text_state *t, const char *s, size_t len)
+{
+	struct token tok[MAX_COLUMNS];
+	bool more, images = false;
+	size_t n = split_ws(s, 0, len, tok, MAX_COLUMNS, &more), i;
+
+	if (n == 0 || more)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!re_match(&header_word_re, s + tok[i].off, tok[i].len,
+			      NULL))
+			return false;
+		if (word_has(s + tok[i].off, tok[i].len, "IMAGE"))
+			images = true;
+	}
+	if (!images)
+		return false;
+	for (i = 0; i < n; i++) {
+		const char *w = s + tok[i].off;
+		size_t wl = tok[i].len;
+		enum col_role role = COL_OTHER;
+
+		if (word_has(w, wl, "IMAGE"))
+			role = word_has(w, wl, "INIT") ? COL_INIT_IMAGES
+						       : COL_IMAGES;
+		else if (word_is(w, wl, "NAMESPACE"))
+			role = COL_NS;
+		else if (word_is(w, wl, "NAME") || word_is(w, wl, "POD") ||
+			 word_is(w, wl, "POD_NAME") || word_is(w, wl, "PODNAME"))
+			role = COL_POD;
+		else if (word_is(w, wl, "NODE") || word_is(w, wl, "NODE_NAME") ||
+			 word_is(w, wl, "NODENAME"))
+			role = COL_NODE;
+		else if (word_has(w, wl, "CONTAINER") && !word_has(w, wl, "INIT"))
+			role = COL_CONTAINERS;
+		t->cols[i] = role;
+	}
+	t->ncols = n;
+	return true;
+}
+
+/* The n-th comma-separated element of s[0..len), or false. */
+static bool
+comma_item(const char *s, size_t len, size_t n, struct token *out)
+{
+	size_t off = 0, i = 0;
+
+	for (;;) {
+		const char *c = memchr(s + off, ',', len - off);
+		size_t e = c ? (size_t)(c - s) : len;
+
+		if (i == n) {
+			out->off = off;
+			out->len = e - off;
+			return true;
+		}
+		if (!c)
+			return false;
+		off = e + 1;
+		i++;
+	}
+}
+
+static int
+table_row(struct text_state *t, const char *s, size_t len)
+{
+	struct images_parse *p = t->p;
+	struct token tok[MAX_COLUMNS + 1];
+	const char *ns = NULL, *pod = NULL, *node = NULL;
+	const struct token *names = NULL;
+	bool more, stop;
+	size_t n = split_ws(s, 0, len, tok, MAX_COLUMNS + 1, &more), i, k;
+	struct src_loc loc;
+
+	if (n != t->ncols) {
+		loc = text_loc(&t->r, t->l, n > t->ncols ? tok[t->ncols].off
+							 : len);
+		diag_error(p->c->diag, loc,
+			   "row has %s%zu columns, the header has %zu",
+			   more ? "more than " : "", n, t->ncols);
+		return counted(p);
+	}
+	for (i = 0; i < n; i++) {
+		const char *w = s + tok[i].off;
+		int rc = 0;
+
+		if (t->cols[i] == COL_NS)
+			rc = name_of(p, w, tok[i].len, true, &ns);
+		else if (t->cols[i] == COL_NODE)
+			rc = name_of(p, w, tok[i].len, true, &node);
+		else if (t->cols[i] == COL_CONTAINERS)
+			names = &tok[i];
+		else if (t->cols[i] == COL_POD &&
+			 !word_is(w, tok[i].len, "<none>") &&
+			 !(pod = arena_strndup(p->c->arena, w, tok[i].len)))
+			rc = -1;
+		if (rc < 0)
+			return oom(p, text_loc(&t->r, t->l, tok[i].off));
+	}
+	for (i = 0; i < n; i++) {
+		const char *w = s + tok[i].off;
+		struct token it, nm;
+
+		if (t->cols[i] != COL_IMAGES && t->cols[i] != COL_INIT_IMAGES)
+			continue;
+		if (word_is(w, tok[i].len, "<none>"))
+			continue;
+		for (k = 0; comma_item(w, tok[i].len, k, &it); k++) {
+			const struct image_ref *ref;
+			const char *container = NULL;
+
+			loc = text_loc(&t->r, t->l, tok[i].off + it.off);
+			if (it.len == 0) {
+				diag_error(p->c->diag, loc,
+					   "empty image in a comma-separated list");
+				if (counted(p) < 0)
+					return -1;
+				continue;
+			}
+			if (!(ref = image_at(p, w + it.off, it.len, loc, &stop))) {
+				if (stop)
+					return -1;
+				continue;
+			}
+			if (names && t->cols[i] == COL_IMAGES &&
+			    comma_item(s + names->off, names->len, k, &nm) &&
+			    name_of(p, s + names->off + nm.off, nm.len, true,
+				    &container) < 0)
+				return oom(p, loc);
+			if (add_image(p, ref, ns, pod, node, container,
+				      t->cols[i] == COL_INIT_IMAGES, loc) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* kinder: "etcd-kinder-upgrade-control-plane-1 << k8s.gcr.io/etcd:3.4.3-0," */
+static int
+arrow_row(struct text_state *t, const char *s, size_t len, struct token pod_tok,
+	  size_t off)
+{
+	struct images_parse *p = t->p;
+	const char *pod = arena_strndup(p->c->arena, s + pod_tok.off,
+					pod_tok.len);
+	bool stop;
+
+	if (!pod)
+		return oom(p, text_loc(&t->r, t->l, pod_tok.off));
+	while (off < len) {
+		size_t e;
+		const struct image_ref *ref;
+		struct src_loc loc;
+
+		while (off < len && (is_ws(s[off]) || s[off] == ','))
+			off++;
+		if (off == len)
+			break;
+		for (e = off; e < len && !is_ws(s[e]) && s[e] != ','; e++)
+			;
+		loc = text_loc(&t->r, t->l, off);
+		if ((ref = image_at(p, s + off, e - off, loc, &stop))) {
+			if (add_image(p, ref, NULL, pod, NULL, NULL, false,
+				      loc) < 0)
+				return -1;
+		} else if (stop) {
+			return -1;
+		}
+		off = e;
+	}
+	return 0;
+}
+
+static bool
+starts_with(const char *s, size_t len, size_t off, const char *w)
+{
+	size_t n = strlen(w);
+
+	return len - off >= n && !memcmp(s + off, w, n);
+}
+
+/*
+ * A list line: [- ][image: ]ref [ref...] [# comment], each ref plain or
+ * quoted; a quoted one may carry the comma of a JSON array.
+ */
+static int
+list_line(struct text_state *t, const char *s, size_t len)
+{
+	struct images_parse *p = t->p;
+	enum text_style style = TS_LIST;
+	size_t off = 0, i, nrefs = 0, key_end = 0;
+	bool stop;
+
+	while (off < len && is_ws(s[off]))
+		off++;
+	if (off < len && s[off] == '-' &&
+	    (off + 1 == len || is_ws(s[off + 1]))) {
+		style = TS_YAML_LIST;
+		for (off++; off < len && is_ws(s[off]); off++)
+			;
+	}
+	if (starts_with(s, len, off, "image:") ||
+	    starts_with(s, len, off, "\"image\":")) {
+		style = TS_IMAGE_LINES;
+		off += s[off] == '"' ? 8 : 6;
+		key_end = off;
+	}
+	/* A comment starts at a '#' after white space (YAML's rule). */
+	for (i = off; i < len; i++)
+		if (s[i] == '#' && (i == 0 || is_ws(s[i - 1])))
+			break;
+	len = i;
+	while (len > off && is_ws(s[len - 1]))
+		len--;
+	if (style == TS_IMAGE_LINES && len > off && s[len - 1] == ',')
+		len--;
+	if (t->style == TS_NONE)
+		t->style = style;
+	while (off < len) {
+		size_t b, e;
+		const struct image_ref *ref;
+		struct src_loc loc;
+
+		while (off < len && is_ws(s[off]))
+			off++;
+		if (off == len)
+			break;
+		for (e = off; e < len && !is_ws(s[e]); e++)
+			;
+		b = off;
+		off = e;
+		if (s[b] == '"' || s[b] == '\'') {
+			if (e - b >= 2 && s[e - 1] == ',')
+				e--;
+			if (e - b < 2 || s[e - 1] != s[b]) {
+				diag_error(p->c->diag, text_loc(&t->r, t->l, b),
+					   "unterminated quoted image");
+				if (counted(p) < 0)
+					return -1;
+				continue;
+			}
+			b++;
+			e--;
+		}
+		loc = text_loc(&t->r, t->l, b);
+		nrefs++;
+		if ((ref = image_at(p, s + b, e - b, loc, &stop))) {
+			if (add_image(p, ref, NULL, NULL, NULL, NULL, false,
+				      loc) < 0)
+				return -1;
+		} else if (stop) {
+			return -1;
+		}
+	}
+	if (nrefs == 0 && style != TS_LIST) {
+		diag_error(p->c->diag, text_loc(&t->r, t->l,
+						key_end ? key_end : off),
+			   "empty image value");
+		return counted(p);
+	}
+	if (nrefs > 1)
+		t->multi = true;
+	return 0;
+}
+
+static int
+text_line_content(struct text_state *t, const char *s, size_t len)
+{
+	struct token tok[2];
+	bool more;
+	size_t n;
+
+	if (table_header(t, s, len)) {
+		if (t->style == TS_NONE)
+			t->style = TS_TABLE;
+		return 0;
+	}
+	if (t->ncols)
+		return table_row(t, s, len);
+	n = split_ws(s, 0, len, tok, 2, &more);
+	if (n == 2 && word_is(s + tok[1].off, tok[1].len, "<<")) {
+		if (t->style == TS_NONE)
+			t->style = TS_ARROW;
+		return arrow_row(t, s, len, tok[0], tok[1].off + 2);
+	}
+	return list_line(t, s, len);
+}
+
+static const char *
+text_format(const struct text_state *t)
+{
+	if (t->kubeadm && (t->style == TS_LIST || t->style == TS_NONE))
+		return "kubeadm-config-images-list";
+	switch (t->style) {
+	case TS_TABLE: return "custom-columns";
+	case TS_ARROW: return "pod-image-pairs";
+	case TS_IMAGE_LINES: return "manifest-image-lines";
+	case TS_YAML_LIST: return "yaml-list";
+	default: return t->multi ? "jsonpath" : "image-list";
+	}
+}
+
+static int
+ingest_images_text(struct images_parse *p)
+{
+	struct text_state t;
+	struct text_line l;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	t.p = p;
+	t.kubeadm = re_match(&kubeadm_list_re, p->c->sniff->command,
+			     strlen(p->c->sniff->command), NULL);
+	if (text_reader_open(&t.r, p->c->path, p->c->diag) < 0)
+		return -1;
+	while ((rc = text_reader_next(&t.r, &l)) > 0) {
+		if (l.noise == NOISE_PROMPT && l.command &&
+		    re_match(&kubeadm_list_re, l.command, l.command_len, NULL))
+			t.kubeadm = true;
+		if (l.noise != NOISE_NONE)
+			continue;
+		t.l = &l;
+		if (text_line_content(&t, l.s, l.len) < 0)
+			break;
+	}
+	text_reader_close(&t.r);
+	p->c->format = text_format(&t);
+	if (rc < 0)
+		return -1;
+	return 0;
+}
+
+/* ------------------------------------------------------------ documents */
+
+/* A container seen in the current object, emitted at the object's end. */
+struct pending {
+	const struct image_ref *ref;	/* arena; NULL until image: */
+	const char *name;		/* arena; NULL until name: */
+	struct src_loc loc;		/* of the image value */
+	struct src_loc open;		/* of the container mapping */
+	bool init;
+};
+
+/*
+ * The document root or an .items[] entry. Only its own few fields are
+ * held, in buffers reused from item to item.
+ */
+struct object {
+	struct buf kind, ns, name, node;
+	bool has_kind, has_ns, has_name, has_node;
+	bool template;		/* containers came from spec.template */
+	VEC(struct pending) pods;
+};
+
+struct doc_state {
+	struct images_parse *p;
+	struct object doc, item;
+	struct pending cur;
+	bool in_container;
+};
+
+/* Pod specs inside an object: a Pod's, a workload's template, a CronJob's. */
+static const char *const pod_spec_paths[] = {
+	".spec", ".spec.template.spec", ".spec.jobTemplate.spec.template.spec",
+};
+
+static void
+object_reset(struct object *o)
+{
+	buf_reset(&o->kind);
+	buf_reset(&o->ns);
+	buf_reset(&o->name);
+	buf_reset(&o->node);
+	o->has_kind = o->has_ns = o->has_name = o->has_node = false;
+	o->template = false;
+	o->pods.n = 0;
+}
+
+static void
+object_release(struct object *o)
+{
+	buf_release(&o->kind);
+	buf_release(&o->ns);
+	buf_release(&o->name);
+	buf_release(&o->node);
+	vec_release(&o->pods);
+}
+
+/* Picks the object a path belongs to and the path inside it. */
+static struct object *
+object_of(struct doc_state *ds, const char *path, const char **rel)
+{
+	if (!strncmp(path, ".items[]", 8)) {
+		*rel = path + 8;
+		return &ds->item;
+	}
+	*rel = path;
+	return &ds->doc;
+}
+
+/*
+ * If rel is a container path of a pod spec ("<spec>.containers[]" plus
+ * tail), returns the tail and sets *init and *tmpl; else NULL.
+ */
+static const char *
+container_tail(const char *rel, bool *init, bool *tmpl)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(pod_spec_paths); i++) {
+		size_t n = strlen(pod_spec_paths[i]);
+		const char *r = rel + n;
+
+		if (strncmp(rel, pod_spec_paths[i], n))
+			continue;
+		*tmpl = i > 0;
+		if (!strncmp(r, ".containers[]", 13)) {
+			*init = false;
+			return r + 13;
+		}
+		if (!strncmp(r, ".initContainers[]", 17)) {
+			*init = true;
+			return r + 17;
+		}
+	}
+	return NULL;
+}
+
+static int
+doc_open(void *ctx, struct yaml_walk *w, bool is_map, struct src_loc loc)
+{
+	struct doc_state *ds = ctx;
+	const char *path = yaml_walk_path(w), *rel, *tail;
+	bool init, tmpl;
+
+	if (!is_map)
+		return 0;
+	if (w->depth == 1 && path[0] == '\0') {
+		object_reset(&ds->doc);
+		return 0;
+	}
+	if (!strcmp(path, ".items[]")) {
+		object_reset(&ds->item);
+		return 0;
+	}
+	object_of(ds, path, &rel);
+	tail = container_tail(rel, &init, &tmpl);
+	if (tail && *tail == '\0') {
+		memset(&ds->cur, 0, sizeof(ds->cur));
+		ds->cur.open = loc;
+		ds->cur.init = init;
+		ds->in_container = true;
+	}
+	return 0;
+}
+
+static int
+set_field(struct images_parse *p, struct buf *b, bool *has, const char *s,
+	  size_t len, const char *what, struct src_loc loc)
+{
+	struct buf shown_buf = BUF_INIT;
+
+	if (len > MAX_NAME_LEN) {
+		diag_error(p->c->diag, loc, "%s '%s' longer than %d characters",
+			   what, shown(&shown_buf, s, len), MAX_NAME_LEN);
+		buf_release(&shown_buf);
+		return counted(p);
+	}
+	buf_reset(b);
+	buf_add(b, s, len);
+	if (b->oom)
+		return oom(p, loc);
+	*has = true;
+	return 0;
+}
+
+static int
+doc_scalar(void *ctx, struct yaml_walk *w, const char *s, size_t len,
+	   struct src_loc loc)
+{
+	struct doc_state *ds = ctx;
+	struct images_parse *p = ds->p;
+	const char *path = yaml_walk_path(w), *rel, *tail;
+	struct object *o = object_of(ds, path, &rel);
+	bool init, tmpl, stop;
+
+	if (w->is_null && !ds->in_container)
+		return 0;
+	if (!strcmp(rel, ".kind"))
+		return set_field(p, &o->kind, &o->has_kind, s, len, "kind",
+				 loc);
+	if (!strcmp(rel, ".metadata.name"))
+		return set_field(p, &o->name, &o->has_name, s, len, "name",
+				 loc);
+	if (!strcmp(rel, ".metadata.namespace"))
+		return set_field(p, &o->ns, &o->has_ns, s, len, "namespace",
+				 loc);
+	if (!strcmp(rel, ".spec.nodeName"))
+		return set_field(p, &o->node, &o->has_node, s, len, "node name",
+				 loc);
+	if (!ds->in_container || !(tail = container_tail(rel, &init, &tmpl)))
+		return 0;
+	if (!strcmp(tail, ".image")) {
+		ds->cur.loc = loc;
+		if (w->is_null || len == 0) {
+			diag_error(p->c->diag, loc, "empty image value");
+			return counted(p);
+		}
+		if (!(ds->cur.ref = image_at(p, s, len, loc, &stop)))
+			return stop ? -1 : 0;
+		o->template = o->template || tmpl;
+	} else if (!strcmp(tail, ".name") && !w->is_null) {
+		if (name_of(p, s, len, true, &ds->cur.name) < 0)
+			return oom(p, loc);
+	}
+	return 0;
+}
+
+/* Emits an object's containers with the names it carried. */
+static int
+object_emit(struct doc_state *ds, struct object *o)
+{
+	struct images_parse *p = ds->p;
+	const char *ns = NULL, *node = NULL, *pod = NULL;
+	struct pending *it;
+
+	if (o->pods.n == 0)
+		return 0;
+	if (name_of(p, o->ns.s, o->ns.len, o->has_ns, &ns) < 0 ||
+	    name_of(p, o->node.s, o->node.len, o->has_node, &node) < 0)
+		return oom(p, o->pods.v[0].loc);
+	if (o->has_name && o->template) {
+		/* Not a pod: name the workload as kubectl does, kind/name. */
+		size_t i;
+
+		for (i = 0; i < o->kind.len; i++)
+			if (o->kind.s[i] >= 'A' && o->kind.s[i] <= 'Z')
+				o->kind.s[i] = (char)(o->kind.s[i] - 'A' + 'a');
+		pod = o->has_kind && o->kind.len
+			      ? arena_printf(p->c->arena, "%s/%s",
+					     buf_cstr(&o->kind),
+					     buf_cstr(&o->name))
+			      : arena_strdup(p->c->arena, buf_cstr(&o->name));
+		if (!pod)
+			return oom(p, o->pods.v[0].loc);
+	} else if (o->has_name) {
+		if (!(pod = arena_strndup(p->c->arena, o->name.s, o->name.len)))
+			return oom(p, o->pods.v[0].loc);
+	}
+	vec_foreach(&o->pods, it) {
+		if (add_image(p, it->ref, ns, pod, node, it->name, it->init,
+			      it->loc) < 0)
+			return -1;
+	}
+	o->pods.n = 0;
+	return 0;
+}
+
+static int
+doc_close(void *ctx, struct yaml_walk *w, bool is_map)
+{
+	struct doc_state *ds = ctx;
+	struct images_parse *p = ds->p;
+	const char *path = yaml_walk_path(w), *rel, *tail;
+	struct object *o;
+	struct pending *slot;
+	bool init, tmpl;
+
+	if (!is_map)
+		return 0;
+	if (w->depth == 1 && path[0] == '\0')
+		return object_emit(ds, &ds->doc);
+	if (!strcmp(path, ".items[]"))
+		return object_emit(ds, &ds->item);
+	o = object_of(ds, path, &rel);
+	tail = container_tail(rel, &init, &tmpl);
+	if (!tail || *tail != '\0' || !ds->in_container)
+		return 0;
+	ds->in_container = false;
+	if (!ds->cur.ref) {
+		/* A bad image was reported already; a missing one is not. */
+		if (ds->cur.loc.line)
+			return 0;
+		diag_error(p->c->diag, ds->cur.open, "container%s%s%s has no image",
+			   ds->cur.name ? " '" : "",
+			   ds->cur.name ? ds->cur.name : "",
+			   ds->cur.name ? "'" : "");
+		return counted(p);
+	}
+	if (o->pods.n >= MAX_POD_CONTAINERS) {
+		diag_error(p->c->diag, ds->cur.loc,
+			   "more than %d containers in one object",
+			   MAX_POD_CONTAINERS);
+		p->errors++;
+		return -1;
+	}
+	if (!(slot = vec_push(&o->pods)))
+		return oom(p, ds->cur.loc);
+	*slot = ds->cur;
+	return 0;
+}
+
+static int
+ingest_images_doc(struct images_parse *p)
+{
+	static const struct yaml_walk_ops ops = {doc_scalar, doc_open,
+						 doc_close};
+	struct doc_state ds;
+	struct yaml_src src;
+	struct yaml_walk w;
+	int rc;
+
+	p->c->format = p->c->sniff->json ? "json" : "yaml";
+	memset(&ds, 0, sizeof(ds));
+	ds.p = p;
+	if (yaml_src_open(&src, p->c->path, p->c->diag) < 0)
+		return -1;
+	rc = yaml_walk_run(&w, p->c->path, p->c->diag, yaml_src_read, &src,
+			   &ops, &ds);
+	yaml_src_close(&src);
+	object_release(&ds.doc);
+	object_release(&ds.item);
+	return rc;
+}
+
+/* ------------------------------------------------------------ entry */
+
+int
+ingest_images(struct ingest_ctx *c)
+{
+	struct images_parse p;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	p.c = c;
+	if (c->sniff->fmt == FMT_IMAGES_DOC)
+		rc = ingest_images_doc(&p);
+	else
+		rc = ingest_images_text(&p);
+	strset_release(&p.names);
+	if (rc < 0 || p.errors)
+		return -1;
+	if (p.added == 0)
+		return diag_error(c->diag, (struct src_loc){c->path, 0, 0},
+				  "no container images found");
+	return 0;
+}

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+#
+# run.sh - time skewplan against the libyaml floor, jq and yq.
+#
+# usage: tests/bench/run.sh [SKEWPLAN]
+#
+# SKEWPLAN defaults to ./skewplan. It may be missing or fail: its columns
+# then read n/a and the rest of the table is still printed.
+#
+# Environment:
+#   BENCH_DIR   where inputs and tools are kept (default /tmp/skewplan-bench)
+#   BENCH_FULL  1: also 150,000 pods as YAML (~1.1 GB) and JSON (~2.5 GB)
+#               and 5,000 nodes as YAML
+#   BENCH_YQ    1: also time yq on the YAML files (it is very slow)
+#   BENCH_RUNS  runs per tool and file; the fastest is kept (default 1)
+#   CC          C compiler for gen and floor (default cc)
+#
+# Inputs are generated once by gen.c and reused. Each row shows, per tool,
+# wall seconds and peak RSS from /usr/bin/time, then the ratios
+# skewplan/floor, jq/skewplan and yq/skewplan (wall time). The floor is a
+# bare libyaml event loop (floor.c); JSON is YAML, so it runs on both.
+# Not run by CI; "make bench" calls it.
+
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+skewplan=${1:-./skewplan}
+dir=${BENCH_DIR:-/tmp/skewplan-bench}
+runs=${BENCH_RUNS:-1}
+cc=${CC:-cc}
+timebin=/usr/bin/time
+
+die() {
+	echo "run.sh: error: $*" >&2
+	exit 1
+}
+
+[[ $runs =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer"
+[[ -x $timebin ]] ||
+    die "$timebin not found (GNU time); install it: apt-get install -y time"
+mkdir -p -- "$dir"
+
+# Build the helpers when their source is newer than the binary.
+build() {
+	local out=$1 src=$2
+	shift 2
+	if [[ ! -x $out || $src -nt $out ]]; then
+		echo "building $out" >&2
+		"$cc" -std=c11 -O2 -Wall -Wextra -o "$out.tmp" "$src" "$@"
+		mv -f -- "$out.tmp" "$out"
+	fi
+}
+build "$dir/gen" "$here/gen.c"
+pkg-config --exists yaml-0.1 ||
+    die "libyaml not found by pkg-config; install it: apt-get install -y libyaml-dev"
+# shellcheck disable=SC2046  # pkg-config output is meant to split
+build "$dir/floor" "$here/floor.c" $(pkg-config --cflags --libs yaml-0.1)
+
+# gen writes NAME.tmp and renames, so an existing file is complete.
+input() {
+	local kind=$1 fmt=$2 count=$3
+	local f="$dir/$kind-$count.$fmt"
+	if [[ ! -s $f ]]; then
+		echo "generating $f" >&2
+		"$dir/gen" "$kind" "$fmt" "$count" "$f"
+	fi
+	printf '%s\n' "$f"
+}
+
+files=()
+files+=("$(input pods yaml 15000)")
+files+=("$(input pods json 15000)")
+if [[ ${BENCH_FULL:-0} == 1 ]]; then
+	files+=("$(input pods yaml 150000)")
+	files+=("$(input pods json 150000)")
+	files+=("$(input nodes yaml 5000)")
+fi
+
+have_skewplan=0
+if [[ -x $skewplan ]]; then
+	have_skewplan=1
+else
+	echo "note: $skewplan not found or not executable; skewplan columns are n/a" >&2
+fi
+have_jq=0
+command -v jq >/dev/null 2>&1 && have_jq=1
+have_yq=0
+if [[ ${BENCH_YQ:-0} == 1 ]]; then
+	if command -v yq >/dev/null 2>&1; then
+		have_yq=1
+	else
+		echo "note: BENCH_YQ=1 but yq is not installed" >&2
+	fi
+fi
+
+# measure CMD... -> prints "SECONDS KB", or "fail" if CMD failed in any
+# run. Output goes to /dev/null; stderr is kept for the failure note.
+measure() {
+	local tf ef best="" rss=0 i t m
+	tf=$(mktemp) ef=$(mktemp)
+	for ((i = 0; i < runs; i++)); do
+		if ! "$timebin" -o "$tf" -f '%e %M' "$@" >/dev/null 2>"$ef"; then
+			echo "note: failed: $* ($(head -c 200 "$ef" | tr '\n' ' '))" >&2
+			rm -f -- "$tf" "$ef"
+			echo fail
+			return 0
+		fi
+		read -r t m <"$tf"
+		if [[ -z $best ]] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+			best=$t
+		fi
+		((m > rss)) && rss=$m
+	done
+	rm -f -- "$tf" "$ef"
+	echo "$best $rss"
+}
+
+# cell "SECONDS KB"|fail|n/a -> "12.34s 567MB"
+cell() {
+	case $1 in
+	fail | n/a) printf '%s' "$1" ;;
+	*) awk -v s="${1% *}" -v k="${1#* }" 'BEGIN { m = k / 1024; printf (m < 10 ? "%.2fs %.1fMB" : "%.2fs %.0fMB"), s, m }' ;;
+	esac
+}
+
+# ratio A B -> A/B as "1.23x", or "-" when either is not a measurement.
+ratio() {
+	case "$1|$2" in
+	fail* | n/a* | *\|fail | *\|n/a) printf -- '-' ;;
+	*) awk -v a="${1% *}" -v b="${2% *}" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else printf "-" }' ;;
+	esac
+}
+
+human_size() {
+	awk -v n="$1" 'BEGIN {
+		if (n >= 1e9) printf "%.2fGB", n / 1e9
+		else printf "%.1fMB", n / 1e6 }'
+}
+
+echo "skewplan bench: $(uname -sm), $(nproc 2>/dev/null || echo '?') cpus, runs=$runs"
+echo "skewplan: $skewplan; jq: $( ((have_jq)) && jq --version || echo none); yq: $( ((have_yq)) && yq --version 2>&1 | head -1 || echo off)"
+fmt='%-22s %9s  %-16s %-16s %-16s %-16s %9s %9s %9s\n'
+# shellcheck disable=SC2059  # the format is ours
+printf "$fmt" file size skewplan floor jq yq sp/floor jq/sp yq/sp
+
+for f in "${files[@]}"; do
+	size=$(stat -c %s -- "$f")
+	# Warm the page cache so the first tool is not charged for the disk.
+	cat -- "$f" >/dev/null
+
+	case $f in
+	*/nodes-*) q='.items[].status.nodeInfo.kubeletVersion' ;;
+	*) q='.items[].spec.containers[].image' ;;
+	esac
+
+	sp=n/a
+	((have_skewplan)) && sp=$(measure "$skewplan" inspect -f json "$f")
+	fl=$(measure "$dir/floor" "$f")
+	jqr=n/a
+	yqr=n/a
+	case $f in
+	*.json) ((have_jq)) && jqr=$(measure jq -r "$q" "$f") ;;
+	*.yaml) ((have_yq)) && yqr=$(measure yq -r "$q" "$f") ;;
+	esac
+
+	# shellcheck disable=SC2059
+	printf "$fmt" "$(basename -- "$f")" "$(human_size "$size")" \
+	    "$(cell "$sp")" "$(cell "$fl")" "$(cell "$jqr")" "$(cell "$yqr")" \
+	    "$(ratio "$sp" "$fl")" "$(ratio "$jqr" "$sp")" "$(ratio "$yqr" "$sp")"
+done
