@@ -27,7 +27,8 @@ static struct re images_header_re = {
 static struct re madison_re = {
 	.pattern = "^\\s*[a-z0-9][a-z0-9+.-]*\\s*\\|\\s*\\S+\\s*\\|"};
 static struct re policy_re = {
-	.pattern = "^\\s*(?:[a-z0-9][a-z0-9+.-]*:|Installed: |Candidate: |Version table:)\\s*\\S*$"};
+	.pattern = "^\\s*(?:[a-z0-9][a-z0-9+.-]*:|Installed: |Candidate: |Version table:)\\s*\\S*$"
+		   "|^\\s*(?:\\*\\*\\*\\s+)?[0-9][0-9A-Za-z.:+~-]*\\s+[0-9]{1,4}$"};
 static struct re yum_re = {
 	.pattern = "^\\s*(?:[a-z0-9][a-z0-9+_-]*\\.(?:x86_64|aarch64|arm64|noarch|i686|"
 		   "ppc64le|s390x|armv7hl)\\s+\\S+|Installed Packages|Available Packages)"};
