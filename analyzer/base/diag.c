@@ -91,6 +91,10 @@ done:
 	buf_release(&shown);
 }
 
+static void vreport(struct diag *d, enum diag_level lvl,
+		    const struct src_loc *loc, const char *fmt, va_list ap)
+	PRINTF_LIKE(4, 0);
+
 static void
 vreport(struct diag *d, enum diag_level lvl, const struct src_loc *loc,
 	const char *fmt, va_list ap)

@@ -38,6 +38,7 @@ static struct re warning_re = {
 		   "The connection to the server .* was refused|"
 		   "Unable to connect to the server|error: |Error from server|"
 		   "Last metadata expiration check|"
+		   "\\S.*\\s[0-9.]+\\s*[kMG]?B/s\\s+\\||"
 		   "\\[[a-z][\\w/-]*\\] )"};
 static struct re html_tag_re = {
 	.pattern = "^</?(?:pre|code|b|strong|i|em|tt|p|span|kbd|samp|div)"
@@ -159,7 +160,7 @@ clean_line(struct buf *clean, struct colmap *cm, const char *raw, size_t len,
 	cm->n = 0;
 	strip_markup(clean, cm, raw, len, first_line);
 	s = buf_cstr(clean);
-	n = clean->len;
+	n = clean->oom ? 0 : clean->len;
 	out->noise = NOISE_NONE;
 	out->command = NULL;
 	out->command_len = 0;

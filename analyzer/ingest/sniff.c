@@ -70,6 +70,25 @@ contains(const char *s, size_t len, const char *needle)
 	return false;
 }
 
+static void
+kind_from_command(struct sniff *out)
+{
+	static struct re pkg_cmd = {
+		.pattern = "^(?:sudo\\s+)?(?:apt-cache|apt|yum|dnf)\\s"};
+	static struct re nodes_cmd = {
+		.pattern = "^(?:sudo\\s+)?\\S*(?:kubectl|\\bk|oc)\\s+get\\s+(?:no|nodes?)\\b"};
+	const char *c = out->command;
+	size_t n = strlen(c);
+
+	if (re_match(&pkg_cmd, c, n, NULL)) {
+		out->kind = KIND_PACKAGES;
+		out->fmt = FMT_PACKAGES_TEXT;
+	} else if (re_match(&nodes_cmd, c, n, NULL)) {
+		out->kind = KIND_NODES;
+		out->fmt = FMT_NODES_TABLE;
+	}
+}
+
 int
 sniff_file(const char *path, struct diag *d, struct sniff *out)
 {
@@ -175,5 +194,8 @@ sniff_file(const char *path, struct diag *d, struct sniff *out)
 		out->kind = text_kind;
 		out->fmt = text_fmt;
 	}
+	/* Nothing in the output told: the command line may. */
+	if (out->kind == KIND_UNKNOWN && out->first_line)
+		kind_from_command(out);
 	return 0;
 }
