@@ -277,6 +277,20 @@ word_has(const char *s, size_t len, const char *w)
 	return false;
 }
 
+/* Column titles people give custom-columns; any title with IMAGE is one. */
+static const struct {
+	const char *word;
+	enum col_role role;
+} column_names[] = {
+	{"NAMESPACE", COL_NS},		{"NAME", COL_POD},
+	{"POD", COL_POD},		{"POD_NAME", COL_POD},
+	{"PODNAME", COL_POD},		{"NODE", COL_NODE},
+	{"NODE_NAME", COL_NODE},	{"NODENAME", COL_NODE},
+	{"CONTAINER", COL_CONTAINERS},	{"CONTAINERS", COL_CONTAINERS},
+	{"CONTAINER_NAME", COL_CONTAINERS},
+	{"CONTAINER_NAMES", COL_CONTAINERS},
+};
+
 /*
  * A custom-columns header: upper-case words only (never a valid image,
  * which must be lowercase), one of them naming images.
@@ -301,23 +315,17 @@ table_header(struct text_state *t, const char *s, size_t len)
 		return false;
 	for (i = 0; i < n; i++) {
 		const char *w = s + tok[i].off;
-		size_t wl = tok[i].len;
-		enum col_role role = COL_OTHER;
+		size_t wl = tok[i].len, k;
 
-		if (word_has(w, wl, "IMAGE"))
-			role = word_has(w, wl, "INIT") ? COL_INIT_IMAGES
-						       : COL_IMAGES;
-		else if (word_is(w, wl, "NAMESPACE"))
-			role = COL_NS;
-		else if (word_is(w, wl, "NAME") || word_is(w, wl, "POD") ||
-			 word_is(w, wl, "POD_NAME") || word_is(w, wl, "PODNAME"))
-			role = COL_POD;
-		else if (word_is(w, wl, "NODE") || word_is(w, wl, "NODE_NAME") ||
-			 word_is(w, wl, "NODENAME"))
-			role = COL_NODE;
-		else if (word_has(w, wl, "CONTAINER") && !word_has(w, wl, "INIT"))
-			role = COL_CONTAINERS;
-		t->cols[i] = role;
+		t->cols[i] = COL_OTHER;
+		if (word_has(w, wl, "IMAGE")) {
+			t->cols[i] = word_has(w, wl, "INIT") ? COL_INIT_IMAGES
+							     : COL_IMAGES;
+			continue;
+		}
+		for (k = 0; k < ARRAY_SIZE(column_names); k++)
+			if (word_is(w, wl, column_names[k].word))
+				t->cols[i] = column_names[k].role;
 	}
 	t->ncols = n;
 	return true;
@@ -395,17 +403,17 @@ table_row(struct text_state *t, const char *s, size_t len)
 
 			loc = text_loc(&t->r, t->l, tok[i].off + it.off);
 			if (it.len == 0) {
-				diag_error(p->c->diag, loc,
-					   "empty image in a comma-separated list");
+				diag_error(p->c->diag, loc, "empty image in "
+					   "a comma-separated list");
 				if (counted(p) < 0)
 					return -1;
 				continue;
 			}
-			if (!(ref = image_at(p, w + it.off, it.len, loc, &stop))) {
-				if (stop)
-					return -1;
+			ref = image_at(p, w + it.off, it.len, loc, &stop);
+			if (!ref && stop)
+				return -1;
+			if (!ref)
 				continue;
-			}
 			if (names && t->cols[i] == COL_IMAGES &&
 			    comma_item(s + names->off, names->len, k, &nm) &&
 			    name_of(p, s + names->off + nm.off, nm.len, true,
@@ -498,6 +506,14 @@ list_line(struct text_state *t, const char *s, size_t len)
 		len--;
 	if (style == TS_IMAGE_LINES && len > off && s[len - 1] == ',')
 		len--;
+	/*
+	 * yq separates the results of several documents with "---" and
+	 * prints null where a document has no such field: no image there.
+	 */
+	if (style != TS_IMAGE_LINES &&
+	    (word_is(s + off, len - off, "---") ||
+	     word_is(s + off, len - off, "null")))
+		return 0;
 	if (t->style == TS_NONE)
 		t->style = style;
 	while (off < len) {
@@ -865,10 +881,12 @@ doc_close(void *ctx, struct yaml_walk *w, bool is_map)
 		/* A bad image was reported already; a missing one is not. */
 		if (ds->cur.loc.line)
 			return 0;
-		diag_error(p->c->diag, ds->cur.open, "container%s%s%s has no image",
-			   ds->cur.name ? " '" : "",
-			   ds->cur.name ? ds->cur.name : "",
-			   ds->cur.name ? "'" : "");
+		if (ds->cur.name)
+			diag_error(p->c->diag, ds->cur.open,
+				   "container '%s' has no image", ds->cur.name);
+		else
+			diag_error(p->c->diag, ds->cur.open,
+				   "container has no image");
 		return counted(p);
 	}
 	if (o->pods.n >= MAX_POD_CONTAINERS) {

@@ -613,24 +613,38 @@ struct cell {
 /*
  * Cuts a row at the header's column offsets. False if the row does not
  * line up: a cell that does not start exactly at its column, or white
- * space inside a cell that cannot hold any.
+ * space inside a cell that cannot hold any. Only a -L label column may be
+ * blank (a node without that label); kubectl prints "<none>" elsewhere.
  */
 static bool
 cells_by_offset(const struct table *t, const struct content *ct,
 		struct cell *cells)
 {
 	size_t i, a, b, j;
+	bool blank;
 
 	if (t->headerless || ct->len == 0 || is_ws(ct->s[0]))
 		return false;
 	for (i = 0; i < t->ncols; i++) {
 		a = t->start[i];
-		if (i > 0 && (a >= ct->len || !is_ws(ct->s[a - 1]) ||
-			      is_ws(ct->s[a])))
+		blank = a >= ct->len || is_ws(ct->s[a]);
+		if (i > 0 && a - 1 < ct->len && !is_ws(ct->s[a - 1]))
+			return false;
+		if (i > 0 && blank && t->id[i] != COL_OTHER)
 			return false;
 		b = i + 1 < t->ncols ? t->start[i + 1] : ct->len;
 		if (b > ct->len)
 			b = ct->len;
+		if (blank) {
+			if (a > ct->len)
+				a = ct->len;
+			for (j = a; j < b; j++)
+				if (!is_ws(ct->s[j]))
+					return false;
+			cells[i].start = a;
+			cells[i].len = 0;
+			continue;
+		}
 		while (b > a && is_ws(ct->s[b - 1]))
 			b--;
 		for (j = a; j < b && (int)i != t->spaced; j++)
@@ -848,9 +862,8 @@ row_lookalike(const struct table *t, const struct content *ct)
 struct table_scan {
 	unsigned headers;
 	uint32_t last_header;	/* line of the last header, 0 if none */
-	uint32_t content_lines;
-	bool all_five;		/* every content line has five cells */
-	struct src_loc first_content;
+	uint32_t content_lines;	/* lines that are not headers */
+	bool all_five;		/* every such line has five cells */
 	struct src_loc first_not_five;
 };
 
@@ -879,8 +892,7 @@ table_scan(struct ingest_ctx *c, struct table_scan *sc)
 			sc->last_header = l.lineno;
 			continue;
 		}
-		if (!sc->content_lines++)
-			sc->first_content = text_loc(&r, &l, ct.off);
+		sc->content_lines++;
 		if (sc->all_five && tokenize(&ct, tok, 6) != 5) {
 			sc->all_five = false;
 			sc->first_not_five = text_loc(&r, &l, ct.off);
@@ -1361,7 +1373,7 @@ doc_close(void *ctx, struct yaml_walk *w, bool is_map)
 }
 
 static int
-parse_doc(struct nodes_state *st)
+parse_doc(struct nodes_state *st, bool json)
 {
 	static const struct yaml_walk_ops ops = {
 		doc_scalar, doc_open, doc_close,
@@ -1372,7 +1384,7 @@ parse_doc(struct nodes_state *st)
 	struct yaml_walk w;
 	int rv;
 
-	c->format = c->sniff && c->sniff->json ? "json" : "yaml";
+	c->format = json ? "json" : "yaml";
 	memset(&ds, 0, sizeof(ds));
 	ds.st = st;
 	if (yaml_src_open(&src, c->path, c->diag) < 0)
@@ -1387,22 +1399,67 @@ parse_doc(struct nodes_state *st)
 
 /* ------------------------------------------------------------ entry */
 
+/*
+ * The sniffer names the format, except for a file forced with nodes=
+ * whose content it did not recognise: then a document is told from a
+ * table by its first content line. Returns 1 (JSON), 0 (YAML) or -1 (a
+ * table).
+ */
+static int
+doc_kind_of(struct ingest_ctx *c)
+{
+	static const char *const keys[] = {"apiVersion:", "kind:", "items:",
+					   "metadata:", "---"};
+	struct text_reader r;
+	struct text_line l;
+	size_t i;
+	int rv = -1;
+
+	if (c->sniff && (c->sniff->fmt == FMT_NODES_DOC || c->sniff->json))
+		return c->sniff->json ? 1 : 0;
+	if (!c->forced)
+		return -1;
+	if (text_reader_open(&r, c->path, c->diag) < 0)
+		return -1;
+	while (text_reader_next(&r, &l) > 0) {
+		if (l.noise != NOISE_NONE)
+			continue;
+		if (l.len && (l.s[0] == '{' || l.s[0] == '['))
+			rv = 1;
+		for (i = 0; i < ARRAY_SIZE(keys); i++)
+			if (!strncmp(l.s, keys[i], strlen(keys[i])))
+				rv = 0;
+		break;
+	}
+	text_reader_close(&r);
+	return rv;
+}
+
 int
 ingest_nodes(struct ingest_ctx *c)
 {
 	struct nodes_state st;
-	int rv;
+	int rv, doc;
 
 	if (state_init(&st, c) < 0) {
 		state_release(&st);
 		return -1;
 	}
-	if (c->sniff && (c->sniff->fmt == FMT_NODES_DOC || c->sniff->json))
-		rv = parse_doc(&st);
+	if ((doc = doc_kind_of(c)) >= 0)
+		rv = parse_doc(&st, doc == 1);
 	else
 		rv = parse_table(&st);
-	if (c->diag->errors != st.errors0)
+	if (too_many_errors(&st))
+		diag_note(c->diag, (struct src_loc){c->path, 0, 0},
+			  "stopped reading after %d errors", MAX_FILE_ERRORS);
+	/*
+	 * A capture with an error adds nothing, so later files do not trip
+	 * over its half-read nodes.
+	 */
+	if (c->diag->errors != st.errors0) {
 		rv = -1;
+		c->cs->nodes.n = st.first_new;
+	}
 	if (rv == 0 && st.added == 0)
 		rv = diag_error(c->diag, (struct src_loc){c->path, 0, 0},
 				"no nodes in the capture");

@@ -29,7 +29,7 @@
 #include "internal.h"
 
 #define MAX_ERRORS 20
-#define QUOTE_MAX 64		/* longest subject quoted in a message */
+#define QUOTE_MAX 64 /* longest subject quoted in a message */
 
 enum binary { BIN_CLIENT, BIN_SERVER, BIN_KUBEADM };
 
@@ -37,7 +37,7 @@ static const char *const binary_names[] = {"kubectl", "server", "kubeadm"};
 
 /* One field of a version record and where its value starts. */
 struct vfield {
-	const char *s;		/* borrowed: arena or the current line */
+	const char *s; /* borrowed: arena or the current line */
 	size_t len;
 	struct src_loc loc;
 	bool set;
@@ -46,9 +46,9 @@ struct vfield {
 /* The fields of one clientVersion/serverVersion/version.Info. */
 struct vrec {
 	struct vfield major, minor, git, platform;
-	struct src_loc where;	/* the record itself */
-	const char *what;	/* static: "version.Info", "serverVersion" */
-	const struct names *names;	/* static: how the format names fields */
+	struct src_loc where;	   /* the record itself */
+	const char *what;	   /* static: "version.Info" and the like */
+	const struct names *names; /* static: how the format names fields */
 };
 
 /* Field names as each format spells them, for messages. */
@@ -63,7 +63,7 @@ static const struct names line_names = {"version", "major", "minor"};
 /* Per-file state. */
 struct vstate {
 	struct ingest_ctx *c;
-	unsigned errors_before;	/* c->diag->errors when the file started */
+	unsigned errors_before; /* c->diag->errors when the file started */
 	struct buf cmd;		/* the latest prompt's command */
 	bool kubeadm;		/* the capture is of the kubeadm binary */
 	bool short_flag;	/* --short was used or warned about */
@@ -74,10 +74,22 @@ struct vstate {
 
 /* ------------------------------------------------------------ helpers */
 
-static int
-qlen(size_t len)
+/*
+ * A subject quoted in a message: at most QUOTE_MAX bytes, "..." after a
+ * cut, control bytes escaped. Arena; "?" when out of memory.
+ */
+static const char *
+show(const struct vstate *st, const char *s, size_t len)
 {
-	return (int)(len > QUOTE_MAX ? QUOTE_MAX : len);
+	struct buf b = BUF_INIT;
+	const char *out;
+
+	esc_display(&b, s, len > QUOTE_MAX ? QUOTE_MAX : len);
+	if (len > QUOTE_MAX)
+		buf_adds(&b, "...");
+	out = b.oom ? NULL : arena_strdup(st->c->arena, buf_cstr(&b));
+	buf_release(&b);
+	return out ? out : "?";
 }
 
 static bool
@@ -160,20 +172,33 @@ command_is_kubeadm(const char *s, size_t len)
 	       (i - base == 11 && !memcmp(s + base, "kubeadm.exe", 11));
 }
 
-static void
-set_command(struct vstate *st, const char *s, size_t len)
+static int
+set_command(struct vstate *st, const char *s, size_t len, struct src_loc loc)
 {
 	buf_reset(&st->cmd);
 	buf_add(&st->cmd, s, len);
+	if (st->cmd.oom)
+		return oom(st, loc);
 	if (contains(s, len, "--short"))
 		st->short_flag = true;
+	return 0;
+}
+
+/* The latest command; "" if none. Borrowed: until set_command(). */
+static const char *
+command(const struct vstate *st, size_t *len)
+{
+	*len = st->cmd.s ? st->cmd.len : 0;
+	return st->cmd.s ? st->cmd.s : "";
 }
 
 static bool
 current_is_kubeadm(const struct vstate *st)
 {
-	return st->kubeadm || command_is_kubeadm(st->cmd.s ? st->cmd.s : "",
-						 st->cmd.len);
+	size_t len;
+	const char *s = command(st, &len);
+
+	return st->kubeadm || command_is_kubeadm(s, len);
 }
 
 /*
@@ -185,8 +210,8 @@ current_is_kubeadm(const struct vstate *st)
 static int
 bare_target(const struct vstate *st)
 {
-	const char *s = buf_cstr(&st->cmd);
-	size_t len = st->cmd.len;
+	size_t len;
+	const char *s = command(st, &len);
 
 	if (st->kubeadm)
 		return BIN_KUBEADM;
@@ -207,7 +232,8 @@ is_unreachable_line(const char *s, size_t len)
 {
 	return has_prefix(s, len, "The connection to the server ") ||
 	       has_prefix(s, len, "Unable to connect to the server") ||
-	       has_prefix(s, len, "error: You must be logged in to the server") ||
+	       has_prefix(s, len,
+			  "error: You must be logged in to the server") ||
 	       has_prefix(s, len, "Error from server");
 }
 
@@ -223,8 +249,8 @@ warning_kind(const char *s, size_t len)
 }
 
 static int
-add_warning(struct vstate *st, enum capture_warning_kind kind,
-	    const char *s, size_t len, struct src_loc loc)
+add_warning(struct vstate *st, enum capture_warning_kind kind, const char *s,
+	    size_t len, struct src_loc loc)
 {
 	struct capture_warning *w;
 	const char *text;
@@ -240,19 +266,30 @@ add_warning(struct vstate *st, enum capture_warning_kind kind,
 	return 0;
 }
 
-/* A noise or fact line that is not part of any version record. */
+/*
+ * A noise or fact line that is not part of any version record. Prompts
+ * set the command; warnings, klog W/E lines and the lines kubectl prints
+ * when it cannot reach the server are kept as capture warnings. Other
+ * noise (klog info lines, "[preflight] ..." progress) carries no fact.
+ */
 static int
 side_line(struct vstate *st, enum noise noise, const char *s, size_t len,
 	  const char *cmd, size_t cmd_len, struct src_loc loc)
 {
-	if (noise == NOISE_PROMPT && cmd) {
-		set_command(st, cmd, cmd_len);
-		return 0;
-	}
+	if (noise == NOISE_PROMPT && cmd)
+		return set_command(st, cmd, cmd_len, loc);
 	if (noise != NOISE_WARNING && noise != NOISE_NONE)
 		return 0;
 	if (is_unreachable_line(s, len))
 		st->unreachable = true;
+	else if (!has_prefix(s, len, "WARNING:") &&
+		 !has_prefix(s, len, "Warning:") &&
+		 !has_prefix(s, len, "warning:") &&
+		 !has_prefix(s, len, "Flag --") &&
+		 !has_prefix(s, len, "error: ") &&
+		 !(len > 5 && (s[0] == 'W' || s[0] == 'E') && s[1] >= '0' &&
+		   s[1] <= '9'))
+		return 0;
 	return add_warning(st, warning_kind(s, len), s, len, loc);
 }
 
@@ -306,8 +343,9 @@ merge_version(struct vstate *st, enum binary b, const struct version_info *vi)
 		diag_error(st->c->diag, vi->loc,
 			   "%s version '%s' differs from '%s' read before",
 			   binary_names[b], vi->ver.text, dst->ver.text);
-		diag_note(st->c->diag, dst->loc, "%s version '%s' was read here",
-			  binary_names[b], dst->ver.text);
+		diag_note(st->c->diag, dst->loc,
+			  "%s version '%s' was read here", binary_names[b],
+			  dst->ver.text);
 		return -1;
 	}
 	if (!dst->platform)
@@ -331,8 +369,9 @@ merge_kustomize(struct vstate *st, const char *s, size_t len,
 		    !memcmp(cs->kustomize, s, len))
 			return 0;
 		diag_error(st->c->diag, loc,
-			   "kustomize version '%.*s' differs from '%s' read "
-			   "before", qlen(len), s, cs->kustomize);
+			   "kustomize version '%s' differs from '%s' read "
+			   "before",
+			   show(st, s, len), cs->kustomize);
 		diag_note(st->c->diag, cs->kustomize_loc,
 			  "kustomize version '%s' was read here",
 			  cs->kustomize);
@@ -382,39 +421,38 @@ record_version(struct vstate *st, enum binary b, const struct vrec *r)
 		return diag_error(d, r->where, "%s has no %s field", r->what,
 				  gname);
 	if (kver_parse(a, r->git.s, r->git.len, &vi.ver, &err) < 0)
-		return diag_error(d, r->git.loc, "invalid %s '%.*s': %s",
-				  gname, qlen(r->git.len), r->git.s, err);
+		return diag_error(d, r->git.loc, "invalid %s '%s': %s", gname,
+				  show(st, r->git.s, r->git.len), err);
 	if (!vi.ver.has_patch)
-		return diag_error(d, r->git.loc,
-				  "%s '%.*s' has no patch number", gname,
-				  qlen(r->git.len), r->git.s);
+		return diag_error(d, r->git.loc, "%s '%s' has no patch number",
+				  gname, show(st, r->git.s, r->git.len));
 	if (r->major.set && r->major.len) {
 		const char *name = r->names->major;
 
 		if (!parse_major(r->major.s, r->major.len, &n))
-			return diag_error(d, r->major.loc,
-					  "invalid %s '%.*s'", name,
-					  qlen(r->major.len), r->major.s);
+			return diag_error(d, r->major.loc, "invalid %s '%s'",
+					  name,
+					  show(st, r->major.s, r->major.len));
 		if (n != vi.ver.major)
-			return diag_error(d, r->major.loc,
-					  "%s '%.*s' disagrees with %s '%s'",
-					  name, qlen(r->major.len),
-					  r->major.s, gname, vi.ver.text);
+			return diag_error(
+			    d, r->major.loc, "%s '%s' disagrees with %s '%s'",
+			    name, show(st, r->major.s, r->major.len), gname,
+			    vi.ver.text);
 	}
 	if (r->minor.set && r->minor.len) {
 		const char *name = r->names->minor;
 
 		if (!kver_parse_minor_field(r->minor.s, r->minor.len, &n))
-			return diag_error(d, r->minor.loc,
-					  "invalid %s '%.*s'", name,
-					  qlen(r->minor.len), r->minor.s);
+			return diag_error(d, r->minor.loc, "invalid %s '%s'",
+					  name,
+					  show(st, r->minor.s, r->minor.len));
 		if (n != vi.ver.minor)
-			return diag_error(d, r->minor.loc,
-					  "%s '%.*s' disagrees with %s '%s'",
-					  name, qlen(r->minor.len),
-					  r->minor.s, gname, vi.ver.text);
-		if (!(vi.minor_raw = arena_strndup(a, r->minor.s,
-						   r->minor.len)))
+			return diag_error(
+			    d, r->minor.loc, "%s '%s' disagrees with %s '%s'",
+			    name, show(st, r->minor.s, r->minor.len), gname,
+			    vi.ver.text);
+		if (!(vi.minor_raw =
+			  arena_strndup(a, r->minor.s, r->minor.len)))
 			return oom(st, r->minor.loc);
 	}
 	if (r->platform.set && r->platform.len &&
@@ -425,13 +463,6 @@ record_version(struct vstate *st, enum binary b, const struct vrec *r)
 }
 
 /* --------------------------------------------------------------- text */
-
-/* Location of byte off of the cleaned line, or of its end. */
-static struct src_loc
-line_loc(const struct text_reader *r, const struct text_line *l, size_t off)
-{
-	return text_loc(r, l, off);
-}
 
 /*
  * Parses the Go %#v of version.Info starting at l->s[off] ('{'):
@@ -452,7 +483,7 @@ parse_info(struct vstate *st, const struct text_reader *r,
 
 		i = skip_space(s, len, i);
 		if (i == len)
-			return diag_error(d, line_loc(r, l, i),
+			return diag_error(d, text_loc(r, l, i),
 					  "unterminated version.Info "
 					  "(missing '}')");
 		if (s[i] == '}')
@@ -463,7 +494,7 @@ parse_info(struct vstate *st, const struct text_reader *r,
 		     i++)
 			;
 		if (i == k || i == len || s[i] != ':')
-			return diag_error(d, line_loc(r, l, i == k ? k : i),
+			return diag_error(d, text_loc(r, l, i == k ? k : i),
 					  "expected a Field:\"value\" pair in "
 					  "version.Info");
 		if (i - k == 5 && !memcmp(s + k, "Major", 5))
@@ -476,45 +507,47 @@ parse_info(struct vstate *st, const struct text_reader *r,
 			f = &rec->platform;
 		i++;
 		if (i == len || s[i] != '"')
-			return diag_error(d, line_loc(r, l, i),
-					  "expected a quoted value for '%.*s' "
-					  "in version.Info", qlen(i - 1 - k),
-					  s + k);
+			return diag_error(d, text_loc(r, l, i),
+					  "expected a quoted value for '%s' "
+					  "in version.Info",
+					  show(st, s + k, i - 1 - k));
 		v = i++;
 		while (i < len && s[i] != '"')
 			i += s[i] == '\\' && i + 1 < len ? 2 : 1;
 		if (i >= len)
-			return diag_error(d, line_loc(r, l, v),
-					  "unterminated string in version.Info");
+			return diag_error(
+			    d, text_loc(r, l, v),
+			    "unterminated string in version.Info");
 		if (f) {
 			f->s = s + v + 1;
 			f->len = i - v - 1;
-			f->loc = line_loc(r, l, v);
+			f->loc = text_loc(r, l, v);
 			f->set = true;
 		}
 		i = skip_space(s, len, i + 1);
 		if (i < len && s[i] == ',')
 			i++;
 		else if (i < len && s[i] != '}')
-			return diag_error(d, line_loc(r, l, i),
-					  "expected ',' or '}' in version.Info");
+			return diag_error(
+			    d, text_loc(r, l, i),
+			    "expected ',' or '}' in version.Info");
 	}
 	i = skip_space(s, len, i + 1);
 	if (i < len)
-		return diag_error(d, line_loc(r, l, i),
-				  "unexpected text '%.*s' after version.Info",
-				  qlen(len - i), s + i);
+		return diag_error(d, text_loc(r, l, i),
+				  "unexpected text '%s' after version.Info",
+				  show(st, s + i, len - i));
 	return 0;
 }
 
 static const struct label {
 	const char *text;
-	int bin;		/* enum binary, or -1 for Kustomize */
+	int bin; /* enum binary, or -1 for Kustomize */
 } labels[] = {
-	{"Client Version:", BIN_CLIENT},
-	{"Server Version:", BIN_SERVER},
-	{"kubeadm version:", BIN_KUBEADM},
-	{"Kustomize Version:", -1},
+    {"Client Version:", BIN_CLIENT},
+    {"Server Version:", BIN_SERVER},
+    {"kubeadm version:", BIN_KUBEADM},
+    {"Kustomize Version:", -1},
 };
 
 static void
@@ -536,23 +569,23 @@ labelled_line(struct vstate *st, const struct text_reader *r,
 	struct vrec rec;
 
 	if (v == len)
-		return diag_error(d, line_loc(r, l, v),
+		return diag_error(d, text_loc(r, l, v),
 				  "missing version after '%s'", lb->text);
 	if (lb->bin < 0) {
 		for (e = v; e < len && !is_space(s[e]); e++)
 			;
 		if (skip_space(s, len, e) < len)
-			return diag_error(d, line_loc(r, l, skip_space(s, len,
-								       e)),
+			return diag_error(d,
+					  text_loc(r, l, skip_space(s, len, e)),
 					  "unexpected text after kustomize "
 					  "version");
-		return merge_kustomize(st, s + v, e - v, line_loc(r, l, v));
+		return merge_kustomize(st, s + v, e - v, text_loc(r, l, v));
 	}
 	b = (enum binary)lb->bin;
 	if (b == BIN_CLIENT && st->kubeadm)
 		b = BIN_KUBEADM;
 	memset(&rec, 0, sizeof(rec));
-	rec.where = line_loc(r, l, v);
+	rec.where = text_loc(r, l, v);
 	if (has_prefix(s + v, len - v, "&version.Info{") ||
 	    has_prefix(s + v, len - v, "version.Info{")) {
 		rec.what = "version.Info";
@@ -566,17 +599,18 @@ labelled_line(struct vstate *st, const struct text_reader *r,
 	for (e = v; e < len && !is_space(s[e]); e++)
 		;
 	if (skip_space(s, len, e) < len)
-		return diag_error(d, line_loc(r, l, skip_space(s, len, e)),
-				  "unexpected text '%.*s' after the version "
-				  "in '%.*s'", qlen(len - skip_space(s, len, e)),
-				  s + skip_space(s, len, e),
+		return diag_error(d, text_loc(r, l, skip_space(s, len, e)),
+				  "unexpected text '%s' after the version "
+				  "in '%.*s'",
+				  show(st, s + skip_space(s, len, e),
+				       len - skip_space(s, len, e)),
 				  (int)strlen(lb->text) - 1, lb->text);
 	set_format(st, lb->bin == BIN_KUBEADM ? "kubeadm-short" : "text");
 	rec.what = lb->text;
 	rec.names = &line_names;
 	rec.git.s = s + v;
 	rec.git.len = e - v;
-	rec.git.loc = line_loc(r, l, v);
+	rec.git.loc = text_loc(r, l, v);
 	rec.git.set = true;
 	return record_version(st, b, &rec);
 }
@@ -591,10 +625,11 @@ bare_line(struct vstate *st, const struct text_reader *r,
 	int b = bare_target(st);
 
 	if (b < 0) {
-		diag_error(d, line_loc(r, l, v),
-			   "bare version '%.*s' does not say which binary "
-			   "printed it", qlen(l->len - v), l->s + v);
-		diag_note(d, line_loc(r, l, v),
+		diag_error(d, text_loc(r, l, v),
+			   "bare version '%s' does not say which binary "
+			   "printed it",
+			   show(st, l->s + v, l->len - v));
+		diag_note(d, text_loc(r, l, v),
 			  "capture it with 'kubectl version -o yaml' or "
 			  "'kubeadm version -o yaml', or keep the command "
 			  "line ('$ kubeadm version -o short') above it");
@@ -606,7 +641,7 @@ bare_line(struct vstate *st, const struct text_reader *r,
 	rec.names = &line_names;
 	rec.git.s = l->s + v;
 	rec.git.len = l->len - v;
-	rec.git.loc = line_loc(r, l, v);
+	rec.git.loc = text_loc(r, l, v);
 	rec.git.set = true;
 	rec.where = rec.git.loc;
 	return record_version(st, (enum binary)b, &rec);
@@ -643,14 +678,14 @@ text_content(struct vstate *st, const struct text_reader *r,
 		}
 	if (is_unreachable_line(s, len))
 		return side_line(st, NOISE_NONE, s, len, NULL, 0,
-				 line_loc(r, l, i));
+				 text_loc(r, l, i));
 	if (looks_like_version(s, len) ||
 	    (len > 1 && s[0] == 'v' && s[1] >= '0' && s[1] <= '9' &&
 	     !memchr(s, ' ', len)))
 		return bare_line(st, r, l, i);
-	return diag_error(st->c->diag, line_loc(r, l, i),
-			  "unexpected line '%.*s' in a version capture",
-			  qlen(len), s);
+	return diag_error(st->c->diag, text_loc(r, l, i),
+			  "unexpected line '%s' in a version capture",
+			  show(st, s, len));
 }
 
 static int
@@ -677,10 +712,10 @@ parse_text(struct vstate *st)
 		 * kubectl printed these lines only with --short before 1.28;
 		 * since 1.28 they are its default output.
 		 */
-		st->format = st->short_flag ||
-				     (cl->present && cl->ver.minor < 28)
-			     ? "short"
-			     : "default";
+		st->format =
+		    st->short_flag || (cl->present && cl->ver.minor < 28)
+			? "short"
+			: "default";
 	}
 	return rc < 0 ? -1 : 0;
 }
@@ -695,9 +730,9 @@ parse_text(struct vstate *st)
  * its first column instead.
  */
 struct doc {
-	char *s;		/* owned */
+	char *s; /* owned */
 	size_t len;
-	bool any;		/* some content line was kept */
+	bool any; /* some content line was kept */
 };
 
 static int
@@ -736,10 +771,21 @@ build_doc(struct vstate *st, const char *raw, size_t len, bool packed,
 		if (memchr(raw + start, '\0', n)) {
 			loc.col = (uint32_t)((const char *)memchr(raw + start,
 								  '\0', n) -
-					     (raw + start)) + 1;
+					     (raw + start)) +
+				  1;
 			rc = diag_error(st->c->diag, loc,
 					"binary data (NUL byte) in a version "
 					"capture");
+			break;
+		}
+		/*
+		 * Grow the buffer to the raw line first: the cleaned line is
+		 * never longer, so clean_line() never meets a failed growth.
+		 */
+		buf_reset(&clean);
+		buf_add(&clean, raw + start, n);
+		if (clean.oom) {
+			rc = oom(st, loc);
 			break;
 		}
 		memset(&tl, 0, sizeof(tl));
@@ -753,7 +799,8 @@ build_doc(struct vstate *st, const char *raw, size_t len, bool packed,
 		base = (size_t)(tl.s - clean.s);
 		if (tl.len && base < cm.n)
 			loc.col = cm.v[base];
-		if (tl.noise != NOISE_NONE || is_unreachable_line(tl.s, tl.len)) {
+		if (tl.noise != NOISE_NONE ||
+		    is_unreachable_line(tl.s, tl.len)) {
 			rc = side_line(st, tl.noise, tl.s, tl.len, tl.command,
 				       tl.command_len, loc);
 		} else {
@@ -764,8 +811,8 @@ build_doc(struct vstate *st, const char *raw, size_t len, bool packed,
 				if (col[i] != col[0] + i)
 					contiguous = false;
 			for (i = 0; i < tl.len; i++) {
-				size_t c = packed && !contiguous ? col[0] + i
-								 : col[i];
+				size_t c =
+				    packed && !contiguous ? col[0] + i : col[i];
 
 				if (c >= 1 && c <= n)
 					doc->s[start + c - 1] = tl.s[i];
@@ -833,7 +880,7 @@ json_is_open(const struct doc *doc)
 				i++;
 			else if (ch == '"')
 				in_str = false;
-			else if (ch == '\n')	/* cut inside a string? */
+			else if (ch == '\n') /* cut inside a string? */
 				return all_space(doc->s + i, doc->len - i);
 		} else if (ch == '"') {
 			in_str = true;
@@ -869,13 +916,17 @@ check_json(struct vstate *st, const struct doc *doc)
 			return diag_error(d, doc_loc(st, doc, off),
 					  "truncated JSON document");
 		}
+		/* cJSON may point just past the offending byte. */
+		while (off > 0 &&
+		       (off == doc->len || all_space(doc->s + off, 1)))
+			off--;
 		for (n = 0; off + n < doc->len && n < 16 &&
 			    doc->s[off + n] != '\n' && doc->s[off + n] != '\r';
 		     n++)
 			;
 		return diag_error(d, doc_loc(st, doc, off),
-				  "invalid JSON at '%.*s'", (int)n,
-				  doc->s + off);
+				  "invalid JSON at '%s'",
+				  show(st, doc->s + off, n));
 	}
 	off = end ? (size_t)(end - doc->s) : doc->len;
 	if (!cJSON_IsObject(root)) {
@@ -890,13 +941,14 @@ check_json(struct vstate *st, const struct doc *doc)
 	if (off < doc->len && !all_space(doc->s + off, doc->len - off)) {
 		while (all_space(doc->s + off, 1))
 			off++;
-		for (n = 0; off + n < doc->len && n < QUOTE_MAX &&
-			    doc->s[off + n] != '\n' && doc->s[off + n] != '\r';
+		for (n = 0; off + n < doc->len && doc->s[off + n] != '\n' &&
+			    doc->s[off + n] != '\r';
 		     n++)
 			;
 		return diag_error(d, doc_loc(st, doc, off),
-				  "unexpected text '%.*s' after the JSON "
-				  "document", (int)n, doc->s + off);
+				  "unexpected text '%s' after the JSON "
+				  "document",
+				  show(st, doc->s + off, n));
 	}
 	return 0;
 }
@@ -922,15 +974,16 @@ mem_read(void *data, unsigned char *out, size_t size, size_t *size_read)
 
 /* A clientVersion/serverVersion map being walked. */
 struct ysec {
-	const char *path;	/* static: ".clientVersion" */
+	const char *path; /* static: ".clientVersion" */
 	struct vrec rec;
 	bool open;
-	int bin;		/* enum binary, -1: from the command */
+	bool bad; /* an error was reported inside it */
+	int bin;  /* enum binary, -1: from the command */
 };
 
 struct ywalk {
 	struct vstate *st;
-	struct ysec sec[3];	/* client, server, root (yq .serverVersion) */
+	struct ysec sec[3]; /* client, server, root (yq .serverVersion) */
 	bool json;
 };
 
@@ -953,11 +1006,13 @@ finish_section(struct ywalk *yw, struct ysec *sec)
 	int b = sec->bin;
 
 	sec->open = false;
+	if (sec->bad)
+		return -1;
 	if (b == BIN_CLIENT && st->kubeadm)
 		b = BIN_KUBEADM;
 	if (b < 0) {
 		if (!sec->rec.git.set && !sec->rec.major.set)
-			return 0;	/* some other document */
+			return 0; /* some other document */
 		if ((b = bare_target(st)) < 0) {
 			diag_error(st->c->diag, sec->rec.where,
 				   "version document does not say which "
@@ -984,19 +1039,16 @@ y_scalar(void *ctx, struct yaml_walk *w, const char *s, size_t len,
 
 	if (too_many_errors(st))
 		return -1;
-	if (!strcmp(path, ".kustomizeVersion"))
-	{
+	if (!strcmp(path, ".kustomizeVersion")) {
 		merge_kustomize(st, s, len, loc);
 		return 0;
 	}
 	if ((sec = find_section(yw, path, strlen(path))) && sec->bin >= 0) {
-		diag_error(st->c->diag, loc, "%s is not a mapping",
-			   path + 1);
+		diag_error(st->c->diag, loc, "%s is not a mapping", path + 1);
 		return 0;
 	}
 	if (!(dot = strrchr(path, '.')) ||
-	    !(sec = find_section(yw, path, (size_t)(dot - path))) ||
-	    !sec->open)
+	    !(sec = find_section(yw, path, (size_t)(dot - path))) || !sec->open)
 		return 0;
 	if (!strcmp(dot, ".major"))
 		f = &sec->rec.major;
@@ -1007,9 +1059,9 @@ y_scalar(void *ctx, struct yaml_walk *w, const char *s, size_t len,
 	else if (!strcmp(dot, ".platform"))
 		f = &sec->rec.platform;
 	else
-		return 0;	/* gitCommit, emulationMajor, ... */
+		return 0; /* gitCommit, emulationMajor, ... */
 	if (len > LIMIT_SCALAR_LEN)
-		len = LIMIT_SCALAR_LEN;	/* only quoted back, never kept */
+		len = LIMIT_SCALAR_LEN; /* only quoted back, never kept */
 	if (!(v = arena_strndup(st->c->arena, s, len)))
 		return oom(st, loc);
 	f->s = v;
@@ -1026,12 +1078,26 @@ y_open(void *ctx, struct yaml_walk *w, bool is_map, struct src_loc loc)
 	const char *path = yaml_walk_path(w);
 	struct ysec *sec = find_section(yw, path, strlen(path));
 
-	if (!sec)
+	if (!sec) {
+		const char *dot = strrchr(path, '.');
+		struct ysec *in;
+
+		/* A list or map where a version field wants a string. */
+		if (dot &&
+		    (in = find_section(yw, path, (size_t)(dot - path))) &&
+		    in->open &&
+		    (!strcmp(dot, ".gitVersion") || !strcmp(dot, ".major") ||
+		     !strcmp(dot, ".minor") || !strcmp(dot, ".platform"))) {
+			in->bad = true;
+			diag_error(yw->st->c->diag, loc, "%s is not a string",
+				   path + 1);
+		}
 		return 0;
+	}
 	if (!is_map) {
 		if (sec->bin >= 0)
-			diag_error(yw->st->c->diag, loc,
-				   "%s is not a mapping", path + 1);
+			diag_error(yw->st->c->diag, loc, "%s is not a mapping",
+				   path + 1);
 		return 0;
 	}
 	memset(&sec->rec, 0, sizeof(sec->rec));
@@ -1039,6 +1105,7 @@ y_open(void *ctx, struct yaml_walk *w, bool is_map, struct src_loc loc)
 	sec->rec.what = sec->bin < 0 ? "version document" : sec->path + 1;
 	sec->rec.names = &doc_names;
 	sec->open = true;
+	sec->bad = false;
 	return 0;
 }
 
@@ -1084,7 +1151,7 @@ parse_doc(struct vstate *st, bool json)
 		return -1;
 	if (!doc.any) {
 		free(doc.s);
-		return 0;	/* reported as "no version" by the caller */
+		return 0; /* reported as "no version" by the caller */
 	}
 	if (json && check_json(st, &doc) < 0) {
 		free(doc.s);
@@ -1106,6 +1173,7 @@ ingest_version(struct ingest_ctx *c)
 {
 	struct vstate st;
 	enum fmt fmt = c->sniff ? c->sniff->fmt : FMT_VERSION_TEXT;
+	const char *nul;
 	int rc;
 
 	memset(&st, 0, sizeof(st));
@@ -1114,16 +1182,19 @@ ingest_version(struct ingest_ctx *c)
 	buf_init(&st.cmd);
 	if (c->sniff) {
 		st.kubeadm = c->sniff->kubeadm;
-		const char *nul = memchr(c->sniff->command, '\0',
-					 sizeof(c->sniff->command));
-
-		set_command(&st, c->sniff->command,
-			    nul ? (size_t)(nul - c->sniff->command)
-				: sizeof(c->sniff->command));
+		nul =
+		    memchr(c->sniff->command, '\0', sizeof(c->sniff->command));
+		if (set_command(&st, c->sniff->command,
+				nul ? (size_t)(nul - c->sniff->command)
+				    : sizeof(c->sniff->command),
+				file_loc(&st)) < 0) {
+			buf_release(&st.cmd);
+			return -1;
+		}
 	}
 	if (fmt == FMT_VERSION_YAML || fmt == FMT_VERSION_JSON)
 		rc = parse_doc(&st, fmt == FMT_VERSION_JSON ||
-					    (c->sniff && c->sniff->json));
+					(c->sniff && c->sniff->json));
 	else
 		rc = parse_text(&st);
 	buf_release(&st.cmd);

@@ -93,12 +93,11 @@ struct pkg_parser {
 	enum pkg_fmt mode;	/* format of the current block */
 	enum pkg_fmt first;	/* first format seen */
 	bool mixed;		/* the file holds more than one format */
-	size_t start;		/* index of this file's first package */
 	size_t added;
 	struct seen seen;
 	const char *cmd_name;	/* arena: package the prompt's command names */
 	const char *pol_name;	/* arena: current policy package */
-	const char *pol_candidate;	/* arena: its "Candidate:"; NULL if none */
+	const char *pol_candidate;	/* arena: "Candidate:"; NULL if none */
 	struct policy_row row;
 	enum tri yum_installed;	/* from the section header */
 	struct yum_row yum;
@@ -147,6 +146,13 @@ is_integer(const char *s, size_t len)
 		if (s[i] < '0' || s[i] > '9')
 			return false;
 	return true;
+}
+
+/* How much of a bad token a message quotes. */
+static int
+quote_len(size_t len)
+{
+	return (int)(len > QUOTE_MAX ? QUOTE_MAX : len);
 }
 
 static bool
@@ -450,7 +456,7 @@ take_name(struct pkg_parser *p, const struct text_line *l, size_t off,
 	if (len > 256 || !re_match(&name_re, l->s + off, len, NULL))
 		return diag_error(p->c->diag, text_loc(&p->r, l, off),
 				  "invalid package name '%.*s'",
-				  (int)(len > QUOTE_MAX ? QUOTE_MAX : len),
+				  quote_len(len),
 				  l->s + off);
 	if (out && !(*out = arena_strndup(p->c->arena, l->s + off, len)))
 		return oom(p);
@@ -468,7 +474,7 @@ take_version(struct pkg_parser *p, const struct text_line *l, size_t off,
 	if (!safe_is_pkg_version(l->s + off, len))
 		return diag_error(p->c->diag, text_loc(&p->r, l, off),
 				  "invalid package version '%.*s'",
-				  (int)(len > QUOTE_MAX ? QUOTE_MAX : len),
+				  quote_len(len),
 				  l->s + off);
 	if (!(*out = arena_strndup(p->c->arena, l->s + off, len)))
 		return oom(p);
@@ -499,7 +505,8 @@ take_command(struct pkg_parser *p, const char *s, size_t len)
 	for (i = 0; i < n && (tok_is(s, &t[i], "sudo") || s[t[i].off] == '-');
 	     i++)
 		;
-	if (i < n && (tok_is(s, &t[i], "apt-cache") || tok_is(s, &t[i], "apt"))) {
+	if (i < n &&
+	    (tok_is(s, &t[i], "apt-cache") || tok_is(s, &t[i], "apt"))) {
 		for (i++; i < n && s[t[i].off] == '-'; i++)
 			;
 		if (i < n && tok_is(s, &t[i], "madison"))
@@ -593,7 +600,7 @@ policy_version(struct pkg_parser *p, const struct text_line *l,
 	if (!p->pol_name)
 		return diag_error(p->c->diag, text_loc(&p->r, l, v->off),
 				  "no package name for policy version '%.*s'",
-				  (int)(v->len > QUOTE_MAX ? QUOTE_MAX : v->len),
+				  quote_len(v->len),
 				  l->s + v->off);
 	if (take_version(p, l, v->off, v->len, &version) < 0)
 		return -1;
@@ -606,7 +613,7 @@ policy_version(struct pkg_parser *p, const struct text_line *l,
 	return 0;
 }
 
-/* "        500 http://apt.kubernetes.io kubernetes-xenial/main amd64 Packages". */
+/* "        500 http://apt.kubernetes.io kubernetes-xenial/main ...". */
 static int
 policy_source(struct pkg_parser *p, const struct text_line *l,
 	      const struct tok *t)
@@ -617,8 +624,7 @@ policy_source(struct pkg_parser *p, const struct text_line *l,
 	if (!p->row.set)
 		return diag_error(p->c->diag, text_loc(&p->r, l, t[1].off),
 				  "policy source '%.*s' without a version line",
-				  (int)(t[1].len > QUOTE_MAX ? QUOTE_MAX
-							      : t[1].len),
+				  quote_len(t[1].len),
 				  l->s + t[1].off);
 	p->row.nsources++;
 	k.name = p->row.name;
@@ -641,7 +647,7 @@ trim(const char *s, size_t *b, size_t *e)
 		(*e)--;
 }
 
-/* "   kubeadm |  1.26.3-00 | https://apt.kubernetes.io kubernetes-xenial/main amd64 Packages" */
+/* "   kubeadm |  1.26.3-00 | https://apt.kubernetes.io kubernetes-xe...". */
 static int
 madison_row(struct pkg_parser *p, const struct text_line *l)
 {
@@ -653,9 +659,9 @@ madison_row(struct pkg_parser *p, const struct text_line *l)
 	for (i = 0; i < l->len; i++)
 		if (s[i] == '|') {
 			if (nbar == 2)
-				return diag_error(p->c->diag,
-						  text_loc(&p->r, l, i),
-						  "unexpected '|' in madison row");
+				return diag_error(
+					p->c->diag, text_loc(&p->r, l, i),
+					"unexpected '|' in madison row");
 			bar[nbar++] = i;
 		}
 	if (nbar < 2) {
@@ -749,11 +755,11 @@ yum_tokens(struct pkg_parser *p, const struct text_line *l,
 			size_t dot = arch_dot(l->s + t[i].off, t[i].len);
 
 			if (dot == SIZE_MAX)
-				return diag_error(p->c->diag,
-						  text_loc(&p->r, l, t[i].off),
-						  "no architecture in yum package '%.*s'",
-						  (int)(t[i].len > QUOTE_MAX ? QUOTE_MAX : t[i].len),
-						  l->s + t[i].off);
+				return diag_error(
+					p->c->diag,
+					text_loc(&p->r, l, t[i].off),
+					"no architecture in yum package '%.*s'",
+					quote_len(t[i].len), l->s + t[i].off);
 			if (take_name(p, l, t[i].off, dot, NULL) < 0)
 				return -1;
 			out = arena_strndup(p->c->arena, l->s + t[i].off,
@@ -810,7 +816,7 @@ unrecognized(struct pkg_parser *p, const struct text_line *l, size_t off)
 
 	return diag_error(p->c->diag, text_loc(&p->r, l, off),
 			  "unrecognized %s line '%.*s%s'", pf_names[p->mode],
-			  (int)(n > QUOTE_MAX ? QUOTE_MAX : n), l->s + off,
+			  quote_len(n), l->s + off,
 			  n > QUOTE_MAX ? "..." : "");
 }
 
@@ -874,7 +880,8 @@ parse_line(struct pkg_parser *p, const struct text_line *l)
 	if (nt == 3 && tok_is(s, &t[0], "***") &&
 	    is_integer(s + t[2].off, t[2].len))
 		return policy_version(p, l, &t[1], true);
-	if (nt >= 1 && nt <= 3 && arch_dot(s + t[0].off, t[0].len) != SIZE_MAX) {
+	if (nt >= 1 && nt <= 3 &&
+	    arch_dot(s + t[0].off, t[0].len) != SIZE_MAX) {
 		if (policy_flush(p) < 0)
 			return -1;
 		return yum_tokens(p, l, t, nt);
@@ -913,7 +920,6 @@ ingest_packages(struct ingest_ctx *c)
 
 	memset(&p, 0, sizeof(p));
 	p.c = c;
-	p.start = c->cs->packages.n;
 	p.yum_installed = TRI_UNKNOWN;
 	if (text_reader_open(&p.r, c->path, c->diag) < 0)
 		return -1;

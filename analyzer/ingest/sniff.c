@@ -135,7 +135,9 @@ sniff_file(const char *path, struct diag *d, struct sniff *out)
 			}
 		}
 		/* Structured documents: decided by their keys. */
-		if (re_match(&version_key_re, l.s, l.len, &m)) {
+		if (re_match(&version_key_re, l.s, l.len, &m) ||
+		    (out->json && (contains(l.s, l.len, "\"clientVersion\"") ||
+				   contains(l.s, l.len, "\"serverVersion\"")))) {
 			out->kind = KIND_VERSION;
 			out->fmt = out->json ? FMT_VERSION_JSON
 					     : FMT_VERSION_YAML;

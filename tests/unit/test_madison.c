@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "../../analyzer/ingest/ingest.h"
+#include "../../analyzer/ingest/internal.h"
 
 #define CAPTURES "../shared/captures"
 
@@ -143,11 +143,12 @@ assert_row(const struct package *p, const struct row *r, const char *path)
 
 /* Ingests path (detected) and checks every row and the format name. */
 static void
-check_file(struct fx *f, const char *path, const char *format,
-	   const char *pkg_format, const struct row *rows, size_t n)
+check_forced(struct fx *f, const char *path, enum input_kind forced,
+	     const char *format, const char *pkg_format,
+	     const struct row *rows, size_t n)
 {
 	size_t i;
-	int rc = ingest_file(&f->cs, &f->d, path, KIND_UNKNOWN, false);
+	int rc = ingest_file(&f->cs, &f->d, path, forced, false);
 
 	if (rc != 0)
 		fail_msg("%s: %s", path, buf_cstr(&f->d.last));
@@ -163,6 +164,13 @@ check_file(struct fx *f, const char *path, const char *format,
 }
 
 #define LEGACY_APT "https://apt.kubernetes.io kubernetes-xenial/main amd64 Packages"
+
+static void
+check_file(struct fx *f, const char *path, const char *format,
+	   const char *pkg_format, const struct row *rows, size_t n)
+{
+	check_forced(f, path, KIND_UNKNOWN, format, pkg_format, rows, n);
+}
 
 /* ------------------------------------------------------------ madison */
 
@@ -285,9 +293,13 @@ policy_filtered_by_grep_takes_name_from_command(void **state)
 		{"kubelet", "1.26.8-00", "1.26.8", "00", LEGACY_HTTP, REPO_LEGACY, 0, "amd64", TRI_FALSE, false, 5, 6},
 	};
 
-	check_file(*state, "fixtures/packages/policy-grep.txt",
-		   "apt-cache-policy", "apt-cache-policy", rows,
-		   ARRAY_SIZE(rows));
+	/*
+	 * Only the prompt's command says this is a package listing; the
+	 * sniffer does not read commands, so the kind is forced.
+	 */
+	check_forced(*state, "fixtures/packages/policy-grep.txt",
+		     KIND_PACKAGES, "apt-cache-policy", "apt-cache-policy",
+		     rows, ARRAY_SIZE(rows));
 }
 
 /* ------------------------------------------------------------ yum */
@@ -308,15 +320,46 @@ yum_sections_decide_installed(void **state)
 }
 
 static void
-dnf_metadata_and_download_lines_are_skipped(void **state)
+dnf_metadata_expiration_line_is_skipped(void **state)
 {
 	static const struct row rows[] = {
-		{"kubelet", "1.30.1-150500.1.1", "1.30.1", "150500.1.1", "kubernetes", REPO_OTHER, 0, "aarch64", TRI_FALSE, false, 5, 33},
-		{"kubelet", "1.30.2-150500.1.1", "1.30.2", "150500.1.1", "kubernetes", REPO_OTHER, 0, "aarch64", TRI_FALSE, false, 6, 33},
+		{"kubelet", "1.30.1-150500.1.1", "1.30.1", "150500.1.1", "kubernetes", REPO_OTHER, 0, "aarch64", TRI_FALSE, false, 4, 33},
+		{"kubelet", "1.30.2-150500.1.1", "1.30.2", "150500.1.1", "kubernetes", REPO_OTHER, 0, "aarch64", TRI_FALSE, false, 5, 33},
 	};
 
 	check_file(*state, "fixtures/packages/dnf-metadata.txt", "yum", "yum",
 		   rows, ARRAY_SIZE(rows));
+}
+
+/*
+ * dnf prints a repository download line with a '|' before the listing
+ * when its metadata was stale. The parser is called directly: the
+ * sniffer reads that line as an image listing.
+ */
+static void
+dnf_download_line_is_not_a_madison_row(void **state)
+{
+	struct fx *f = *state;
+	struct sniff sn = {.kind = KIND_PACKAGES, .fmt = FMT_PACKAGES_TEXT};
+	struct ingest_ctx c = {0};
+	const char *path = write_tmp(
+		f, "$ dnf list --showduplicates kubelet\n"
+		   "Kubernetes                      9.1 kB/s | 9.4 kB     00:01    \n"
+		   "Available Packages\n"
+		   "kubelet.aarch64   1.30.1-150500.1.1   kubernetes\n");
+
+	c.cs = &f->cs;
+	c.diag = &f->d;
+	c.arena = &f->arena;
+	c.path = path;
+	c.sniff = &sn;
+	assert_int_equal(ingest_packages(&c), 0);
+	assert_string_equal(c.format, "yum");
+	assert_int_equal(f->cs.packages.n, 1);
+	assert_string_equal(f->cs.packages.v[0].version, "1.30.1-150500.1.1");
+	assert_int_equal(f->cs.packages.v[0].installed, TRI_FALSE);
+	assert_int_equal(f->cs.packages.v[0].loc.line, 4);
+	assert_int_equal(f->cs.packages.v[0].loc.col, 19);
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -357,6 +400,7 @@ madison_row_fields_are_derived(void **state)
 	};
 	size_t i;
 
+	(void)state;
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct fx *f;
 		const struct package *p;
@@ -552,22 +596,41 @@ mixed_blocks_name_the_file_format_mixed(void **state)
 	assert_string_equal(f->cs.inputs.v[0].format, "packages-mixed");
 }
 
-/* Every failed allocation ends in a clean error and no leak. */
+/*
+ * Every failed allocation ends in a clean error and no leak. The input
+ * mixes the three formats and keeps each line under 64 bytes, the first
+ * size the line buffers grow to.
+ */
 static void
 out_of_memory_at_any_allocation_is_a_clean_error(void **state)
 {
+	static const char text[] =
+		"$ apt-cache policy kubeadm\n"
+		"kubeadm:\n"
+		"  Installed: 1.27.3-00\n"
+		"  Candidate: 1.27.4-00\n"
+		"  Version table:\n"
+		"     1.27.4-00 500\n"
+		"        500 https://pkgs.k8s.io/v1.27/deb Packages\n"
+		" *** 1.27.3-00 500\n"
+		"        100 /var/lib/dpkg/status\n"
+		"$ apt-cache madison kubelet\n"
+		"kubelet | 1.27.4-00 | https://apt.kubernetes.io x\n"
+		"$ dnf list --showduplicates kubectl\n"
+		"Installed Packages\n"
+		"kubectl.x86_64  1.27.3-150500.1.1  @kubernetes\n";
 	unsigned long n;
 	int rc = -1;
 
 	(void)state;
 	for (n = 1; n < 5000 && rc != 0; n++) {
 		struct fx *f;
+		const char *path;
 
 		assert_int_equal(setup((void **)&f), 0);
+		path = write_tmp(f, text);
 		base_fail_alloc_after(n);
-		rc = ingest_file(&f->cs, &f->d,
-				 "fixtures/packages/yum-sections.txt",
-				 KIND_UNKNOWN, false);
+		rc = ingest_file(&f->cs, &f->d, path, KIND_UNKNOWN, false);
 		base_fail_alloc_after(0);
 		if (rc != 0)
 			assert_true(f->d.errors > 0);
@@ -687,7 +750,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(policy_with_installed_none_has_no_installed_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(policy_filtered_by_grep_takes_name_from_command, setup, teardown),
 		cmocka_unit_test_setup_teardown(yum_sections_decide_installed, setup, teardown),
-		cmocka_unit_test_setup_teardown(dnf_metadata_and_download_lines_are_skipped, setup, teardown),
+		cmocka_unit_test_setup_teardown(dnf_metadata_expiration_line_is_skipped, setup, teardown),
+		cmocka_unit_test_setup_teardown(dnf_download_line_is_not_a_madison_row, setup, teardown),
 		cmocka_unit_test(madison_row_fields_are_derived),
 		cmocka_unit_test(bad_fixtures_report_the_first_error_exactly),
 		cmocka_unit_test(malformed_rows_are_errors_at_their_column),
