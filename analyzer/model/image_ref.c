@@ -114,7 +114,8 @@ why_invalid(const char *s, size_t len)
 	if (colon != SIZE_MAX) {
 		if (colon + 1 == name_len)
 			return "missing tag after ':'";
-		if (!re_match(&re_tag, s + colon + 1, name_len - colon - 1, NULL))
+		if (!re_match(&re_tag, s + colon + 1, name_len - colon - 1,
+			      NULL))
 			return "invalid tag";
 		name_len = colon;
 	}
@@ -198,7 +199,9 @@ model_parse_image_ref(struct arena *a, const char *image, size_t len,
 			reg_len = n;
 			repo = slash + 1;
 			repo_len = name_len - n - 1;
-			if (reg_len == 15 && !memcmp(reg, "index.docker.io", 15)) {
+			/* The legacy Docker Hub name (legacyDefaultDomain). */
+			if (reg_len == 15 &&
+			    !memcmp(reg, "index.docker.io", 15)) {
 				reg = "docker.io";
 				reg_len = 9;
 			}
