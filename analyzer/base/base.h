@@ -33,7 +33,7 @@
 #endif
 
 /* Limits on input; going over one is a diagnostic, never a truncation. */
-#define LIMIT_LINE_LEN (1u << 20)	 /* bytes in one text line */
+#define LIMIT_LINE_LEN (64u << 20)	 /* bytes in one text line (jsonpath output is one line) */
 #define LIMIT_DEPTH 64			 /* YAML/JSON nesting */
 #define LIMIT_SMALL_FILE (16u << 20)	 /* version/JSON documents held whole */
 #define LIMIT_ITEMS 10000000u		 /* nodes, images or packages per run */

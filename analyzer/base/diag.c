@@ -113,7 +113,11 @@ vreport(struct diag *d, enum diag_level lvl, const struct src_loc *loc,
 			 (unsigned)loc->col);
 	buf_addf(&d->last, ": %s: ", level_names[lvl]);
 	buf_vaddf(&d->last, fmt, ap);
-	fprintf(out, "%s\n", buf_cstr(&d->last));
+	if (d->last.oom)
+		fprintf(out, "skewplan: %s: out of memory while reporting a "
+			"problem\n", level_names[lvl]);
+	else
+		fprintf(out, "%s\n", buf_cstr(&d->last));
 	if (loc && lvl != DIAG_NOTE)
 		quote_source(d, out, *loc);
 	if (lvl == DIAG_ERROR)

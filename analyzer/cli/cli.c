@@ -8,7 +8,7 @@
 
 #include "../ingest/ingest.h"
 #include "../report/report.h"
-#include "cli.h"
+#include "internal.h"
 
 struct cmd {
 	const char *name;
@@ -22,14 +22,16 @@ static int cmd_version(int argc, char **argv, struct diag *d);
 
 static const struct cmd commands[] = {
 	{"inspect", cmd_inspect, "inspect [-f text|json] SNAPSHOT..."},
+	{"audit", cmd_audit, "audit [--as-of YYYY-MM-DD] [--rules DIR] "
+	 "[--waivers FILE] [--fail-on error|warning|info|never] "
+	 "[-f text|json] SNAPSHOT..."},
+	{"rules", cmd_rules, "rules [--rules DIR]"},
+	{"check-rules", cmd_check_rules, "check-rules [DIR]"},
 	{"version", cmd_version, "version"},
 	{"help", cmd_help, "help"},
 };
 
-static int usage_error(struct diag *d, const char *fmt, ...)
-	PRINTF_LIKE(2, 3);
-
-static int
+int
 usage_error(struct diag *d, const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;
@@ -45,7 +47,7 @@ usage_error(struct diag *d, const char *fmt, ...)
 }
 
 /* Writes b to stdout; a failed write is an I/O error. */
-static int
+int
 emit_stdout(struct diag *d, const struct buf *b)
 {
 	if (fwrite(buf_cstr(b), 1, b->len, stdout) != b->len ||
@@ -59,7 +61,7 @@ emit_stdout(struct diag *d, const struct buf *b)
 /*
  * Ingests every snapshot argument into cs. Returns EXIT_OK or EXIT_INPUT.
  */
-static int
+int
 load_snapshot(struct cluster_state *cs, struct diag *d, char **args, int n)
 {
 	int i, rc = EXIT_OK;
@@ -81,7 +83,6 @@ cmd_inspect(int argc, char **argv, struct diag *d)
 {
 	struct arena arena;
 	struct cluster_state cs;
-	struct buf out = BUF_INIT;
 	const char *format = "text";
 	char **args;
 	int i, nargs = 0, rc;
@@ -115,15 +116,14 @@ cmd_inspect(int argc, char **argv, struct diag *d)
 	cluster_state_init(&cs, &arena);
 	rc = load_snapshot(&cs, d, args, nargs);
 	if (rc == EXIT_OK) {
-		if (!strcmp(format, "json") ? report_inspect_json(&out, &cs)
-					    : report_inspect_text(&out, &cs)) {
-			diag_plain(d, DIAG_ERROR, "out of memory");
+		if ((!strcmp(format, "json") ? report_inspect_json(stdout, &cs)
+					     : report_inspect_text(stdout, &cs)) ||
+		    fflush(stdout) != 0 || ferror(stdout)) {
+			diag_plain(d, DIAG_ERROR,
+				   "cannot write to standard output");
 			rc = EXIT_INTERNAL;
-		} else {
-			rc = emit_stdout(d, &out);
 		}
 	}
-	buf_release(&out);
 	cluster_state_release(&cs);
 	arena_release(&arena);
 	free(args);

@@ -120,19 +120,57 @@ package_json(const struct package *p)
 	return o;
 }
 
-int
-report_inspect_json(struct buf *out, const struct cluster_state *cs)
+/*
+ * Prints one item on its own line. A snapshot of 150,000 pods has hundreds
+ * of thousands of images: the document is streamed item by item, never
+ * built whole, so memory stays flat whatever the input size.
+ */
+static int
+put_json(FILE *out, const char *prefix, cJSON *item)
 {
-	cJSON *root = cJSON_CreateObject(), *a, *v;
+	char *text;
+	int rc;
+
+	if (!item)
+		return -1;
+	text = cJSON_PrintUnformatted(item);
+	cJSON_Delete(item);
+	if (!text)
+		return -1;
+	rc = fprintf(out, "%s%s", prefix, text) < 0 ? -1 : 0;
+	free(text);
+	return rc;
+}
+
+static int
+put_item(FILE *out, cJSON *item, bool *first)
+{
+	int rc = put_json(out, *first ? "\n    " : ",\n    ", item);
+
+	*first = false;
+	return rc;
+}
+
+static int
+put_array_end(FILE *out, bool empty)
+{
+	return fputs(empty ? "]" : "\n  ]", out) < 0 ? -1 : 0;
+}
+
+int
+report_inspect_json(FILE *out, const struct cluster_state *cs)
+{
 	const struct input *in;
 	const struct node *n;
 	const struct image *im;
 	const struct package *p;
-	char *text;
+	cJSON *v;
+	bool first;
+	int rc = 0;
 
-	if (!root)
+	if (fputs("{\n  \"inputs\": [", out) < 0)
 		return -1;
-	a = cJSON_AddArrayToObject(root, "inputs");
+	first = true;
 	vec_foreach(&cs->inputs, in)
 	{
 		cJSON *o = cJSON_CreateObject();
@@ -141,27 +179,37 @@ report_inspect_json(struct buf *out, const struct cluster_state *cs)
 		cJSON_AddItemToObject(o, "kind",
 				      cJSON_CreateString(model_kind_name(in->kind)));
 		cJSON_AddItemToObject(o, "format", cJSON_CreateString(in->format));
-		cJSON_AddItemToArray(a, o);
+		rc |= put_item(out, o, &first);
 	}
-	v = cJSON_AddObjectToObject(root, "versions");
+	rc |= put_array_end(out, first);
+	if (fputs(",\n  \"versions\": ", out) < 0)
+		return -1;
+	v = cJSON_CreateObject();
 	cJSON_AddItemToObject(v, "client", ver_json(&cs->client));
 	cJSON_AddItemToObject(v, "server", ver_json(&cs->server));
 	cJSON_AddItemToObject(v, "kustomize", str_or_null(cs->kustomize));
 	cJSON_AddItemToObject(v, "kubeadm", ver_json(&cs->kubeadm));
-	a = cJSON_AddArrayToObject(root, "nodes");
-	vec_foreach(&cs->nodes, n) cJSON_AddItemToArray(a, node_json(n));
-	a = cJSON_AddArrayToObject(root, "images");
-	vec_foreach(&cs->images, im) cJSON_AddItemToArray(a, image_json(im));
-	a = cJSON_AddArrayToObject(root, "packages");
-	vec_foreach(&cs->packages, p) cJSON_AddItemToArray(a, package_json(p));
-	text = cJSON_Print(root);
-	cJSON_Delete(root);
-	if (!text)
+	rc |= put_json(out, "", v);
+	if (fputs(",\n  \"nodes\": [", out) < 0)
 		return -1;
-	buf_adds(out, text);
-	buf_addc(out, '\n');
-	free(text);
-	return out->oom ? -1 : 0;
+	first = true;
+	vec_foreach(&cs->nodes, n) rc |= put_item(out, node_json(n), &first);
+	rc |= put_array_end(out, first);
+	if (fputs(",\n  \"images\": [", out) < 0)
+		return -1;
+	first = true;
+	vec_foreach(&cs->images, im)
+		rc |= put_item(out, image_json(im), &first);
+	rc |= put_array_end(out, first);
+	if (fputs(",\n  \"packages\": [", out) < 0)
+		return -1;
+	first = true;
+	vec_foreach(&cs->packages, p)
+		rc |= put_item(out, package_json(p), &first);
+	rc |= put_array_end(out, first);
+	if (fputs("\n}\n", out) < 0)
+		return -1;
+	return rc ? -1 : 0;
 }
 
 static void
@@ -177,9 +225,23 @@ ver_text(struct buf *b, const char *label, const struct version_info *vi)
 	buf_addc(b, '\n');
 }
 
-int
-report_inspect_text(struct buf *out, const struct cluster_state *cs)
+/* Writes b out and empties it; -1 on a failed write or lost memory. */
+static int
+flush_buf(FILE *fp, struct buf *b)
 {
+	int rc = 0;
+
+	if (b->oom || fwrite(buf_cstr(b), 1, b->len, fp) != b->len)
+		rc = -1;
+	buf_reset(b);
+	return rc;
+}
+
+int
+report_inspect_text(FILE *fp, const struct cluster_state *cs)
+{
+	struct buf line = BUF_INIT, *out = &line;
+	int rc = 0;
 	const struct input *in;
 	const struct node *n;
 	const struct image *im;
@@ -209,6 +271,7 @@ report_inspect_text(struct buf *out, const struct cluster_state *cs)
 		loc_text(out, n->loc);
 		buf_addc(out, '\n');
 		buf_release(&roles);
+		rc |= flush_buf(fp, out);
 	}
 	buf_addf(out, "\nImages (%zu)\n", cs->images.n);
 	vec_foreach(&cs->images, im)
@@ -220,6 +283,7 @@ report_inspect_text(struct buf *out, const struct cluster_state *cs)
 				 im->namespace_ ? im->namespace_ : "-", im->pod);
 		loc_text(out, im->loc);
 		buf_addc(out, '\n');
+		rc |= flush_buf(fp, out);
 	}
 	buf_addf(out, "\nPackages (%zu)\n", cs->packages.n);
 	vec_foreach(&cs->packages, p)
@@ -229,6 +293,9 @@ report_inspect_text(struct buf *out, const struct cluster_state *cs)
 			 p->installed == TRI_TRUE ? "inst" : "");
 		loc_text(out, p->loc);
 		buf_addc(out, '\n');
+		rc |= flush_buf(fp, out);
 	}
-	return out->oom ? -1 : 0;
+	rc |= flush_buf(fp, out);
+	buf_release(&line);
+	return rc ? -1 : 0;
 }

@@ -8,7 +8,28 @@
 #include "../model/model.h"
 
 /* `skewplan inspect`: what was understood, with provenance. */
-int report_inspect_text(struct buf *out, const struct cluster_state *cs);
-int report_inspect_json(struct buf *out, const struct cluster_state *cs);
+/*
+ * These stream to fp item by item (an inventory can hold hundreds of
+ * thousands of images); they return -1 if a write fails.
+ */
+int report_inspect_text(FILE *fp, const struct cluster_state *cs);
+int report_inspect_json(FILE *fp, const struct cluster_state *cs);
+
+/*
+ * `skewplan audit` (rules/rules.h): the findings f of cs checked against db
+ * at the as-of date (days since the epoch), as a text report grouped by
+ * severity or as the JSON contract of the README. f must be sorted.
+ * Return 0, or -1 when out of memory.
+ */
+#include "../rules/rules.h"
+
+int report_audit_text(struct buf *out, const struct rules_db *db,
+		      const struct cluster_state *cs,
+		      const struct findings *f, long as_of);
+int report_audit_json(struct buf *out, const struct rules_db *db,
+		      const struct cluster_state *cs,
+		      const struct findings *f, long as_of);
+/* `skewplan rules`: the catalogue, one rule a line (id, severity, title). */
+int report_rules_text(struct buf *out, const struct rules_db *db);
 
 #endif
