@@ -279,12 +279,19 @@ struct yaml_walk_ops {
 	/* A scalar value (map keys are not reported; they are in the path). */
 	int (*scalar)(void *ctx, struct yaml_walk *w, const char *s,
 		      size_t len, struct src_loc loc);
-	/* A mapping or sequence has started (path is the node's own path). */
+	/*
+	 * A mapping or sequence has started (path is the node's own path).
+	 * Returning YAML_WALK_SKIP skips its contents: no callbacks until the
+	 * node closes, not even close() (status.images of a Node, a Pod's
+	 * status, managedFields: most of a kubectl document is of no use).
+	 */
 	int (*open)(void *ctx, struct yaml_walk *w, bool is_map,
 		    struct src_loc loc);
 	/* A mapping or sequence ends (path is still the node's own path). */
 	int (*close)(void *ctx, struct yaml_walk *w, bool is_map);
 };
+
+#define YAML_WALK_SKIP 1
 
 struct yaml_walk_frame {
 	bool is_map;
@@ -302,6 +309,8 @@ struct yaml_walk {
 	bool plain;		/* current scalar is plain (unquoted) */
 	bool is_null;		/* current scalar is a plain null (~, null) */
 	unsigned documents;	/* documents seen so far */
+	bool skipping;		/* inside a node whose open() said skip */
+	unsigned skip_nest;	/* nodes opened inside the skipped one */
 	unsigned long events;
 };
 

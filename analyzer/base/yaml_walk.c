@@ -129,18 +129,56 @@ on_open(struct yaml_walk *w, const yaml_event_t *ev, bool is_map,
 	if (w->path.oom)
 		return diag_error(w->diag, mark_loc(w, ev->start_mark),
 				  "out of memory");
-	if (ops->open)
-		return ops->open(ctx, w, is_map, mark_loc(w, ev->start_mark));
+	if (ops->open) {
+		int rc = ops->open(ctx, w, is_map, mark_loc(w, ev->start_mark));
+
+		if (rc == YAML_WALK_SKIP) {
+			w->skipping = true;
+			w->skip_nest = 0;
+			return 0;
+		}
+		return rc;
+	}
 	return 0;
+}
+
+/*
+ * Inside a skipped node only the nesting is followed. Returns true if the
+ * event was consumed; the skipped node's own end is not, so that it pops
+ * its frame (without a close() call).
+ */
+static bool
+skip_event(struct yaml_walk *w, const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_MAPPING_START_EVENT:
+	case YAML_SEQUENCE_START_EVENT:
+		if (++w->skip_nest > 1000000u)
+			w->skip_nest = 1000000u;
+		return true;
+	case YAML_MAPPING_END_EVENT:
+	case YAML_SEQUENCE_END_EVENT:
+		if (w->skip_nest == 0) {
+			w->skipping = false;
+			return false;
+		}
+		w->skip_nest--;
+		return true;
+	case YAML_SCALAR_EVENT:
+	case YAML_ALIAS_EVENT:
+		return true;
+	default:
+		return false;
+	}
 }
 
 static int
 on_close(struct yaml_walk *w, bool is_map, const struct yaml_walk_ops *ops,
-	 void *ctx)
+	 void *ctx, bool skipped)
 {
 	int rc = 0;
 
-	if (ops->close)
+	if (ops->close && !skipped)
 		rc = ops->close(ctx, w, is_map);
 	w->depth--;
 	leave_value(w);
@@ -155,7 +193,7 @@ yaml_walk_run(struct yaml_walk *w, const char *path_name, struct diag *d,
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	int rc = 0;
-	bool done = false;
+	bool done = false, was_skipping;
 
 	memset(w, 0, sizeof(*w));
 	w->path_name = path_name;
@@ -184,6 +222,11 @@ yaml_walk_run(struct yaml_walk *w, const char *path_name, struct diag *d,
 			break;
 		}
 		w->events++;
+		was_skipping = w->skipping;
+		if (w->skipping && skip_event(w, &ev)) {
+			yaml_event_delete(&ev);
+			continue;
+		}
 		switch (ev.type) {
 		case YAML_STREAM_END_EVENT:
 			done = true;
@@ -198,10 +241,10 @@ yaml_walk_run(struct yaml_walk *w, const char *path_name, struct diag *d,
 			rc = on_open(w, &ev, false, ops, ctx);
 			break;
 		case YAML_MAPPING_END_EVENT:
-			rc = on_close(w, true, ops, ctx);
+			rc = on_close(w, true, ops, ctx, was_skipping);
 			break;
 		case YAML_SEQUENCE_END_EVENT:
-			rc = on_close(w, false, ops, ctx);
+			rc = on_close(w, false, ops, ctx, was_skipping);
 			break;
 		case YAML_SCALAR_EVENT:
 			rc = on_scalar(w, &ev, ops, ctx);

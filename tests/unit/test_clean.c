@@ -237,6 +237,57 @@ yaml_walk_reports_paths_through_blanked_noise(void **state)
 	diag_release(&d);
 }
 
+static int
+skip_status(void *ctx, struct yaml_walk *w, bool is_map, struct src_loc loc)
+{
+	(void)ctx;
+	(void)is_map;
+	(void)loc;
+	return !strcmp(yaml_walk_path(w), ".status") ? YAML_WALK_SKIP : 0;
+}
+
+static int
+log_close(void *ctx, struct yaml_walk *w, bool is_map)
+{
+	struct walk_log *lg = ctx;
+
+	buf_addf(&lg->b, "close %s %s\n", yaml_walk_path(w),
+		 is_map ? "map" : "seq");
+	return 0;
+}
+
+static void
+yaml_walk_skips_a_subtree_when_open_says_so(void **state)
+{
+	const char *p = write_tmp("skip",
+		"metadata: {name: a}\n"
+		"status:\n"
+		"  conditions: [{type: Ready, status: \"True\"}]\n"
+		"  nested: {deep: [1, [2, {x: 3}]]}\n"
+		"spec: {nodeName: n1}\n");
+	static const struct yaml_walk_ops ops = {log_scalar, skip_status,
+						 log_close};
+	struct walk_log lg = {BUF_INIT};
+	struct yaml_walk w;
+	struct yaml_src ys;
+	struct diag d;
+
+	(void)state;
+	diag_init(&d);
+	assert_int_equal(yaml_src_open(&ys, p, &d), 0);
+	assert_int_equal(yaml_walk_run(&w, p, &d, yaml_src_read, &ys, &ops,
+				       &lg), 0);
+	yaml_src_close(&ys);
+	assert_string_equal(buf_cstr(&lg.b),
+		".metadata.name=a@1:18\n"
+		"close .metadata map\n"
+		".spec.nodeName=n1@5:18\n"
+		"close .spec map\n"
+		"close  map\n");
+	buf_release(&lg.b);
+	diag_release(&d);
+}
+
 static void
 yaml_walk_refuses_deep_nesting_and_reports_syntax_errors(void **state)
 {
@@ -308,6 +359,7 @@ main(void)
 		cmocka_unit_test(markup_is_stripped_and_columns_point_into_the_raw_line),
 		cmocka_unit_test(sniff_detects_kind_from_content),
 		cmocka_unit_test(yaml_walk_reports_paths_through_blanked_noise),
+		cmocka_unit_test(yaml_walk_skips_a_subtree_when_open_says_so),
 		cmocka_unit_test(yaml_walk_refuses_deep_nesting_and_reports_syntax_errors),
 		cmocka_unit_test(yaml_src_keeps_lines_longer_than_its_buffer),
 	};
