@@ -20,11 +20,16 @@ static int cmd_inspect(int argc, char **argv, struct diag *d);
 static int cmd_help(int argc, char **argv, struct diag *d);
 static int cmd_version(int argc, char **argv, struct diag *d);
 
+int cmd_plan(int argc, char **argv, struct diag *d);
+
 static const struct cmd commands[] = {
 	{"inspect", cmd_inspect, "inspect [-f text|json] SNAPSHOT..."},
 	{"audit", cmd_audit, "audit [--as-of YYYY-MM-DD] [--rules DIR] "
 	 "[--waivers FILE] [--fail-on error|warning|info|never] "
 	 "[-f text|json] SNAPSHOT..."},
+	{"plan", cmd_plan, "plan --to VERSION [--as-of YYYY-MM-DD] [--rules DIR] "
+	 "[--max-unavailable N] [--strict-packages] "
+	 "[-f text|markdown|json] SNAPSHOT..."},
 	{"rules", cmd_rules, "rules [--rules DIR]"},
 	{"check-rules", cmd_check_rules, "check-rules [DIR]"},
 	{"version", cmd_version, "version"},

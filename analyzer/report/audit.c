@@ -94,16 +94,16 @@ finding_text(struct buf *b, const struct finding *f)
 	buf_adds(b, "    fix:       ");
 	wrap(b, f->remediation, 15, 15);
 	for (i = 0; i < f->rule->nreferences; i++)
-		buf_addf(b, "    %s  %s\n", i ? "         " : "reference:",
+		buf_addf(b, "    %-11s%s\n", i ? "" : "reference:",
 			 f->rule->references[i]);
 	if (f->waiver) {
-		buf_addf(b, "    waiver:    %s by %s, ",
-			 f->waiver_expired ? "expired" : "waived",
-			 f->waiver->owner);
-		buf_adds(b, f->waiver_expired ? "expired " : "until ");
+		size_t start = b->len;
+
+		buf_addf(b, "    waiver:    %s, %s ", f->waiver->owner,
+			 f->waiver_expired ? "expired" : "until");
 		date_text(b, f->waiver->expires);
 		buf_adds(b, ": ");
-		wrap(b, f->waiver->reason, 40, 15);
+		wrap(b, f->waiver->reason, b->len - start, 15);
 	}
 	buf_addc(b, '\n');
 }
@@ -128,7 +128,7 @@ report_audit_text(struct buf *out, const struct rules_db *db,
 	buf_adds(out, "\n  rules data:  compiled ");
 	date_text(out, db->compiled);
 	if (db->dir)
-		buf_addf(out, " (%s)", db->dir);
+		buf_addf(out, ", from %s", db->dir);
 	buf_addf(out, "\n  cluster:     server %s, kubectl %s, %zu node%s, "
 		 "%zu image%s, %zu package row%s\n\n",
 		 ver_text(&cs->server) ? ver_text(&cs->server) : "(not captured)",

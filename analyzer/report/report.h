@@ -32,4 +32,15 @@ int report_audit_json(struct buf *out, const struct rules_db *db,
 /* `skewplan rules`: the catalogue, one rule a line (id, severity, title). */
 int report_rules_text(struct buf *out, const struct rules_db *db);
 
+/*
+ * `skewplan plan` (planner/planner.h): the runbook of p as text or Markdown
+ * (numbered steps, commands, expected results, the findings that shaped
+ * the plan) or as the JSON contract of the README. A refused plan prints
+ * its findings only, never steps. Return 0, or -1 when out of memory.
+ */
+struct plan;
+int report_plan_text(struct buf *out, const struct plan *p);
+int report_plan_markdown(struct buf *out, const struct plan *p);
+int report_plan_json(struct buf *out, const struct plan *p);
+
 #endif

@@ -1,0 +1,336 @@
+/*
+ * audit.c - the commands `audit`, `rules` and `check-rules`. The clock is
+ * read here, once, and only when --as-of is absent.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../ingest/ingest.h"
+#include "../report/report.h"
+#include "../rules/rules.h"
+#include "internal.h"
+
+#ifndef SKEWPLAN_RULES_DIR
+#define SKEWPLAN_RULES_DIR "/usr/local/share/skewplan/rules"
+#endif
+
+static bool
+has_rulesets(const char *dir)
+{
+	char path[4096];
+	int n = snprintf(path, sizeof(path), "%s/rulesets.yaml", dir);
+
+	return n > 0 && (size_t)n < sizeof(path) && access(path, R_OK) == 0;
+}
+
+/*
+ * The default rules directory: rules/ next to the binary, then rules/ in
+ * the working directory, then the installed SKEWPLAN_RULES_DIR.
+ */
+static const char *
+default_rules_dir(struct arena *a)
+{
+	char exe[4096];
+	ssize_t n;
+	char *slash;
+	const char *dir;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/'))) {
+			*slash = '\0';
+			dir = arena_printf(a, "%s/rules", exe);
+			if (dir && has_rulesets(dir))
+				return dir;
+		}
+	}
+	if (has_rulesets("rules"))
+		return "rules";
+	return SKEWPLAN_RULES_DIR;
+}
+
+/* Today (UTC) or SOURCE_DATE_EPOCH, in days since the epoch. */
+static int
+default_as_of(struct diag *d, long *days)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	unsigned long long v;
+	char *end;
+	time_t now;
+
+	if (sde && *sde) {
+		errno = 0;
+		v = strtoull(sde, &end, 10);
+		if (errno || *end || sde[0] < '0' || sde[0] > '9' ||
+		    v > 253402300799ULL)
+			return usage_error(d, "SOURCE_DATE_EPOCH '%s' is not a "
+					   "number of seconds", sde);
+		*days = (long)(v / 86400);
+		return EXIT_OK;
+	}
+	if ((now = time(NULL)) == (time_t)-1) {
+		diag_plain(d, DIAG_ERROR, "cannot read the clock");
+		return EXIT_INTERNAL;
+	}
+	*days = (long)(now / 86400);
+	return EXIT_OK;
+}
+
+struct audit_opts {
+	const char *as_of, *rules, *waivers, *fail_on, *format;
+	const char *near_eol_days;
+	char **args;
+	int nargs;
+};
+
+/* Matches "--name VALUE" and "--name=VALUE"; advances *i past the value. */
+static int
+opt_value(int argc, char **argv, int *i, const char *name, const char *alias,
+	  const char **out, struct diag *d, bool *matched)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	*matched = false;
+	if (!strncmp(a, name, n) && a[n] == '=') {
+		*out = a + n + 1;
+		*matched = true;
+		return EXIT_OK;
+	}
+	if (strcmp(a, name) && (!alias || strcmp(a, alias)))
+		return EXIT_OK;
+	*matched = true;
+	if (++*i == argc)
+		return usage_error(d, "option '%s' needs a value", a);
+	*out = argv[*i];
+	return EXIT_OK;
+}
+
+static int
+parse_audit(int argc, char **argv, struct diag *d, struct audit_opts *o)
+{
+	static const struct {
+		const char *name, *alias;
+		size_t off;
+	} table[] = {
+		{"--as-of", NULL, offsetof(struct audit_opts, as_of)},
+		{"--rules", NULL, offsetof(struct audit_opts, rules)},
+		{"--waivers", NULL, offsetof(struct audit_opts, waivers)},
+		{"--fail-on", NULL, offsetof(struct audit_opts, fail_on)},
+		{"--format", "-f", offsetof(struct audit_opts, format)},
+		{"--near-eol-days", NULL,
+		 offsetof(struct audit_opts, near_eol_days)},
+	};
+	size_t k;
+	int i, rc;
+	bool m;
+
+	o->fail_on = "error";
+	o->format = "text";
+	for (i = 1; i < argc; i++) {
+		for (k = 0; k < ARRAY_SIZE(table); k++) {
+			rc = opt_value(argc, argv, &i, table[k].name,
+				       table[k].alias,
+				       (const char **)((char *)o + table[k].off),
+				       d, &m);
+			if (rc != EXIT_OK)
+				return rc;
+			if (m)
+				break;
+		}
+		if (k < ARRAY_SIZE(table))
+			continue;
+		if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return usage_error(d, "unknown option '%s'", argv[i]);
+		o->args[o->nargs++] = argv[i];
+	}
+	if (strcmp(o->format, "text") && strcmp(o->format, "json"))
+		return usage_error(d, "unknown format '%s' (want text or json)",
+				   o->format);
+	return EXIT_OK;
+}
+
+static int
+fail_on_level(const char *s, int *min)
+{
+	static const char *const names[] = {"error", "warning", "info"};
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (!strcmp(s, names[i])) {
+			*min = i;
+			return 0;
+		}
+	if (!strcmp(s, "never")) {
+		*min = -1;
+		return 0;
+	}
+	return -1;
+}
+
+static int
+run_audit(struct audit_opts *o, struct diag *d, struct arena *a,
+	  struct cluster_state *cs, struct rules_db *db, struct waivers *w,
+	  struct findings *f)
+{
+	struct rules_eval_options eo = {-1};
+	struct buf out = BUF_INIT;
+	const char *dir;
+	long as_of;
+	int rc, min;
+	unsigned long v;
+	char *end;
+
+	if (fail_on_level(o->fail_on, &min) < 0)
+		return usage_error(d, "unknown --fail-on '%s' (want error, "
+				   "warning, info or never)", o->fail_on);
+	if (o->near_eol_days) {
+		errno = 0;
+		v = strtoul(o->near_eol_days, &end, 10);
+		if (errno || *end || o->near_eol_days[0] < '0' ||
+		    o->near_eol_days[0] > '9' || v > 100000)
+			return usage_error(d, "--near-eol-days '%s' is not a "
+					   "number of days", o->near_eol_days);
+		eo.near_eol_days = (long)v;
+	}
+	if (o->as_of) {
+		if (!date_parse(o->as_of, strlen(o->as_of), &as_of))
+			return usage_error(d, "--as-of '%s' is not a date "
+					   "YYYY-MM-DD", o->as_of);
+	} else if ((rc = default_as_of(d, &as_of)) != EXIT_OK) {
+		return rc;
+	}
+	if (o->nargs == 0)
+		return usage_error(d, "no snapshot given");
+	dir = o->rules ? o->rules : default_rules_dir(a);
+	if (rules_load(db, a, d, dir) < 0)
+		return EXIT_RULES;
+	if (o->waivers && rules_waivers_load(db, d, o->waivers, w) < 0)
+		return EXIT_RULES;
+	if ((rc = load_snapshot(cs, d, o->args, o->nargs)) != EXIT_OK)
+		return rc;
+	if (rules_evaluate(db, cs, as_of, &eo, d, f) < 0 ||
+	    rules_waivers_apply(db, w, as_of, d, f) < 0)
+		return EXIT_INTERNAL;
+	rules_findings_sort(f);
+	if (!strcmp(o->format, "json") ? report_audit_json(&out, db, cs, f, as_of)
+				       : report_audit_text(&out, db, cs, f, as_of)) {
+		buf_release(&out);
+		diag_plain(d, DIAG_ERROR, "out of memory");
+		return EXIT_INTERNAL;
+	}
+	rc = emit_stdout(d, &out);
+	buf_release(&out);
+	if (rc != EXIT_OK)
+		return rc;
+	if (min >= 0 && rules_findings_count(f, (enum severity)min) > 0)
+		return EXIT_FINDINGS;
+	return EXIT_OK;
+}
+
+int
+cmd_audit(int argc, char **argv, struct diag *d)
+{
+	struct audit_opts o;
+	struct arena arena;
+	struct cluster_state cs;
+	struct rules_db db;
+	struct waivers w;
+	struct findings f;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	memset(&db, 0, sizeof(db));
+	memset(&w, 0, sizeof(w));
+	memset(&f, 0, sizeof(f));
+	if (!(o.args = calloc((size_t)argc + 1, sizeof(*o.args))))
+		return EXIT_INTERNAL;
+	rc = parse_audit(argc, argv, d, &o);
+	if (rc == EXIT_OK) {
+		arena_init(&arena);
+		cluster_state_init(&cs, &arena);
+		rc = run_audit(&o, d, &arena, &cs, &db, &w, &f);
+		rules_findings_release(&f);
+		rules_waivers_release(&w);
+		rules_release(&db);
+		cluster_state_release(&cs);
+		arena_release(&arena);
+	}
+	free(o.args);
+	return rc;
+}
+
+int
+cmd_rules(int argc, char **argv, struct diag *d)
+{
+	struct arena arena;
+	struct rules_db db;
+	struct buf out = BUF_INIT;
+	const char *dir = NULL;
+	int i, rc;
+	bool m;
+
+	for (i = 1; i < argc; i++) {
+		if ((rc = opt_value(argc, argv, &i, "--rules", NULL, &dir, d,
+				    &m)) != EXIT_OK)
+			return rc;
+		if (!m)
+			return usage_error(d, "unexpected argument '%s'",
+					   argv[i]);
+	}
+	arena_init(&arena);
+	if (!dir)
+		dir = default_rules_dir(&arena);
+	if (rules_load(&db, &arena, d, dir) < 0) {
+		rc = EXIT_RULES;
+	} else {
+		if (report_rules_text(&out, &db) < 0) {
+			diag_plain(d, DIAG_ERROR, "out of memory");
+			rc = EXIT_INTERNAL;
+		} else {
+			rc = emit_stdout(d, &out);
+		}
+		rules_release(&db);
+	}
+	buf_release(&out);
+	arena_release(&arena);
+	return rc;
+}
+
+int
+cmd_check_rules(int argc, char **argv, struct diag *d)
+{
+	struct arena arena;
+	struct rules_db db;
+	struct buf out = BUF_INIT;
+	const char *dir;
+	char date[11];
+	int rc;
+
+	if (argc > 2)
+		return usage_error(d, "check-rules takes at most one DIR");
+	if (argc == 2 && argv[1][0] == '-')
+		return usage_error(d, "unknown option '%s'", argv[1]);
+	arena_init(&arena);
+	dir = argc == 2 ? argv[1] : default_rules_dir(&arena);
+	if (rules_load(&db, &arena, d, dir) < 0) {
+		diag_plain(d, DIAG_NOTE, "rules data in '%s' is invalid", dir);
+		rc = EXIT_RULES;
+	} else {
+		date_format(db.compiled, date);
+		buf_addf(&out, "%s: ok: %zu rules, %zu releases (1.%u to "
+			 "1.%u), %zu skew rows, data compiled %s\n", dir,
+			 db.rules.n, db.releases.n, db.releases.v[0].minor,
+			 db.releases.v[db.releases.n - 1].minor, db.skew.n,
+			 date);
+		rc = out.oom ? EXIT_INTERNAL : emit_stdout(d, &out);
+		rules_release(&db);
+	}
+	buf_release(&out);
+	arena_release(&arena);
+	return rc;
+}

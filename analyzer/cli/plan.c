@@ -1,0 +1,245 @@
+/*
+ * plan.c - the command `plan`: a snapshot and a target in, the simulated
+ * kubeadm runbook out. A refused plan prints its findings and exits 1.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../planner/planner.h"
+#include "../report/report.h"
+#include "../rules/rules.h"
+#include "internal.h"
+
+#ifndef SKEWPLAN_RULES_DIR
+#define SKEWPLAN_RULES_DIR "/usr/local/share/skewplan/rules"
+#endif
+
+int cmd_plan(int argc, char **argv, struct diag *d);
+
+struct plan_args {
+	const char *to, *as_of, *rules, *format, *max_unavailable;
+	bool strict;
+	char **args;
+	int nargs;
+};
+
+static bool
+has_rulesets(const char *dir)
+{
+	char path[4096];
+	int n = snprintf(path, sizeof(path), "%s/rulesets.yaml", dir);
+
+	return n > 0 && (size_t)n < sizeof(path) && access(path, R_OK) == 0;
+}
+
+/* rules/ next to the binary, then in the working directory, then installed. */
+static const char *
+rules_dir(struct arena *a)
+{
+	char exe[4096], *slash;
+	const char *dir;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			dir = arena_printf(a, "%s/rules", exe);
+			if (dir && has_rulesets(dir))
+				return dir;
+		}
+	}
+	return has_rulesets("rules") ? "rules" : SKEWPLAN_RULES_DIR;
+}
+
+/* Today (UTC), or SOURCE_DATE_EPOCH; the only clock read of `plan`. */
+static int
+today(struct diag *d, long *days)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	unsigned long long v;
+	char *end;
+	time_t now;
+
+	if (sde && *sde) {
+		errno = 0;
+		v = strtoull(sde, &end, 10);
+		if (errno || *end || sde[0] < '0' || sde[0] > '9' ||
+		    v > 253402300799ULL)
+			return usage_error(d, "SOURCE_DATE_EPOCH '%s' is not a "
+					   "number of seconds", sde);
+		*days = (long)(v / 86400);
+		return EXIT_OK;
+	}
+	if ((now = time(NULL)) == (time_t)-1) {
+		diag_plain(d, DIAG_ERROR, "cannot read the clock");
+		return EXIT_INTERNAL;
+	}
+	*days = (long)(now / 86400);
+	return EXIT_OK;
+}
+
+/* Matches "--name VALUE" and "--name=VALUE" (and an alias). */
+static int
+value(int argc, char **argv, int *i, const char *name, const char *alias,
+      const char **out, struct diag *d, bool *matched)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	*matched = false;
+	if (!strncmp(a, name, n) && a[n] == '=') {
+		*out = a + n + 1;
+		*matched = true;
+		return EXIT_OK;
+	}
+	if (strcmp(a, name) && (!alias || strcmp(a, alias)))
+		return EXIT_OK;
+	*matched = true;
+	if (++*i == argc)
+		return usage_error(d, "option '%s' needs a value", a);
+	*out = argv[*i];
+	return EXIT_OK;
+}
+
+static int
+parse(int argc, char **argv, struct diag *d, struct plan_args *o)
+{
+	static const struct {
+		const char *name, *alias;
+		size_t off;
+	} table[] = {
+		{"--to", NULL, offsetof(struct plan_args, to)},
+		{"--as-of", NULL, offsetof(struct plan_args, as_of)},
+		{"--rules", NULL, offsetof(struct plan_args, rules)},
+		{"--format", "-f", offsetof(struct plan_args, format)},
+		{"--max-unavailable", NULL,
+		 offsetof(struct plan_args, max_unavailable)},
+	};
+	size_t k;
+	int i, rc;
+	bool m;
+
+	o->format = "text";
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--strict-packages")) {
+			o->strict = true;
+			continue;
+		}
+		for (k = 0; k < ARRAY_SIZE(table); k++) {
+			rc = value(argc, argv, &i, table[k].name, table[k].alias,
+				   (const char **)((char *)o + table[k].off), d,
+				   &m);
+			if (rc != EXIT_OK)
+				return rc;
+			if (m)
+				break;
+		}
+		if (k < ARRAY_SIZE(table))
+			continue;
+		if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return usage_error(d, "unknown option '%s'", argv[i]);
+		o->args[o->nargs++] = argv[i];
+	}
+	if (!o->to)
+		return usage_error(d, "plan needs --to VERSION (1.27.3, 1.27, "
+				   "latest-patch or latest)");
+	if (!plan_target_is_valid(o->to))
+		return usage_error(d, "--to '%s' is not a version (want 1.27.3, "
+				   "v1.27.3, 1.27, latest-patch or latest)",
+				   o->to);
+	if (strcmp(o->format, "text") && strcmp(o->format, "markdown") &&
+	    strcmp(o->format, "json"))
+		return usage_error(d, "unknown format '%s' (want text, markdown "
+				   "or json)", o->format);
+	if (o->nargs == 0)
+		return usage_error(d, "no snapshot given");
+	return EXIT_OK;
+}
+
+static int
+run(struct plan_args *o, struct diag *d, struct arena *a,
+    struct cluster_state *cs, struct rules_db *db, struct plan *plan)
+{
+	struct plan_options po;
+	struct buf out = BUF_INIT;
+	unsigned long v;
+	char *end;
+	int rc, res;
+
+	memset(&po, 0, sizeof(po));
+	po.to = o->to;
+	po.strict_packages = o->strict;
+	po.max_unavailable = 1;
+	if (o->max_unavailable) {
+		errno = 0;
+		v = strtoul(o->max_unavailable, &end, 10);
+		if (errno || *end || o->max_unavailable[0] < '1' ||
+		    o->max_unavailable[0] > '9' || v > 10000)
+			return usage_error(d, "--max-unavailable '%s' is not a "
+					   "number from 1 to 10000",
+					   o->max_unavailable);
+		po.max_unavailable = (unsigned)v;
+	}
+	if (o->as_of) {
+		if (!date_parse(o->as_of, strlen(o->as_of), &po.as_of))
+			return usage_error(d, "--as-of '%s' is not a date "
+					   "YYYY-MM-DD", o->as_of);
+	} else if ((rc = today(d, &po.as_of)) != EXIT_OK) {
+		return rc;
+	}
+	if (rules_load(db, a, d, o->rules ? o->rules : rules_dir(a)) < 0)
+		return EXIT_RULES;
+	if ((rc = load_snapshot(cs, d, o->args, o->nargs)) != EXIT_OK)
+		return rc;
+	res = plan_build(db, cs, &po, plan, d);
+	if (res < 0)
+		return EXIT_INTERNAL;
+	if (res == PLAN_BAD_INPUT)
+		return EXIT_INPUT;
+	if (!strcmp(o->format, "json") ? report_plan_json(&out, plan)
+	    : !strcmp(o->format, "markdown") ? report_plan_markdown(&out, plan)
+					      : report_plan_text(&out, plan)) {
+		buf_release(&out);
+		diag_plain(d, DIAG_ERROR, "out of memory");
+		return EXIT_INTERNAL;
+	}
+	rc = emit_stdout(d, &out);
+	buf_release(&out);
+	if (rc != EXIT_OK)
+		return rc;
+	return res == PLAN_REFUSED ? EXIT_FINDINGS : EXIT_OK;
+}
+
+int
+cmd_plan(int argc, char **argv, struct diag *d)
+{
+	struct plan_args o;
+	struct arena arena;
+	struct cluster_state cs;
+	struct rules_db db;
+	struct plan plan;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	memset(&db, 0, sizeof(db));
+	memset(&plan, 0, sizeof(plan));
+	if (!(o.args = calloc((size_t)argc + 1, sizeof(*o.args))))
+		return EXIT_INTERNAL;
+	rc = parse(argc, argv, d, &o);
+	if (rc == EXIT_OK) {
+		arena_init(&arena);
+		cluster_state_init(&cs, &arena);
+		rc = run(&o, d, &arena, &cs, &db, &plan);
+		plan_release(&plan);
+		rules_release(&db);
+		cluster_state_release(&cs);
+		arena_release(&arena);
+	}
+	free(o.args);
+	return rc;
+}

@@ -1,0 +1,142 @@
+/*
+ * planner.h - `skewplan plan`: turns a cluster inventory and a target into
+ * kubeadm's documented upgrade procedure, one minor per hop, with exact
+ * package versions, and proves by simulation that no step leaves the
+ * cluster outside the skew policy or kubeadm's upgrade policy.
+ *
+ * Everything a plan holds (strings, node states) lives in the run arena
+ * given by cs->arena; the vectors of struct plan and its findings are owned
+ * and freed by plan_release().
+ */
+#ifndef SKEWPLAN_PLANNER_H
+#define SKEWPLAN_PLANNER_H
+
+#include "../rules/rules.h"
+
+enum plan_action {
+	PA_SWITCH_REPO, PA_BACKUP_ETCD, PA_UPGRADE_KUBEADM,
+	PA_KUBEADM_UPGRADE_PLAN, PA_KUBEADM_UPGRADE_APPLY,
+	PA_KUBEADM_UPGRADE_NODE, PA_DRAIN, PA_UPGRADE_KUBELET_KUBECTL,
+	PA_RESTART_KUBELET, PA_UNCORDON, PA_VERIFY, PA_COUNT
+};
+
+/* "switch-repo", "backup-etcd", ... (the JSON "action" values). */
+const char *plan_action_name(enum plan_action a);
+
+/* A Kubernetes version in a plan; set is false when it is not known. */
+struct plan_ver {
+	unsigned major, minor, patch;
+	bool set;
+};
+
+/* The versions on one node after a step. */
+struct plan_node_state {
+	struct plan_ver apiserver, controller_manager, scheduler;	/* control plane only */
+	struct plan_ver kubelet;	/* the running kubelet, as the node reports it */
+	struct plan_ver kubelet_pkg;	/* the installed kubelet package */
+	struct plan_ver kubeadm;
+	bool cordoned;
+	bool ready;
+};
+
+/* The cluster after a step. */
+struct plan_state {
+	struct plan_node_state *nodes;	/* arena; plan->nnodes entries */
+	struct plan_ver cluster;	/* the version `kubeadm upgrade apply` set */
+	struct plan_ver kube_proxy;	/* the kube-proxy DaemonSet */
+	struct plan_ver kubectl;	/* kubectl on the first control-plane node */
+	const char *etcd, *coredns;	/* arena or static; NULL if unknown */
+};
+
+struct plan_node {
+	const char *name;	/* borrowed: cs; a checked DNS-1123 subdomain */
+	bool control_plane;
+};
+
+struct plan_verify {
+	const char *command;	/* arena */
+	const char *expect;	/* arena; may hold several lines */
+};
+
+#define PLAN_MAX_COMMANDS 6
+#define PLAN_MAX_VERIFY 3
+
+struct plan_step {
+	const char *id;		/* arena: "H.N" */
+	unsigned hop;		/* 1-based */
+	int node;		/* index into plan->nodes, or -1 */
+	enum plan_action action;
+	const char *title;	/* arena: one line for the runbook heading */
+	const char *where;	/* arena: "on node-1 as root", ... */
+	const char *commands[PLAN_MAX_COMMANDS];	/* arena */
+	size_t ncommands;
+	struct plan_verify verify[PLAN_MAX_VERIFY];
+	size_t nverify;
+	struct plan_state state;	/* after the step */
+};
+
+struct plan_hop {
+	struct plan_ver from, to;
+	/* Package versions as installed: "1.26.3-00" or "1.29.15-*". */
+	const char *kubeadm, *kubelet, *kubectl;	/* arena */
+	bool packages_verified;	/* all three were in the capture */
+	bool target_verified;	/* the patch was in the capture */
+	bool switch_repo;	/* the hop starts with a repository switch */
+	bool from_legacy;	/* ... away from the legacy repository */
+	unsigned repo_minor;	/* pkgs.k8s.io minor used; 0 = legacy */
+};
+
+struct plan {
+	struct plan_ver from, to;
+	long as_of;
+	bool rpm;		/* yum/dnf instead of apt */
+	bool refused;
+	struct plan_node *nodes;	/* arena; control-plane nodes first */
+	size_t nnodes;
+	struct plan_state initial;
+	VEC(struct plan_hop) hops;
+	VEC(struct plan_step) steps;
+	struct findings findings;	/* warnings that shaped the plan, or the refusal */
+};
+
+struct plan_options {
+	const char *to;		/* "1.26.3", "v1.26.3", "1.27", "latest-patch", "latest" */
+	long as_of;		/* days since the epoch */
+	unsigned max_unavailable;	/* workers per batch; 0 means 1 */
+	bool strict_packages;	/* refuse instead of pinning unverified packages */
+};
+
+enum plan_result {
+	PLAN_OK = 0,		/* a valid plan */
+	PLAN_REFUSED = 1,	/* refused; plan->findings say why */
+	PLAN_BAD_INPUT = 2,	/* a name or version unsafe for a command (on d) */
+};
+
+/* True if s is a --to value plan_build understands. */
+bool plan_target_is_valid(const char *s);
+
+/*
+ * Builds and simulates the plan of cs to opt->to. Returns a plan_result,
+ * or -1 when out of memory (reported to d). plan is initialised here and
+ * must be released with plan_release() whatever the result.
+ */
+int plan_build(const struct rules_db *db, const struct cluster_state *cs,
+	       const struct plan_options *opt, struct plan *plan,
+	       struct diag *d);
+
+/*
+ * Re-runs the simulation over plan->steps from plan->initial, recomputing
+ * every state. On the first state that breaks a rule it appends a
+ * plan-skew-violation finding naming the step and the rule, sets
+ * plan->refused and returns PLAN_REFUSED; else PLAN_OK; -1 when out of
+ * memory. plan_build calls it; tests call it on altered plans.
+ */
+int plan_simulate(const struct rules_db *db, struct arena *a,
+		  struct plan *plan);
+
+void plan_release(struct plan *plan);
+
+/* "1.26.3" into the arena (NULL when out of memory or not set). */
+const char *plan_ver_str(struct arena *a, const struct plan_ver *v);
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * internal.h - shared between the files of the rules stage only: the small
+ * YAML tree the loader builds, and the evaluation context the check kinds
+ * share.
+ */
+#ifndef SKEWPLAN_RULES_INTERNAL_H
+#define SKEWPLAN_RULES_INTERNAL_H
+
+#include "rules.h"
+
+/* ---------------------------------------------------------- YAML tree */
+
+enum ynode_kind { YN_MAP, YN_SEQ, YN_SCALAR };
+
+/*
+ * One node of a parsed rules file. Keys of map entries are kept on the
+ * child. libyaml reports no mark for keys through yaml_walk, so a key's
+ * location is that of its value.
+ */
+struct ynode {
+	enum ynode_kind kind;
+	const char *key;	/* arena; in a map, the entry's key */
+	const char *s;		/* arena; scalar text */
+	size_t len;
+	bool plain, is_null;
+	struct src_loc loc;
+	struct ynode *parent, *child, *last, *next;
+	size_t n;		/* children */
+};
+
+/*
+ * Parses path into a tree in a. Returns the root (a map or sequence), or
+ * NULL after a diagnostic (syntax error, several documents, a scalar
+ * document, duplicate keys).
+ */
+struct ynode *rules_yaml_load(struct arena *a, struct diag *d,
+			      const char *path);
+/* The value of key in map, or NULL. */
+const struct ynode *ynode_get(const struct ynode *map, const char *key);
+
+/* ---------------------------------------------------------- evaluation */
+
+/* A placeholder value for message and remediation templates. */
+struct fill {
+	const char *name;
+	const char *value;
+};
+
+#define EVAL_MAX_FILL 12
+
+/* One kube-apiserver instance: per control-plane node, else the server. */
+struct api_instance {
+	struct kver ver;
+	const char *node;	/* NULL when from the server version */
+	struct src_loc loc;
+};
+
+struct missing {
+	const char *input;	/* static */
+	const char *rules;	/* arena: comma-separated ids */
+	const struct rule *last;	/* the rule added last */
+};
+
+struct eval_ctx {
+	const struct rules_db *db;
+	const struct cluster_state *cs;
+	long as_of;
+	long near_eol_days;
+	struct arena *a;
+	struct diag *d;
+	struct findings *out;
+	struct api_instance *apis;	/* owned; oldest first */
+	size_t napis;
+	/* The cluster version: server, else the oldest apiserver. */
+	const struct kver *cluster;
+	struct src_loc cluster_loc;
+	VEC(struct missing) missing;
+	bool oom;
+};
+
+/* Appends a finding for r; renders its templates. Returns 0 or -1. */
+int eval_emit(struct eval_ctx *c, const struct rule *r, const char *subject,
+	      const struct fill *f, size_t nf, const struct src_loc *ev,
+	      size_t nev);
+/* Records that r was skipped because input is missing. Returns 0 or -1. */
+int eval_missing(struct eval_ctx *c, const struct rule *r, const char *input);
+/* Renders a template with placeholders into a (NULL when out of memory). */
+const char *eval_render(struct arena *a, const char *tmpl, const struct fill *f,
+			size_t nf);
+
+/* "1.N.P" for a version, "1.N" for a minor, "YYYY-MM-DD" for a date. */
+const char *eval_ver(struct eval_ctx *c, const struct kver *v);
+const char *eval_minor(struct eval_ctx *c, unsigned major, unsigned minor);
+const char *eval_date(struct eval_ctx *c, long days);
+const char *eval_int(struct eval_ctx *c, long n);
+/* Parses an image tag as a Kubernetes version; false if it is not one. */
+bool eval_tag_version(struct eval_ctx *c, const struct image *im,
+		      struct kver *out);
+/* Minor distance as a plain int: x - y. */
+int eval_minor_diff(unsigned x, unsigned y);
+
+/* The check kinds, one function each; all return 0 or -1 (OOM). */
+int check_apiserver_ha(struct eval_ctx *c, const struct rule *r);
+int check_component_skew(struct eval_ctx *c, const struct rule *r);
+int check_kubectl_skew(struct eval_ctx *c, const struct rule *r);
+int check_eol(struct eval_ctx *c, const struct rule *r);
+int check_near_eol(struct eval_ctx *c, const struct rule *r);
+int check_support_window(struct eval_ctx *c, const struct rule *r);
+int check_patch_behind(struct eval_ctx *c, const struct rule *r);
+int check_data_stale(struct eval_ctx *c, const struct rule *r);
+int check_node_ready(struct eval_ctx *c, const struct rule *r);
+int check_node_cordoned(struct eval_ctx *c, const struct rule *r);
+int check_frozen_registry(struct eval_ctx *c, const struct rule *r);
+int check_cp_image_mismatch(struct eval_ctx *c, const struct rule *r);
+int check_etcd_default(struct eval_ctx *c, const struct rule *r);
+int check_repo_legacy(struct eval_ctx *c, const struct rule *r);
+int check_repo_minor_pinned(struct eval_ctx *c, const struct rule *r);
+
+/*
+ * The allowed skew of component against relative_to for an apiserver at
+ * api_minor (the era) when the component is at comp_minor: sets *newer and
+ * *older and returns the row, or NULL when no row applies.
+ */
+const struct skew_row *rules_skew_window(const struct rules_db *db,
+					 const char *component,
+					 const char *relative_to,
+					 unsigned api_minor, unsigned comp_minor,
+					 int *newer, int *older);
+
+#endif

@@ -1,0 +1,270 @@
+/*
+ * rules.h - the audit stage: the rules data read from rules/ at run time,
+ * the evaluation of a cluster inventory against it, findings and waivers.
+ *
+ * Everything policy-specific (skew windows, dates, kubeadm defaults, the
+ * rule catalogue) comes from the data; the C code holds one function per
+ * check kind. All strings and arrays of a loaded rules_db live in the arena
+ * given to rules_load() ("arena"); findings are allocated there too.
+ */
+#ifndef SKEWPLAN_RULES_H
+#define SKEWPLAN_RULES_H
+
+#include "../model/model.h"
+
+/* Sorted in this order: errors first. */
+enum severity { SEV_ERROR, SEV_WARNING, SEV_INFO };
+
+const char *rules_severity_name(enum severity s);
+
+/* "No date": maintenance before 1.19, optional data dates. */
+#define RULES_NO_DATE (-1L)
+/* An open era bound. */
+#define RULES_OPEN 0u
+
+/* ---------------------------------------------------------- releases */
+
+struct release_patch {
+	unsigned patch;		/* P of 1.N.P */
+	long date;		/* days since the epoch */
+	struct src_loc loc;
+};
+
+struct release {
+	unsigned minor;		/* N of 1.N */
+	long ga, maintenance, eol;	/* maintenance may be RULES_NO_DATE */
+	bool projected;
+	const char *source;	/* arena */
+	struct release_patch *patches;	/* arena; npatches >= 1 */
+	size_t npatches;
+	struct src_loc loc;
+};
+
+/* ---------------------------------------------------------- skew */
+
+struct skew_row {
+	const char *component;	/* arena */
+	const char *relative_to;	/* arena */
+	int newer, older;
+	unsigned newer_below;	/* minor; 0 when the row has no such clause */
+	int newer_if_below;
+	unsigned older_below;	/* minor; 0 when the row has no such clause */
+	int older_if_below;
+	unsigned since_apiserver;	/* minor or RULES_OPEN */
+	unsigned until_apiserver;	/* minor or RULES_OPEN */
+	const char *source;	/* arena */
+	struct src_loc loc;
+};
+
+/* ---------------------------------------------------------- kubeadm */
+
+struct kubeadm_era {
+	unsigned since_kubeadm, until_kubeadm;	/* minors or RULES_OPEN */
+	int kubelet_skew;
+	const char *source;
+	struct src_loc loc;
+};
+
+struct by_patch {
+	unsigned since_patch;	/* P of 1.N.P */
+	const char *value;	/* arena */
+};
+
+struct kubeadm_default {
+	unsigned minor;
+	const char *etcd, *coredns, *pause;	/* arena; NULL = unknown */
+	const char *image_repository, *coredns_image;	/* arena */
+	struct by_patch *etcd_by_patch;	/* arena */
+	size_t netcd_by_patch;
+	struct by_patch *repo_by_patch;	/* arena */
+	size_t nrepo_by_patch;
+	const char *source;
+	struct src_loc loc;
+};
+
+struct kubeadm_data {
+	int upgrade_minor_skew, downgrade_minor_skew, control_plane_skew;
+	const char *upgrade_source;
+	VEC(struct kubeadm_era) eras;
+	VEC(struct kubeadm_default) defaults;
+};
+
+/* ---------------------------------------------------------- registries */
+
+struct registry {
+	const char *host;	/* arena */
+	bool frozen;		/* from the frozen list, else known_good */
+	long redirected;	/* or RULES_NO_DATE */
+	long frozen_date;	/* frozen rows */
+	long since;		/* known_good rows */
+	const char *replacement;	/* arena; NULL for known_good */
+	const char **sources;	/* arena */
+	size_t nsources;
+	struct src_loc loc;
+};
+
+/* ---------------------------------------------------------- packages */
+
+struct pkg_repo {
+	const char *id;		/* arena */
+	bool legacy;		/* kind: legacy, else per-minor */
+	const char **hosts;	/* arena */
+	size_t nhosts;
+	long deprecated, frozen, removed;	/* legacy */
+	long since;		/* per-minor */
+	unsigned first_minor;	/* per-minor */
+	/* Templates (arena; NULL when absent). */
+	const char *apt_sources_file, *apt_keyring, *apt_deb_line;
+	const char *apt_key_url, *apt_key_install, *apt_install_pinned;
+	const char *apt_version_example, *apt_revision_pattern;
+	const char *yum_repo_file, *yum_baseurl, *yum_gpgkey;
+	const char *yum_repo_content, *yum_install_pinned;
+	const char *yum_version_example, *yum_revision_pattern;
+	const char **sources;
+	size_t nsources;
+	struct src_loc loc;
+};
+
+/* ---------------------------------------------------------- catalogue */
+
+enum check_kind {
+	CK_APISERVER_HA, CK_COMPONENT_SKEW, CK_KUBECTL_SKEW, CK_EOL,
+	CK_NEAR_EOL, CK_SUPPORT_WINDOW, CK_PATCH_BEHIND, CK_NODE_READY,
+	CK_NODE_CORDONED, CK_FROZEN_REGISTRY, CK_CP_IMAGE_MISMATCH,
+	CK_ETCD_DEFAULT, CK_REPO_LEGACY, CK_REPO_MINOR_PINNED,
+	CK_INPUT_MISSING, CK_DATA_STALE, CK_WAIVER_EXPIRED, CK_PLAN,
+	CK_COUNT
+};
+
+enum skew_bound { BOUND_NONE, BOUND_NEWER, BOUND_OLDER, BOUND_AT_OLDER_LIMIT,
+		  BOUND_ANY };
+
+struct rule {
+	const char *id;		/* arena; stable contract */
+	enum check_kind check;
+	const char *check_name;	/* static */
+	const char *family;	/* arena: skew, support, ... */
+	const char *title, *message, *remediation;	/* arena */
+	enum severity severity;
+	const char **references;	/* arena */
+	size_t nreferences;
+	/* params (by check kind) */
+	const char **components;	/* arena; component-skew */
+	size_t ncomponents;
+	const char *relative_to;	/* arena; NULL = every row */
+	enum skew_bound bound;
+	long days, minors, months;	/* -1 when not given */
+	struct src_loc loc;
+};
+
+/*
+ * The loaded rules data. The arena is borrowed and must outlive the db;
+ * the vectors' storage is owned and freed by rules_release().
+ */
+struct rules_db {
+	struct arena *arena;	/* borrowed */
+	const char *dir;	/* arena */
+	long compiled;		/* releases.yaml compiled: */
+	struct src_loc compiled_loc;
+	long patches_through;	/* or RULES_NO_DATE */
+	VEC(struct release) releases;	/* ascending, consecutive minors */
+	VEC(struct skew_row) skew;
+	struct kubeadm_data kubeadm;
+	VEC(struct registry) registries;
+	VEC(struct pkg_repo) repos;
+	VEC(struct rule) rules;	/* in file order */
+};
+
+/*
+ * Loads and validates every file listed by dir/rulesets.yaml. Every problem
+ * is a "path:line:col: error:" on d; all of a file's errors are reported
+ * before giving up. Returns 0, or -1 (the db is then released). Strings go
+ * into a, which must outlive db.
+ */
+int rules_load(struct rules_db *db, struct arena *a, struct diag *d,
+	       const char *dir);
+/* Frees the vectors of db (not the arena). Accepts a zeroed db. */
+void rules_release(struct rules_db *db);
+/*
+ * `skewplan check-rules`: loads dir with every check and reports errors
+ * to d. Returns 0 if the data is valid, else -1.
+ */
+int rules_check(struct diag *d, const char *dir);
+
+const struct rule *rules_find(const struct rules_db *db, const char *id);
+const struct release *rules_release_of(const struct rules_db *db,
+				       unsigned minor);
+/* The kubeadm default etcd tag for 1.minor.patch; NULL if unknown. */
+const char *rules_kubeadm_etcd(const struct rules_db *db, unsigned minor,
+			       unsigned patch);
+
+/* ---------------------------------------------------------- findings */
+
+struct waiver {
+	const char *rule, *subject, *reason, *owner;	/* arena */
+	long expires;		/* the last day it applies */
+	struct src_loc loc;
+};
+
+struct waivers {
+	struct waiver *v;	/* owned */
+	size_t n, cap;
+};
+
+struct finding {
+	const struct rule *rule;	/* borrowed: the db */
+	enum severity severity;
+	const char *subject;	/* arena: node, image, package, repo, cluster */
+	const char *message;	/* arena: the rendered message */
+	const char *remediation;	/* arena: rendered */
+	struct src_loc *evidence;	/* arena; may be empty */
+	size_t nevidence;
+	bool suppressed;	/* waived by an unexpired waiver */
+	const struct waiver *waiver;	/* borrowed; matched waiver or NULL */
+	bool waiver_expired;
+};
+
+struct findings {
+	struct finding *v;	/* owned: free with rules_findings_release */
+	size_t n, cap;
+};
+
+void rules_findings_release(struct findings *f);
+
+struct rules_eval_options {
+	long near_eol_days;	/* < 0: the rule's params.days */
+};
+
+/*
+ * Evaluates every rule of db against cs at the as-of date (days since the
+ * epoch) and appends the findings to out, unsorted. Checks whose input is
+ * missing add input-missing findings instead of passing. opt may be NULL.
+ * Returns 0, or -1 when out of memory (reported to d).
+ */
+int rules_evaluate(const struct rules_db *db, const struct cluster_state *cs,
+		   long as_of, const struct rules_eval_options *opt,
+		   struct diag *d, struct findings *out);
+
+/*
+ * Loads a waivers file: a YAML list of {rule, subject, reason, owner,
+ * expires}, all required. A waiver naming a rule db does not know is an
+ * error. Returns 0, or -1 after diagnostics.
+ */
+int rules_waivers_load(const struct rules_db *db, struct diag *d,
+		       const char *path, struct waivers *out);
+void rules_waivers_release(struct waivers *w);
+/*
+ * Marks findings matched by an unexpired waiver as suppressed; for an
+ * expired waiver the finding stays counted and a waiver-expired finding is
+ * added. subject patterns are fnmatch(3) globs. Returns 0 or -1 (OOM).
+ */
+int rules_waivers_apply(const struct rules_db *db, const struct waivers *w,
+			long as_of, struct diag *d, struct findings *f);
+
+/* Sorts by (severity, rule id, file, line, col, subject, message). */
+void rules_findings_sort(struct findings *f);
+
+/* Counts unsuppressed findings of at least severity min. */
+size_t rules_findings_count(const struct findings *f, enum severity min);
+
+#endif

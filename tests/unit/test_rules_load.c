@@ -1,0 +1,365 @@
+/*
+ * test_rules_load.c - the rules loader: rules/ loads with the values the
+ * checks depend on, and every kind of bad rule data is a path:line:col
+ * error. Bad data is made by copying rules/ to a temporary directory and
+ * changing one string; the expected location is found in the changed file.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../analyzer/rules/rules.h"
+
+static const char *const rule_files[] = {
+	"rulesets.yaml", "data/releases.yaml", "data/skew.yaml",
+	"data/kubeadm.yaml", "data/registries.yaml", "data/packages.yaml",
+	"skew/skew.yaml", "support/support.yaml", "health/health.yaml",
+	"images/images.yaml", "packages/packages.yaml", "plan/plan.yaml",
+	"meta/meta.yaml",
+};
+
+static const char *const rule_dirs[] = {
+	"data", "skew", "support", "health", "images", "packages", "plan",
+	"meta",
+};
+
+static char tmpdir[64];
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *s;
+	long n;
+
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	n = ftell(fp);
+	assert_true(n >= 0);
+	rewind(fp);
+	s = malloc((size_t)n + 1);
+	assert_non_null(s);
+	assert_int_equal(fread(s, 1, (size_t)n, fp), (size_t)n);
+	s[n] = '\0';
+	fclose(fp);
+	if (len)
+		*len = (size_t)n;
+	return s;
+}
+
+static void
+spit(const char *path, const char *s)
+{
+	FILE *fp = fopen(path, "wb");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(s, 1, strlen(s), fp), strlen(s));
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Copies rules/ into a fresh temporary directory. */
+static int
+copy_rules(void **state)
+{
+	char path[256], src[256];
+	size_t i;
+	char *s;
+
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/skewplan-rules-XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(rule_dirs); i++) {
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, rule_dirs[i]);
+		if (mkdir(path, 0700) < 0)
+			return -1;
+	}
+	for (i = 0; i < ARRAY_SIZE(rule_files); i++) {
+		snprintf(src, sizeof(src), "rules/%s", rule_files[i]);
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, rule_files[i]);
+		s = slurp(src, NULL);
+		spit(path, s);
+		free(s);
+	}
+	return 0;
+}
+
+static int
+remove_rules(void **state)
+{
+	char path[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(rule_files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, rule_files[i]);
+		unlink(path);
+	}
+	for (i = 0; i < ARRAY_SIZE(rule_dirs); i++) {
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, rule_dirs[i]);
+		rmdir(path);
+	}
+	rmdir(tmpdir);
+	re_release_all();
+	return 0;
+}
+
+/* Loads dir; returns the load's status and everything diag printed. */
+static int
+load(const char *dir, char **out)
+{
+	struct arena a;
+	struct rules_db db;
+	struct diag d;
+	int rc;
+	long n;
+
+	arena_init(&a);
+	diag_init(&d);
+	d.out = tmpfile();
+	d.no_source = true;
+	assert_non_null(d.out);
+	rc = rules_load(&db, &a, &d, dir);
+	if (rc == 0)
+		rules_release(&db);
+	n = ftell(d.out);
+	rewind(d.out);
+	*out = calloc(1, (size_t)n + 1);
+	assert_non_null(*out);
+	assert_int_equal(fread(*out, 1, (size_t)n, d.out), (size_t)n);
+	fclose(d.out);
+	diag_release(&d);
+	arena_release(&a);
+	return rc;
+}
+
+static void
+rules_directory_loads_with_the_values_checks_use(void **state)
+{
+	struct arena a;
+	struct rules_db db;
+	struct diag d;
+	const struct release *r;
+	const struct rule *ru;
+	char s[11];
+
+	(void)state;
+	arena_init(&a);
+	diag_init(&d);
+	assert_int_equal(rules_load(&db, &a, &d, "rules"), 0);
+	assert_int_equal(d.errors, 0);
+	date_format(db.compiled, s);
+	assert_string_equal(s, "2026-11-25");
+	r = rules_release_of(&db, 26);
+	assert_non_null(r);
+	date_format(r->eol, s);
+	assert_string_equal(s, "2024-02-28");
+	assert_int_equal(r->patches[3].patch, 3);
+	date_format(r->patches[3].date, s);
+	assert_string_equal(s, "2023-03-15");
+	assert_string_equal(rules_kubeadm_etcd(&db, 26, 1), "3.5.6-0");
+	assert_string_equal(rules_kubeadm_etcd(&db, 26, 10), "3.5.9-0");
+	assert_null(rules_kubeadm_etcd(&db, 36, 0));
+	ru = rules_find(&db, "kubelet-too-old");
+	assert_non_null(ru);
+	assert_int_equal(ru->check, CK_COMPONENT_SKEW);
+	assert_int_equal(ru->bound, BOUND_OLDER);
+	assert_string_equal(ru->components[0], "kubelet");
+	assert_int_equal(rules_find(&db, "version-near-end-of-life")->days, 90);
+	assert_int_equal(rules_find(&db, "rules-data-stale")->months, 6);
+	rules_release(&db);
+	diag_release(&d);
+	arena_release(&a);
+}
+
+struct bad_case {
+	const char *file;	/* under the copy of rules/ */
+	const char *old, *repl;	/* first occurrence of old becomes repl */
+	const char *anchor;	/* its first occurrence is the error location */
+	const char *msg;
+};
+
+static const struct bad_case bad_cases[] = {
+	{"data/skew.yaml",
+	 "source: \"https://github.com/kubernetes/website/pull/11060\" }",
+	 "source: \"https://github.com/kubernetes/website/pull/11060\", "
+	 "sauce: x }",
+	 "x }", "unknown key 'sauce' in skew row"},
+	{"data/releases.yaml", "eol: 2024-02-28", "eol: 2024-02-30",
+	 "2024-02-30", "'2024-02-30' is not a date YYYY-MM-DD"},
+	{"data/releases.yaml", "{v: 1.26.2, date: 2023-02-22}",
+	 "{v: 1.26.4, date: 2023-02-22}", "1.26.4, date: 2023-02-22",
+	 "patch '1.26.4' out of order (want 1.26.2)"},
+	{"data/releases.yaml", "compiled: 2026-11-25", "compiled: 2026-1-25",
+	 "2026-1-25", "'2026-1-25' is not a date YYYY-MM-DD"},
+	{"data/skew.yaml",
+	 "older_if_component_below: { version: \"1.25\", older: 2 },\n"
+	 "      since_apiserver: \"1.28\"",
+	 "older_if_component_below: { version: \"1.25\", older: 2 },\n"
+	 "      since_apiserver: \"1.27\"",
+	 "{ component: kubelet, relative_to: kube-apiserver, newer: 0, older: 3",
+	 "kubelet vs kube-apiserver era overlaps the era at line "},
+	{"data/skew.yaml", "until_apiserver: \"1.27\"",
+	 "until_apiserver: \"1.26\"",
+	 "{ component: kubelet, relative_to: kube-apiserver, newer: 0, older: 3",
+	 "kubelet vs kube-apiserver eras leave a gap before 1.28"},
+	{"data/skew.yaml", "component: kube-proxy, relative_to: kubelet",
+	 "component: kube-proxyy, relative_to: kubelet", "kube-proxyy",
+	 "unknown component 'kube-proxyy'"},
+	{"data/packages.yaml", "revision_pattern: \"^00$\"",
+	 "revision_pattern: \"^(00$\"", "\"^(00$\"",
+	 "revision_pattern does not compile: "},
+	{"skew/skew.yaml", "check: apiserver-ha\n", "check: apiserver-hha\n",
+	 "apiserver-hha", "unknown check kind 'apiserver-hha'"},
+	{"images/images.yaml", "severity: info", "severity: notice", "notice",
+	 "unknown severity 'notice' (want error, warning or info)"},
+	{"health/health.yaml", "id: node-cordoned", "id: node-not-ready",
+	 "node-not-ready\n    check: node-cordoned",
+	 "duplicate rule id 'node-not-ready' (first at "},
+	{"health/health.yaml", "is {status}", "is {stauts}", "\"node '{node}'",
+	 "unknown placeholder '{stauts}' in message"},
+	{"health/health.yaml", "is cordoned (SchedulingDisabled)",
+	 "is cordoned ({image})", "\"node '{node}' is cordoned",
+	 "check 'node-cordoned' does not provide '{image}' used in message"},
+	{"health/health.yaml", "node '{node}' is {status}",
+	 "node '{node}' is {status", "\"node '{node}'",
+	 "literal '{' in message (placeholders are {name})"},
+	{"skew/skew.yaml",
+	 "check: kubectl-skew\n    title: kubectl must be within one minor "
+	 "of kube-apiserver\n    severity: warning",
+	 "check: kubectl-skew\n    title: kubectl must be within one minor "
+	 "of kube-apiserver\n    severity: error",
+	 "id: kubectl-skew",
+	 "rule 'kubectl-skew' must have severity warning (a stable contract)"},
+	{"support/support.yaml", "params: { days: 90 }",
+	 "params: { days: 90, weeks: 2 }", "2 }",
+	 "unknown key 'weeks' in params"},
+	{"rulesets.yaml", "schema: skewplan.rules/v1",
+	 "schema: skewplan.rules/v2", "skewplan.rules/v2",
+	 "unknown schema 'skewplan.rules/v2' (want 'skewplan.rules/v1')"},
+	{"rulesets.yaml", "{ family: meta, file: meta/meta.yaml }",
+	 "{ family: health, file: meta/meta.yaml }", "health, file: meta",
+	 "family 'health' is listed twice"},
+};
+
+/* Line and column (1-based) of the first occurrence of needle in s. */
+static void
+locate(const char *s, const char *needle, unsigned *line, unsigned *col)
+{
+	const char *p = strstr(s, needle), *q;
+
+	assert_non_null(p);
+	*line = 1;
+	*col = 1;
+	for (q = s; q < p; q++) {
+		if (*q == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
+static void
+bad_rule_data_is_reported_at_its_location(void **state)
+{
+	char path[256], want[512];
+	size_t i, len, pre;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(bad_cases); i++) {
+		const struct bad_case *b = &bad_cases[i];
+		char *orig, *patched, *at, *out;
+		unsigned line, col;
+		int rc;
+
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, b->file);
+		orig = slurp(path, &len);
+		at = strstr(orig, b->old);
+		print_message("case %zu: %s\n", i, b->msg);
+		assert_non_null(at);
+		patched = calloc(1, len + strlen(b->repl) + 1);
+		assert_non_null(patched);
+		pre = (size_t)(at - orig);
+		memcpy(patched, orig, pre);
+		memcpy(patched + pre, b->repl, strlen(b->repl));
+		memcpy(patched + pre + strlen(b->repl), at + strlen(b->old),
+		       len - pre - strlen(b->old) + 1);
+		spit(path, patched);
+		locate(patched, b->anchor, &line, &col);
+		rc = load(tmpdir, &out);
+		spit(path, orig);
+		snprintf(want, sizeof(want), "%s:%u:%u: error: %s", path, line,
+			 col, b->msg);
+		if (!strstr(out, want))
+			print_error("want: %s\ngot:\n%s", want, out);
+		assert_int_equal(rc, -1);
+		assert_non_null(strstr(out, want));
+		free(out);
+		free(orig);
+		free(patched);
+	}
+}
+
+static const struct {
+	const char *dir, *msg;
+} bad_dirs[] = {
+	{"fixtures/bad/rules/syntax",
+	 "fixtures/bad/rules/syntax/rulesets.yaml:5:9: error: invalid "
+	 "YAML/JSON: did not find expected ',' or ']' while parsing a flow "
+	 "sequence\n"},
+	{"fixtures/bad/rules/missing-file",
+	 "fixtures/bad/rules/missing-file/data/releases.yaml: error: cannot "
+	 "open: No such file or directory\n"},
+	{"fixtures/bad/rules/bad-family",
+	 "fixtures/bad/rules/bad-family/rulesets.yaml:11:15: error: unknown "
+	 "family 'skews'\n"},
+	{"fixtures/bad/rules/bad-family",
+	 "fixtures/bad/rules/bad-family/rulesets.yaml:8:10: error: unknown key "
+	 "'extra' in data\n"},
+	{"fixtures/bad/rules/bad-family",
+	 "fixtures/bad/rules/bad-family/rulesets.yaml:3:13: error: path "
+	 "'../../../../rules/data/releases.yaml' must be relative, without "
+	 "'..', and end in .yaml\n"},
+	{"fixtures/bad/rules/no-such-dir",
+	 "fixtures/bad/rules/no-such-dir/rulesets.yaml: error: cannot open: "
+	 "No such file or directory\n"},
+};
+
+static void
+bad_rule_directories_fail_with_every_error(void **state)
+{
+	size_t i;
+	char *out;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(bad_dirs); i++) {
+		print_message("case %zu: %s\n", i, bad_dirs[i].dir);
+		assert_int_equal(load(bad_dirs[i].dir, &out), -1);
+		if (!strstr(out, bad_dirs[i].msg))
+			print_error("got:\n%s", out);
+		assert_non_null(strstr(out, bad_dirs[i].msg));
+		free(out);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rules_directory_loads_with_the_values_checks_use),
+		cmocka_unit_test(bad_rule_data_is_reported_at_its_location),
+		cmocka_unit_test(bad_rule_directories_fail_with_every_error),
+	};
+
+	return cmocka_run_group_tests(tests, copy_rules, remove_rules);
+}
