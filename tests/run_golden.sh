@@ -3,6 +3,7 @@
 #   cmd              the arguments (one line; run from the repo root)
 #   expected.stdout  expected.stderr  expected.exit
 # Output is compared byte for byte; GOLDEN_UPDATE=1 rewrites the files.
+# Arguments, if any, name the cases to run (default: all).
 set -u
 SKEWPLAN=${SKEWPLAN:-./skewplan}
 LC_ALL=C TZ=UTC
@@ -12,7 +13,12 @@ pass=0
 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for dir in tests/golden/*/; do
+if [ $# -gt 0 ]; then
+	cases=$(for c in "$@"; do echo "tests/golden/$c/"; done)
+else
+	cases=$(echo tests/golden/*/)
+fi
+for dir in $cases; do
 	[ -f "$dir/cmd" ] || continue
 	name=$(basename "$dir")
 	# shellcheck disable=SC2046
