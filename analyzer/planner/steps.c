@@ -373,7 +373,7 @@ switch_repo(struct sb *b, unsigned hn, const struct plan_hop *h)
 	struct plan_ctx *c = b->c;
 	const struct pkg_repo *r = c->pkgs;
 	struct arena *a = c->a;
-	const char *expect;
+	const char *expect, *content, *key;
 
 	if (!r) {
 		b->oom = true;
@@ -387,10 +387,16 @@ switch_repo(struct sb *b, unsigned hn, const struct plan_hop *h)
 		     : arena_printf(a, "Switch every node to the pkgs.k8s.io "
 				    "v%u.%u repository", h->to.major,
 				    h->to.minor));
+	content = tmpl(a, c->plan->rpm ? r->yum_repo_content : r->apt_deb_line,
+		       &h->to, NULL);
+	key = tmpl(a, r->apt_key_install, &h->to, NULL);
+	if (!content || !key || !(key = drop_sudo(a, key))) {
+		b->oom = true;
+		return;
+	}
 	if (c->plan->rpm) {
 		cmd(b, arena_printf(a, "cat <<'EOF' > %s\n%sEOF",
-				    r->yum_repo_file,
-				    tmpl(a, r->yum_repo_content, &h->to, NULL)));
+				    r->yum_repo_file, content));
 		cmd(b, "yum clean all && yum makecache");
 		expect = h->packages_verified
 			? arena_printf(a, "kubeadm.x86_64 rows from the kubernetes "
@@ -404,11 +410,9 @@ switch_repo(struct sb *b, unsigned hn, const struct plan_hop *h)
 	}
 	if (h->from_legacy) {
 		cmd(b, "mkdir -p -m 755 /etc/apt/keyrings");
-		cmd(b, drop_sudo(a, tmpl(a, r->apt_key_install, &h->to, NULL)));
+		cmd(b, key);
 	}
-	cmd(b, arena_printf(a, "echo '%s' > %s",
-			    tmpl(a, r->apt_deb_line, &h->to, NULL),
-			    r->apt_sources_file));
+	cmd(b, arena_printf(a, "echo '%s' > %s", content, r->apt_sources_file));
 	cmd(b, "apt-get update");
 	expect = arena_printf(a, "rows from https://pkgs.k8s.io/core:/stable:/"
 			      "v%u.%u/deb only, the newest %s", h->to.major,
