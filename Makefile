@@ -132,8 +132,12 @@ golden-update: build/san/skewplan
 bench: skewplan
 	bash tests/bench/run.sh ./skewplan
 
+VALGRIND = SKEWPLAN_NO_JIT=1 valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
 valgrind: skewplan
-	valgrind --error-exitcode=1 --leak-check=full ./skewplan inspect fixtures/seed-v1.26.1 >/dev/null
+	$(VALGRIND) ./skewplan inspect -f json fixtures/seed-v1.26.1 >/dev/null
+	$(VALGRIND) ./skewplan audit --as-of 2023-03-20 fixtures/seed-v1.26.1 >/dev/null
+	$(VALGRIND) ./skewplan plan --to latest-patch --as-of 2023-03-20 fixtures/seed-v1.26.1 >/dev/null
+	@echo "valgrind: no errors, no leaks"
 
 lint:
 	@! grep -nE '\b(sprintf|vsprintf|strcpy|strcat|gets|atoi|strtok)\s*\(' $(SRCS) | grep -v snprintf
