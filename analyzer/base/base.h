@@ -324,6 +324,12 @@ int yaml_walk_run(struct yaml_walk *w, const char *path_name, struct diag *d,
 		  const struct yaml_walk_ops *ops, void *ctx);
 /* Path of the current node; borrowed until the next event. */
 const char *yaml_walk_path(const struct yaml_walk *w);
+/*
+ * True if the last key of the current path (".status" of ".items[].status")
+ * is one of names[0..n). For open() callbacks deciding what to skip.
+ */
+bool yaml_walk_last_key_is(const struct yaml_walk *w,
+			   const char *const *names, size_t n);
 /* Length of the path of the frame at depth i (0 = root frame). */
 size_t yaml_walk_path_len_at(const struct yaml_walk *w, int i);
 

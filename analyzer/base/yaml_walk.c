@@ -13,6 +13,25 @@ yaml_walk_path(const struct yaml_walk *w)
 	return buf_cstr(&w->path);
 }
 
+bool
+yaml_walk_last_key_is(const struct yaml_walk *w, const char *const *names,
+		      size_t n)
+{
+	const char *path = buf_cstr(&w->path), *end = path + w->path.len;
+	const char *last = end;
+	size_t i, len;
+
+	while (last > path && last[-1] != '.')
+		last--;
+	len = (size_t)(end - last);
+	if (len == 0 || last == path)
+		return false;
+	for (i = 0; i < n; i++)
+		if (strlen(names[i]) == len && !memcmp(last, names[i], len))
+			return true;
+	return false;
+}
+
 size_t
 yaml_walk_path_len_at(const struct yaml_walk *w, int i)
 {

@@ -730,10 +730,7 @@ container_tail(const char *rel, bool *init, bool *tmpl)
  * Subtrees that never hold a container image: skipped whole by the walk,
  * which is most of a Pod by size (status, managedFields, env, volumes).
  */
-static bool
-is_skipped_subtree(const char *path, size_t len)
-{
-	static const char *const names[] = {
+static const char *const skipped_keys[] = {
 		"status", "managedFields", "annotations", "labels",
 		"ownerReferences", "finalizers", "volumes", "tolerations",
 		"affinity", "env", "envFrom", "resources", "volumeMounts",
@@ -744,19 +741,6 @@ is_skipped_subtree(const char *path, size_t len)
 		"conditions", "volumeClaimTemplates", "readinessGates",
 		"ephemeralContainers", "resourceClaims", "volumeDevices",
 	};
-	const char *last = path + len;
-	size_t i, n;
-
-	while (last > path && last[-1] != '.')
-		last--;
-	n = (size_t)(path + len - last);
-	if (n == 0 || last == path)
-		return false;
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (strlen(names[i]) == n && !memcmp(last, names[i], n))
-			return true;
-	return false;
-}
 
 static int
 doc_open(void *ctx, struct yaml_walk *w, bool is_map, struct src_loc loc)
@@ -765,7 +749,8 @@ doc_open(void *ctx, struct yaml_walk *w, bool is_map, struct src_loc loc)
 	const char *path = yaml_walk_path(w), *rel, *tail;
 	bool init, tmpl;
 
-	if (w->depth > 1 && is_skipped_subtree(path, w->path.len))
+	if (w->depth > 1 &&
+	    yaml_walk_last_key_is(w, skipped_keys, ARRAY_SIZE(skipped_keys)))
 		return YAML_WALK_SKIP;
 	if (!is_map)
 		return 0;

@@ -1307,26 +1307,12 @@ doc_scalar(void *ctx, struct yaml_walk *w, const char *s, size_t len,
  * Parts of a Node that carry none of the facts kept: skipped whole by the
  * walk. status.images alone is most of a Node's bytes.
  */
-static bool
-is_skipped_subtree(const char *path, size_t len)
-{
-	static const char *const names[] = {
+static const char *const skipped_keys[] = {
 		"images", "managedFields", "annotations", "allocatable",
 		"capacity", "daemonEndpoints", "volumesAttached", "volumesInUse",
 		"taints", "ownerReferences", "finalizers", "config", "features",
 		"runtimeHandlers", "podCIDRs",
 	};
-	const char *last = path + len;
-	size_t i, n;
-
-	while (last > path && last[-1] != '.')
-		last--;
-	n = (size_t)(path + len - last);
-	for (i = 0; n && last != path && i < ARRAY_SIZE(names); i++)
-		if (strlen(names[i]) == n && !memcmp(last, names[i], n))
-			return true;
-	return false;
-}
 
 static int
 doc_open(void *ctx, struct yaml_walk *w, bool is_map, struct src_loc loc)
@@ -1334,7 +1320,8 @@ doc_open(void *ctx, struct yaml_walk *w, bool is_map, struct src_loc loc)
 	struct doc_state *ds = ctx;
 	const char *path = yaml_walk_path(w);
 
-	if (w->depth > 2 && is_skipped_subtree(path, w->path.len))
+	if (w->depth > 2 &&
+	    yaml_walk_last_key_is(w, skipped_keys, ARRAY_SIZE(skipped_keys)))
 		return YAML_WALK_SKIP;
 	if (w->depth == 1 && is_map)
 		item_reset(&ds->root, 0, loc);
