@@ -103,8 +103,11 @@ deps:
 	echo "apt-get update && apt-get install -y$$missing"; \
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing
 
+# The seed: a 3-node kubeadm cluster at v1.26.1, as of the day of its
+# upgrade to v1.26.3 (../shared/seeds/000_73223e0e9ccdd222.txt).
 demo: deps skewplan
-	./skewplan inspect fixtures/seed-v1.26.1
+	./skewplan audit --as-of 2023-03-20 --fail-on never fixtures/seed-v1.26.1
+	./skewplan plan --to latest-patch --as-of 2023-03-20 fixtures/seed-v1.26.1
 
 test: deps $(TEST_BINS) $(REPLAY_BINS) build/san/skewplan
 	@set -e; pass=0; fail=0; \
