@@ -27,8 +27,8 @@ has_rulesets(const char *dir)
 }
 
 /*
- * The default rules directory: rules/ next to the binary, then rules/ in
- * the working directory, then the installed SKEWPLAN_RULES_DIR.
+ * The default rules directory: rules/ in the working directory (a checkout),
+ * then rules/ next to the binary, then the installed SKEWPLAN_RULES_DIR.
  */
 static const char *
 default_rules_dir(struct arena *a)
@@ -38,6 +38,8 @@ default_rules_dir(struct arena *a)
 	char *slash;
 	const char *dir;
 
+	if (has_rulesets("rules"))
+		return "rules";
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
@@ -48,8 +50,6 @@ default_rules_dir(struct arena *a)
 				return dir;
 		}
 	}
-	if (has_rulesets("rules"))
-		return "rules";
 	return SKEWPLAN_RULES_DIR;
 }
 
