@@ -9,95 +9,18 @@
 
 #include "internal.h"
 
-static const struct kubeadm_default *
-defaults_of(const struct rules_db *db, unsigned minor)
-{
-	size_t i;
-
-	for (i = 0; i < db->kubeadm.defaults.n; i++)
-		if (db->kubeadm.defaults.v[i].minor == minor)
-			return &db->kubeadm.defaults.v[i];
-	return NULL;
-}
-
 const char *
 plan_default_etcd(const struct rules_db *db, const struct plan_ver *v)
 {
-	const struct kubeadm_default *k = defaults_of(db, v->minor);
-	const char *etcd;
-	size_t i;
-
-	if (!k)
-		return NULL;
-	etcd = k->etcd;
-	for (i = 0; i < k->netcd_by_patch; i++)
-		if (k->etcd_by_patch[i].since_patch <= v->patch)
-			etcd = k->etcd_by_patch[i].value;
-	return etcd;
+	return rules_kubeadm_etcd(db, v->minor, v->patch);
 }
 
 const char *
 plan_default_coredns(const struct rules_db *db, const struct plan_ver *v)
 {
-	const struct kubeadm_default *k = defaults_of(db, v->minor);
+	const struct kubeadm_default *k = rules_kubeadm_defaults(db, v->minor);
 
 	return k ? k->coredns : NULL;
-}
-
-/* ------------------------------------------------------------ windows */
-
-static bool
-era_has(unsigned since, unsigned until, unsigned minor)
-{
-	return (since == RULES_OPEN || minor >= since) &&
-	       (until == RULES_OPEN || minor <= until);
-}
-
-/*
- * The skew row of component against relative_to in the era of an apiserver
- * at api_minor, with the window for a component at comp_minor.
- */
-static const struct skew_row *
-window(const struct rules_db *db, const char *component,
-       const char *relative_to, unsigned api_minor, unsigned comp_minor,
-       int *newer, int *older)
-{
-	size_t i;
-
-	for (i = 0; i < db->skew.n; i++) {
-		const struct skew_row *r = &db->skew.v[i];
-
-		if (strcmp(r->component, component) ||
-		    strcmp(r->relative_to, relative_to) ||
-		    !era_has(r->since_apiserver, r->until_apiserver, api_minor))
-			continue;
-		*newer = r->newer_below && comp_minor < r->newer_below
-				 ? r->newer_if_below
-				 : r->newer;
-		*older = r->older_below && comp_minor < r->older_below
-				 ? r->older_if_below
-				 : r->older;
-		return r;
-	}
-	return NULL;
-}
-
-/* kubeadm's kubelet skew for a kubeadm of this minor; -1 if none. */
-static int
-kubelet_skew(const struct rules_db *db, unsigned kubeadm_minor,
-	     struct src_loc *loc)
-{
-	size_t i;
-
-	for (i = 0; i < db->kubeadm.eras.n; i++) {
-		const struct kubeadm_era *e = &db->kubeadm.eras.v[i];
-
-		if (era_has(e->since_kubeadm, e->until_kubeadm, kubeadm_minor)) {
-			*loc = e->loc;
-			return e->kubelet_skew;
-		}
-	}
-	return -1;
 }
 
 /* ------------------------------------------------------------ checking */
@@ -150,8 +73,8 @@ check_row(struct sim *s, const char *component, const char *relative_to,
 
 	if (!v->set || !api->set)
 		return;
-	r = window(s->db, component, relative_to, era, v->minor, &newer,
-		   &older);
+	r = rules_skew_window(s->db, component, relative_to, era, v->minor,
+			      &newer, &older);
 	if (!r)
 		return;
 	dm = diff(v, api);
@@ -270,7 +193,7 @@ check_kubeadm(struct sim *s, const struct plan_state *before)
 				  kloc, arena_printf(s->a, "kubeadm upgrades at "
 						     "most %d minor version at a "
 						     "time", k->upgrade_minor_skew));
-		skew = kubelet_skew(s->db, h->to.minor, &kloc);
+		skew = rules_kubeadm_kubelet_skew(s->db, h->to.minor, &kloc);
 		for (i = 0; skew >= 0 && i < p->nnodes; i++) {
 			const struct plan_ver *kl = &before->nodes[i].kubelet;
 

@@ -116,15 +116,6 @@ int check_etcd_default(struct eval_ctx *c, const struct rule *r);
 int check_repo_legacy(struct eval_ctx *c, const struct rule *r);
 int check_repo_minor_pinned(struct eval_ctx *c, const struct rule *r);
 
-/*
- * The allowed skew of component against relative_to for an apiserver at
- * api_minor (the era) when the component is at comp_minor: sets *newer and
- * *older and returns the row, or NULL when no row applies.
- */
-const struct skew_row *rules_skew_window(const struct rules_db *db,
-					 const char *component,
-					 const char *relative_to,
-					 unsigned api_minor, unsigned comp_minor,
-					 int *newer, int *older);
+
 
 #endif

@@ -1562,22 +1562,47 @@ rules_release_of(const struct rules_db *db, unsigned minor)
 	return NULL;
 }
 
+const struct kubeadm_default *
+rules_kubeadm_defaults(const struct rules_db *db, unsigned minor)
+{
+	size_t i;
+
+	for (i = 0; i < db->kubeadm.defaults.n; i++)
+		if (db->kubeadm.defaults.v[i].minor == minor)
+			return &db->kubeadm.defaults.v[i];
+	return NULL;
+}
+
 const char *
 rules_kubeadm_etcd(const struct rules_db *db, unsigned minor, unsigned patch)
 {
-	const struct kubeadm_default *df;
+	const struct kubeadm_default *df = rules_kubeadm_defaults(db, minor);
 	const char *v;
-	size_t i, j;
+	size_t j;
 
-	for (i = 0; i < db->kubeadm.defaults.n; i++) {
-		df = &db->kubeadm.defaults.v[i];
-		if (df->minor != minor)
-			continue;
-		v = df->etcd;
-		for (j = 0; j < df->netcd_by_patch; j++)
-			if (df->etcd_by_patch[j].since_patch <= patch)
-				v = df->etcd_by_patch[j].value;
-		return v;
+	if (!df)
+		return NULL;
+	v = df->etcd;
+	for (j = 0; j < df->netcd_by_patch; j++)
+		if (df->etcd_by_patch[j].since_patch <= patch)
+			v = df->etcd_by_patch[j].value;
+	return v;
+}
+
+int
+rules_kubeadm_kubelet_skew(const struct rules_db *db, unsigned minor,
+			   struct src_loc *loc)
+{
+	size_t i;
+
+	for (i = 0; i < db->kubeadm.eras.n; i++) {
+		const struct kubeadm_era *e = &db->kubeadm.eras.v[i];
+
+		if ((e->since_kubeadm == RULES_OPEN || minor >= e->since_kubeadm) &&
+		    (e->until_kubeadm == RULES_OPEN || minor <= e->until_kubeadm)) {
+			*loc = e->loc;
+			return e->kubelet_skew;
+		}
 	}
-	return NULL;
+	return -1;
 }

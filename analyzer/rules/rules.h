@@ -197,6 +197,27 @@ const struct release *rules_release_of(const struct rules_db *db,
 /* The kubeadm default etcd tag for 1.minor.patch; NULL if unknown. */
 const char *rules_kubeadm_etcd(const struct rules_db *db, unsigned minor,
 			       unsigned patch);
+/* The kubeadm defaults of a minor (etcd, CoreDNS, pause); NULL if none. */
+const struct kubeadm_default *rules_kubeadm_defaults(const struct rules_db *db,
+						     unsigned minor);
+/*
+ * kubeadm's kubelet skew for a kubeadm binary of this minor (3 from 1.29,
+ * 1 before); -1 if no era applies. *loc is set to the era's row.
+ */
+int rules_kubeadm_kubelet_skew(const struct rules_db *db, unsigned minor,
+			       struct src_loc *loc);
+
+/*
+ * The allowed skew of component against relative_to for an apiserver at
+ * api_minor (the era) when the component is at comp_minor: sets *newer and
+ * *older and returns the row, or NULL when no row applies.
+ */
+const struct skew_row *rules_skew_window(const struct rules_db *db,
+					 const char *component,
+					 const char *relative_to,
+					 unsigned api_minor, unsigned comp_minor,
+					 int *newer, int *older);
+
 
 /* ---------------------------------------------------------- findings */
 
