@@ -117,6 +117,37 @@ const char *buf_cstr(const struct buf *b);
 
 void *vec_grow_(void **v, size_t *n, size_t *cap, size_t size);
 
+/* ---------------------------------------------------------------- strmap */
+
+/*
+ * A hash map from strings to pointers (open addressing, linear probing, at
+ * most half full). Keys are borrowed: they must outlive the map (in
+ * practice arena strings). The slot array is owned by the map.
+ */
+struct strmap_slot {
+	uint32_t hash;
+	const char *key;	/* borrowed; NULL marks an empty slot */
+	size_t len;
+	void *val;
+};
+
+struct strmap {
+	struct strmap_slot *slots;	/* owned */
+	size_t cap;			/* a power of two, or 0 */
+	size_t n;
+};
+
+/* FNV-1a of s[0..len). */
+uint32_t base_hash(const char *s, size_t len);
+/* The value stored under s[0..len), or NULL. */
+void *strmap_get(const struct strmap *m, const char *s, size_t len);
+/*
+ * Stores val under key[0..len) (key borrowed, see above), replacing any
+ * value there. Returns 0, or -1 when out of memory.
+ */
+int strmap_put(struct strmap *m, const char *key, size_t len, void *val);
+void strmap_release(struct strmap *m);
+
 /* ---------------------------------------------------------------- diag */
 
 /* A place in a snapshot or rules file. path is borrowed from the arena. */

@@ -19,82 +19,28 @@
 
 /*
  * Namespace, node and container names repeat across thousands of pods; a
- * set of arena strings hands out one copy of each (open addressing, at
+ * string map hands out one arena copy of each (open addressing, at
  * most half full). It lives for one file.
  */
-struct strset {
-	const char **v;		/* owned array of arena strings */
-	size_t cap, n;
-};
-
-static uint32_t
-str_hash(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
-static int
-strset_grow(struct strset *t)
-{
-	size_t cap = t->cap ? t->cap * 2 : 64, i, j;
-	const char **v;
-
-	if (cap > SIZE_MAX / sizeof(*v) || !(v = base_malloc(cap * sizeof(*v))))
-		return -1;
-	memset(v, 0, cap * sizeof(*v));
-	for (i = 0; i < t->cap; i++) {
-		if (!t->v[i])
-			continue;
-		j = str_hash(t->v[i], strlen(t->v[i])) & (cap - 1);
-		while (v[j])
-			j = (j + 1) & (cap - 1);
-		v[j] = t->v[i];
-	}
-	free(t->v);
-	t->v = v;
-	t->cap = cap;
-	return 0;
-}
-
 /* Returns the one arena copy of s[0..len), or NULL when out of memory. */
 static const char *
-strset_get(struct strset *t, struct arena *a, const char *s, size_t len)
+strset_get(struct strmap *t, struct arena *a, const char *s, size_t len)
 {
-	size_t j;
-	char *p;
+	const char *p = strmap_get(t, s, len);
+	char *q;
 
-	if ((t->n + 1) * 2 > t->cap && strset_grow(t) < 0)
+	if (p)
+		return p;
+	if (!(q = arena_strndup(a, s, len)) || strmap_put(t, q, len, q) < 0)
 		return NULL;
-	for (j = str_hash(s, len) & (t->cap - 1); t->v[j];
-	     j = (j + 1) & (t->cap - 1))
-		if (strlen(t->v[j]) == len && !memcmp(t->v[j], s, len))
-			return t->v[j];
-	if (!(p = arena_strndup(a, s, len)))
-		return NULL;
-	t->v[j] = p;
-	t->n++;
-	return p;
-}
-
-static void
-strset_release(struct strset *t)
-{
-	free(t->v);
-	memset(t, 0, sizeof(*t));
+	return q;
 }
 
 /* ------------------------------------------------------------ common */
 
 struct images_parse {
 	struct ingest_ctx *c;
-	struct strset names;	/* namespaces, nodes, containers */
+	struct strmap names;	/* namespaces, nodes, containers */
 	unsigned errors;
 	size_t added;
 };
@@ -958,7 +904,7 @@ ingest_images(struct ingest_ctx *c)
 		rc = ingest_images_doc(&p);
 	else
 		rc = ingest_images_text(&p);
-	strset_release(&p.names);
+	strmap_release(&p.names);
 	if (rc < 0 || p.errors)
 		return -1;
 	if (p.added == 0)

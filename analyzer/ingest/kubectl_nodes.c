@@ -33,9 +33,7 @@
  */
 struct nodes_state {
 	struct ingest_ctx *c;
-	size_t *slots;		/* owned: cs->nodes index + 1; 0 is empty */
-	size_t cap;		/* a power of two, or 0 */
-	size_t used;
+	struct strmap index;	/* name (arena) -> cs->nodes index + 1 */
 	size_t first_new;	/* index of this file's first new node */
 	size_t added;		/* nodes this file added or confirmed */
 	unsigned errors0;	/* diag->errors when the file started */
@@ -43,71 +41,22 @@ struct nodes_state {
 	struct buf show2;
 };
 
-static uint64_t
-name_hash(const char *s)
-{
-	uint64_t h = 14695981039346656037u;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211u;
-	}
-	return h;
-}
-
-static int
-index_grow(struct nodes_state *st)
-{
-	size_t ncap = st->cap ? st->cap * 2 : 256, i, j;
-	size_t *nslots;
-
-	nslots = base_malloc(ncap * sizeof(*nslots));
-	if (!nslots)
-		return -1;
-	memset(nslots, 0, ncap * sizeof(*nslots));
-	for (i = 0; i < st->cap; i++) {
-		if (!st->slots[i])
-			continue;
-		j = name_hash(st->c->cs->nodes.v[st->slots[i] - 1].name) &
-		    (ncap - 1);
-		while (nslots[j])
-			j = (j + 1) & (ncap - 1);
-		nslots[j] = st->slots[i];
-	}
-	free(st->slots);
-	st->slots = nslots;
-	st->cap = ncap;
-	return 0;
-}
-
 /* Returns the cs->nodes index of name, or SIZE_MAX. */
 static size_t
 index_find(const struct nodes_state *st, const char *name)
 {
-	size_t j;
+	uintptr_t v = (uintptr_t)strmap_get(&st->index, name, strlen(name));
 
-	if (!st->cap)
-		return SIZE_MAX;
-	j = name_hash(name) & (st->cap - 1);
-	for (; st->slots[j]; j = (j + 1) & (st->cap - 1))
-		if (!strcmp(st->c->cs->nodes.v[st->slots[j] - 1].name, name))
-			return st->slots[j] - 1;
-	return SIZE_MAX;
+	return v ? (size_t)v - 1 : SIZE_MAX;
 }
 
 static int
 index_add(struct nodes_state *st, size_t idx)
 {
-	size_t j;
+	const char *name = st->c->cs->nodes.v[idx].name;
 
-	if ((st->used + 1) * 2 > st->cap && index_grow(st) < 0)
-		return -1;
-	j = name_hash(st->c->cs->nodes.v[idx].name) & (st->cap - 1);
-	while (st->slots[j])
-		j = (j + 1) & (st->cap - 1);
-	st->slots[j] = idx + 1;
-	st->used++;
-	return 0;
+	return strmap_put(&st->index, name, strlen(name),
+			  (void *)(uintptr_t)(idx + 1));
 }
 
 static int
@@ -130,8 +79,7 @@ state_init(struct nodes_state *st, struct ingest_ctx *c)
 static void
 state_release(struct nodes_state *st)
 {
-	free(st->slots);
-	st->slots = NULL;
+	strmap_release(&st->index);
 	buf_release(&st->show);
 	buf_release(&st->show2);
 }

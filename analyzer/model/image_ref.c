@@ -237,116 +237,22 @@ oom:
 
 /* ------------------------------------------------------------ interning */
 
-/*
- * cs->intern: an open-addressing hash table (linear probing, at most half
- * full) from the image string as written to its arena image_ref.
- */
-struct intern_slot {
-	uint32_t hash;
-	const struct image_ref *ref;	/* arena; NULL for an empty slot */
-};
-
-struct intern_table {
-	struct intern_slot *slots;	/* owned */
-	size_t cap;			/* a power of two, or 0 */
-	size_t n;
-};
-
-static uint32_t
-hash_bytes(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
-static int
-intern_grow(struct intern_table *t)
-{
-	size_t cap = t->cap ? t->cap * 2 : 256, i;
-	struct intern_slot *slots;
-
-	if (cap > SIZE_MAX / sizeof(*slots))
-		return -1;
-	slots = base_malloc(cap * sizeof(*slots));
-	if (!slots)
-		return -1;
-	memset(slots, 0, cap * sizeof(*slots));
-	for (i = 0; i < t->cap; i++) {
-		size_t j;
-
-		if (!t->slots[i].ref)
-			continue;
-		for (j = t->slots[i].hash & (cap - 1); slots[j].ref;
-		     j = (j + 1) & (cap - 1))
-			;
-		slots[j] = t->slots[i];
-	}
-	free(t->slots);
-	t->slots = slots;
-	t->cap = cap;
-	return 0;
-}
+/* cs->intern: a struct strmap from the image string as written to its ref. */
 
 const struct image_ref *
 model_image_ref(struct cluster_state *cs, const char *image, size_t len,
 		const char **err)
 {
-	struct intern_table *t = cs->intern;
-	struct image_ref tmp, *ref;
-	uint32_t h = hash_bytes(image, len);
-	size_t j;
+	struct image_ref tmp, *ref = strmap_get(&cs->intern, image, len);
 
-	if (!t) {
-		if (!(t = base_malloc(sizeof(*t)))) {
-			*err = "out of memory";
-			return NULL;
-		}
-		memset(t, 0, sizeof(*t));
-		cs->intern = t;
-	}
-	if (t->cap) {
-		for (j = h & (t->cap - 1); t->slots[j].ref;
-		     j = (j + 1) & (t->cap - 1)) {
-			const char *s = t->slots[j].ref->image;
-
-			if (t->slots[j].hash == h && strlen(s) == len &&
-			    !memcmp(s, image, len))
-				return t->slots[j].ref;
-		}
-	}
+	if (ref)
+		return ref;
 	if (model_parse_image_ref(cs->arena, image, len, &tmp, err) < 0)
 		return NULL;
-	if ((t->n + 1) * 2 > t->cap && intern_grow(t) < 0) {
+	if (!(ref = arena_alloc(cs->arena, sizeof(*ref))) ||
+	    (*ref = tmp, strmap_put(&cs->intern, ref->image, len, ref) < 0)) {
 		*err = "out of memory";
 		return NULL;
 	}
-	if (!(ref = arena_alloc(cs->arena, sizeof(*ref)))) {
-		*err = "out of memory";
-		return NULL;
-	}
-	*ref = tmp;
-	for (j = h & (t->cap - 1); t->slots[j].ref; j = (j + 1) & (t->cap - 1))
-		;
-	t->slots[j].hash = h;
-	t->slots[j].ref = ref;
-	t->n++;
 	return ref;
-}
-
-void
-model_intern_release(struct cluster_state *cs)
-{
-	struct intern_table *t;
-
-	if (!cs || !(t = cs->intern))
-		return;
-	free(t->slots);
-	free(t);
-	cs->intern = NULL;
 }

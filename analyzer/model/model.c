@@ -23,7 +23,7 @@ cluster_state_release(struct cluster_state *cs)
 	vec_release(&cs->nodes);
 	vec_release(&cs->images);
 	vec_release(&cs->packages);
-	model_intern_release(cs);
+	strmap_release(&cs->intern);
 }
 
 const char *

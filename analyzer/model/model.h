@@ -105,7 +105,7 @@ struct cluster_state {
 	VEC(struct node) nodes;
 	VEC(struct image) images;
 	VEC(struct package) packages;
-	void *intern;		/* owned: image_ref intern table */
+	struct strmap intern;	/* image string -> its arena image_ref */
 };
 
 void cluster_state_init(struct cluster_state *cs, struct arena *a);
@@ -125,9 +125,6 @@ const struct image_ref *model_image_ref(struct cluster_state *cs,
 /* Parses a reference without interning (for tests). */
 int model_parse_image_ref(struct arena *a, const char *image, size_t len,
 			  struct image_ref *out, const char **err);
-
-/* Frees the intern table (image_ref.c); the refs themselves are arena. */
-void model_intern_release(struct cluster_state *cs);
 
 bool node_is_control_plane(const struct node *n);
 bool node_is_ready(const struct node *n);

@@ -218,6 +218,32 @@ buf_grows_and_formats(void **state)
 	assert_string_equal(buf_cstr(&b), "");
 }
 
+static void
+strmap_finds_what_was_put_through_growth(void **state)
+{
+	static char keys[1000][16];
+	struct strmap m = {NULL, 0, 0};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 1000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "node-%zu", i);
+		assert_int_equal(strmap_put(&m, keys[i], strlen(keys[i]),
+					    keys[i]), 0);
+	}
+	assert_int_equal(m.n, 1000);
+	for (i = 0; i < 1000; i++)
+		assert_ptr_equal(strmap_get(&m, keys[i], strlen(keys[i])),
+				 keys[i]);
+	assert_null(strmap_get(&m, "node-1000", 9));
+	assert_null(strmap_get(&m, "node-1", 5));	/* a prefix is not a key */
+	assert_int_equal(strmap_put(&m, keys[7], strlen(keys[7]), keys[8]), 0);
+	assert_int_equal(m.n, 1000);
+	assert_ptr_equal(strmap_get(&m, "node-7", 6), keys[8]);
+	strmap_release(&m);
+	assert_null(strmap_get(&m, "node-7", 6));
+}
+
 int
 main(void)
 {
@@ -232,6 +258,7 @@ main(void)
 		cmocka_unit_test(html_and_markdown_escaping_neutralise_markup),
 		cmocka_unit_test(arena_allocation_failure_is_reported_not_crashed),
 		cmocka_unit_test(buf_grows_and_formats),
+		cmocka_unit_test(strmap_finds_what_was_put_through_growth),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

@@ -232,7 +232,7 @@ repeated_references_are_interned_once(void **state)
 					 "registry.k8s.io/kube-proxy:v1.27.4",
 					 34, &err), x);
 	cluster_state_release(&cs);
-	assert_null(cs.intern);
+	assert_null(cs.intern.slots);
 	cluster_state_release(&cs);
 	arena_release(&a);
 	re_release_all();
