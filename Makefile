@@ -38,6 +38,14 @@ seeds_sniff = fixtures/seed-v1.26.1 tests/corpus/sniff
 
 all: skewplan
 
+# The installed rules directory is compiled in: rebuild what uses it when
+# PREFIX changes.
+build/prefix.stamp: FORCE
+	@mkdir -p build
+	@[ "$$(cat $@ 2>/dev/null)" = "$(PREFIX)" ] || echo "$(PREFIX)" > $@
+build/rel/analyzer/cli/audit.o build/san/analyzer/cli/audit.o: build/prefix.stamp
+FORCE:
+
 skewplan: $(OBJS) build/rel/analyzer/main.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
 
@@ -162,5 +170,5 @@ install: skewplan
 clean:
 	rm -rf build skewplan
 
-.PHONY: fuzz all deps demo test golden-update bench valgrind lint check-layout \
+.PHONY: FORCE fuzz all deps demo test golden-update bench valgrind lint check-layout \
 	fmt-check install clean check-deps check-test-deps
