@@ -81,8 +81,9 @@ default_as_of(struct diag *d, long *days)
 }
 
 struct audit_opts {
-	const char *as_of, *rules, *waivers, *fail_on, *format;
+	const char *as_of, *rules, *waivers, *fail_on;
 	const char *near_eol_days;
+	struct output_opts out;
 	char **args;
 	int nargs;
 };
@@ -121,7 +122,6 @@ parse_audit(int argc, char **argv, struct diag *d, struct audit_opts *o)
 		{"--rules", NULL, offsetof(struct audit_opts, rules)},
 		{"--waivers", NULL, offsetof(struct audit_opts, waivers)},
 		{"--fail-on", NULL, offsetof(struct audit_opts, fail_on)},
-		{"--format", "-f", offsetof(struct audit_opts, format)},
 		{"--near-eol-days", NULL,
 		 offsetof(struct audit_opts, near_eol_days)},
 	};
@@ -130,8 +130,12 @@ parse_audit(int argc, char **argv, struct diag *d, struct audit_opts *o)
 	bool m;
 
 	o->fail_on = "error";
-	o->format = "text";
 	for (i = 1; i < argc; i++) {
+		if ((rc = output_parse_opt(&o->out, argc, argv, &i, d, &m)) !=
+		    EXIT_OK)
+			return rc;
+		if (m)
+			continue;
 		for (k = 0; k < ARRAY_SIZE(table); k++) {
 			rc = opt_value(argc, argv, &i, table[k].name,
 				       table[k].alias,
@@ -148,10 +152,7 @@ parse_audit(int argc, char **argv, struct diag *d, struct audit_opts *o)
 			return usage_error(d, "unknown option '%s'", argv[i]);
 		o->args[o->nargs++] = argv[i];
 	}
-	if (strcmp(o->format, "text") && strcmp(o->format, "json"))
-		return usage_error(d, "unknown format '%s' (want text or json)",
-				   o->format);
-	return EXIT_OK;
+	return output_finish(&o->out, OUT_ALL_FORMATS, d);
 }
 
 static int
@@ -172,13 +173,23 @@ fail_on_level(const char *s, int *min)
 	return -1;
 }
 
+/* The text and JSON writers of `audit` (report/audit.c). */
+static int
+audit_own(struct buf *out, enum out_format f, const struct report_input *in)
+{
+	if (f == OUT_JSON)
+		return report_audit_json(out, in->db, in->cs, in->findings,
+					 in->as_of);
+	return report_audit_text(out, in->db, in->cs, in->findings, in->as_of);
+}
+
 static int
 run_audit(struct audit_opts *o, struct diag *d, struct arena *a,
 	  struct cluster_state *cs, struct rules_db *db, struct waivers *w,
 	  struct findings *f)
 {
 	struct rules_eval_options eo = {-1};
-	struct buf out = BUF_INIT;
+	struct report_input in;
 	const char *dir;
 	long as_of;
 	int rc, min;
@@ -217,15 +228,14 @@ run_audit(struct audit_opts *o, struct diag *d, struct arena *a,
 	    rules_waivers_apply(db, w, as_of, d, f) < 0)
 		return EXIT_INTERNAL;
 	rules_findings_sort(f);
-	if (!strcmp(o->format, "json") ? report_audit_json(&out, db, cs, f, as_of)
-				       : report_audit_text(&out, db, cs, f, as_of)) {
-		buf_release(&out);
-		diag_plain(d, DIAG_ERROR, "out of memory");
-		return EXIT_INTERNAL;
-	}
-	rc = emit_stdout(d, &out);
-	buf_release(&out);
-	if (rc != EXIT_OK)
+	memset(&in, 0, sizeof(in));
+	in.command = "audit";
+	in.db = db;
+	in.cs = cs;
+	in.findings = f;
+	in.as_of = as_of;
+	in.fail_on = min;
+	if ((rc = cli_write_outputs(&o->out, &in, audit_own, d)) != EXIT_OK)
 		return rc;
 	if (min >= 0 && rules_findings_count(f, (enum severity)min) > 0)
 		return EXIT_FINDINGS;
@@ -247,6 +257,7 @@ cmd_audit(int argc, char **argv, struct diag *d)
 	memset(&db, 0, sizeof(db));
 	memset(&w, 0, sizeof(w));
 	memset(&f, 0, sizeof(f));
+	output_opts_init(&o.out);
 	if (!(o.args = calloc((size_t)argc + 1, sizeof(*o.args))))
 		return EXIT_INTERNAL;
 	rc = parse_audit(argc, argv, d, &o);
@@ -260,6 +271,7 @@ cmd_audit(int argc, char **argv, struct diag *d)
 		cluster_state_release(&cs);
 		arena_release(&arena);
 	}
+	output_opts_release(&o.out);
 	free(o.args);
 	return rc;
 }

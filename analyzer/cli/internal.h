@@ -23,4 +23,74 @@ int cmd_audit(int argc, char **argv, struct diag *d);
 int cmd_rules(int argc, char **argv, struct diag *d);
 int cmd_check_rules(int argc, char **argv, struct diag *d);
 
+/* ------------------------------------------------ outputs (output.c) */
+
+#include "../report/report.h"
+
+/* The report formats; the order is that of the names in output.c. */
+enum out_format { OUT_TEXT, OUT_JSON, OUT_MARKDOWN, OUT_HTML, OUT_SARIF,
+		  OUT_JUNIT, OUT_COUNT };
+#define OUT_FORMAT_BIT(f) (1u << (f))
+#define OUT_ALL_FORMATS ((1u << OUT_COUNT) - 1)
+
+/* One report to write: a file, or standard output when path is NULL. */
+struct output_spec {
+	enum out_format format;
+	const char *path;	/* borrowed: argv */
+};
+
+/*
+ * The output options shared by `audit` and `plan`: -f/--format FORMAT,
+ * -o/--output [FORMAT:]FILE (repeatable), --color auto|always|never and
+ * --source-root DIR. Fill with output_parse_opt(), then output_finish().
+ */
+struct output_opts {
+	const char *format;	/* borrowed: argv; NULL means text */
+	const char *color;	/* borrowed: argv; NULL means auto */
+	const char *source_root;	/* borrowed: argv; NULL means "." */
+	const char **outputs;	/* owned array of borrowed -o values */
+	size_t noutputs;
+	/* Set by output_finish(): */
+	struct output_spec *specs;	/* owned */
+	size_t nspecs;
+	bool color_on;		/* ANSI colour on the text sent to stdout */
+};
+
+void output_opts_init(struct output_opts *o);
+void output_opts_release(struct output_opts *o);
+/*
+ * If argv[*i] is one of the output options, takes it (and its value,
+ * advancing *i) and sets *matched. Returns EXIT_OK or EXIT_USAGE.
+ */
+int output_parse_opt(struct output_opts *o, int argc, char **argv, int *i,
+		     struct diag *d, bool *matched);
+/*
+ * Resolves every -o into a format (a FORMAT: prefix, else the extension:
+ * .txt .md .html .json .sarif .xml, else -f), checks them against allowed
+ * (OUT_FORMAT_BIT mask), --color and --source-root, and decides on colour
+ * (always; never; auto: stdout is a terminal, NO_COLOR unset or empty and
+ * TERM not "dumb"). Returns EXIT_OK or EXIT_USAGE.
+ */
+int output_finish(struct output_opts *o, unsigned allowed, struct diag *d);
+
+/*
+ * The command's own writers of OUT_TEXT and OUT_JSON (report/audit.c,
+ * report/plan.c); the other formats are shared. Returns 0 or -1 (out of
+ * memory).
+ */
+typedef int (*output_own_fn)(struct buf *out, enum out_format f,
+			     const struct report_input *in);
+
+/*
+ * Writes every report of o for in: the files first, each to a temporary
+ * file in its directory, all of them complete and synced before the first
+ * is renamed into place, so a failure leaves no partial file and no
+ * existing file changed; then the stdout report (without -o, one report in
+ * the -f format). Fills in->artifacts (snapshot files with their SHA-256,
+ * URIs relative to --source-root) and in->cluster when NULL. Returns
+ * EXIT_OK, or EXIT_INTERNAL after a diagnostic.
+ */
+int cli_write_outputs(const struct output_opts *o, struct report_input *in,
+		      output_own_fn own, struct diag *d);
+
 #endif

@@ -1,0 +1,431 @@
+/*
+ * html.c - one self-contained, printable HTML page: the header with the
+ * cluster, the versions, the dates and the SHA-256 of every snapshot file;
+ * the findings; for a plan the runbook with a checkbox per step, each hop
+ * on a new page, and sign-off tables. Inline CSS only, no script, no
+ * external asset. Every string that is not a literal of this file goes
+ * through esc_html() (report_add_xml).
+ */
+#include <string.h>
+
+#include "../planner/planner.h"
+#include "report.h"
+
+static const char css[] =
+	"@page { margin: 14mm 12mm 16mm 12mm; }\n"
+	"html { font: 10pt/1.35 \"DejaVu Sans\", \"Liberation Sans\", Arial, "
+	"sans-serif; color: #111; background: #fff; }\n"
+	"body { margin: 0 auto; max-width: 60em; padding: 0 1em; }\n"
+	"h1 { font-size: 16pt; margin: 0 0 .4em; }\n"
+	"h2 { font-size: 13pt; margin: 1.2em 0 .4em; border-bottom: 1px solid #999; }\n"
+	"h3 { font-size: 10.5pt; margin: .9em 0 .2em; }\n"
+	"table { border-collapse: collapse; width: 100%; margin: .4em 0 .8em; }\n"
+	"th, td { border: 1px solid #888; padding: 2px 5px; text-align: left; "
+	"vertical-align: top; overflow-wrap: anywhere; }\n"
+	"th { background: #eee; }\n"
+	"table.meta th { width: 11em; }\n"
+	"code, pre, .mono { font-family: \"DejaVu Sans Mono\", \"Liberation Mono\", "
+	"Menlo, Consolas, monospace; font-size: 8.5pt; }\n"
+	"pre { white-space: pre-wrap; overflow-wrap: anywhere; word-break: break-word; "
+	"margin: .3em 0 .5em; padding: 4px 6px; }\n"
+	"pre.cmd { background: #f2f2f2; border-left: 3px solid #444; "
+	"break-inside: avoid; page-break-inside: avoid; }\n"
+	"pre.expect { border: 1px dashed #999; }\n"
+	".hash { font-size: 7.5pt; }\n"
+	".hop { break-before: page; page-break-before: always; }\n"
+	".step { break-inside: avoid; page-break-inside: avoid; "
+	"margin-bottom: .6em; }\n"
+	".box { display: inline-block; width: .9em; height: .9em; "
+	"border: 1.5px solid #000; margin-right: .45em; vertical-align: -.12em; }\n"
+	".where { margin: 0 0 .2em 1.4em; color: #333; font-style: italic; }\n"
+	".body { margin-left: 1.4em; }\n"
+	".finding { border-left: 4px solid #888; padding: .1em .6em; "
+	"margin: .5em 0; break-inside: avoid; page-break-inside: avoid; }\n"
+	".finding.error { border-color: #b00020; }\n"
+	".finding.warning { border-color: #b26a00; }\n"
+	".finding.info { border-color: #2a6fb0; }\n"
+	".finding.suppressed { border-style: dotted; color: #444; }\n"
+	".sev { font-weight: bold; text-transform: uppercase; font-size: 8.5pt; }\n"
+	".finding p, .finding dl { margin: .15em 0; }\n"
+	"dl { display: grid; grid-template-columns: 7em 1fr; gap: 0 .5em; }\n"
+	"dt { font-weight: bold; } dd { margin: 0; overflow-wrap: anywhere; }\n"
+	".refused { border: 2px solid #b00020; padding: .4em .8em; }\n"
+	"table.signoff td { height: 2.4em; }\n"
+	"footer { margin-top: 1.5em; font-size: 8pt; color: #444; }\n"
+	"@media print { body { max-width: none; padding: 0; } "
+	"a { color: inherit; text-decoration: none; } }\n";
+
+static void
+h(struct buf *b, const char *s)
+{
+	report_add_xml(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+static void
+date_html(struct buf *b, long days)
+{
+	char s[11];
+
+	if (days == RULES_NO_DATE) {
+		buf_adds(b, "unknown");
+		return;
+	}
+	date_format(days, s);
+	buf_adds(b, s);
+}
+
+static void
+ver_html(struct buf *b, const struct plan_ver *v)
+{
+	if (v->set)
+		buf_addf(b, "v%u.%u.%u", v->major, v->minor, v->patch);
+	else
+		buf_adds(b, "unknown");
+}
+
+static void
+loc_html(struct buf *b, struct src_loc loc)
+{
+	buf_adds(b, "<code>");
+	h(b, loc.path ? loc.path : "-");
+	if (loc.path && loc.line)
+		buf_addf(b, ":%u:%u", (unsigned)loc.line,
+			 (unsigned)(loc.col ? loc.col : 1));
+	buf_adds(b, "</code>");
+}
+
+static void
+meta_row(struct buf *b, const char *th, const char *td)
+{
+	buf_addf(b, "<tr><th>%s</th><td>", th);
+	h(b, td);
+	buf_adds(b, "</td></tr>\n");
+}
+
+static void
+header(struct buf *b, const struct report_input *in)
+{
+	const struct cluster_state *cs = in->cs;
+	const struct plan *p = in->plan;
+	size_t i;
+
+	buf_adds(b, "<table class=\"meta\">\n");
+	meta_row(b, "Cluster", in->cluster ? in->cluster : "(snapshot)");
+	meta_row(b, "kube-apiserver",
+		 cs->server.present ? cs->server.ver.text : "not captured");
+	meta_row(b, "kubectl",
+		 cs->client.present ? cs->client.ver.text : "not captured");
+	buf_addf(b, "<tr><th>Nodes</th><td>%zu: ", cs->nodes.n);
+	for (i = 0; i < cs->nodes.n; i++) {
+		if (i)
+			buf_adds(b, ", ");
+		h(b, cs->nodes.v[i].name);
+	}
+	buf_adds(b, "</td></tr>\n");
+	if (p) {
+		buf_adds(b, "<tr><th>From &#8594; to</th><td>");
+		ver_html(b, &p->from);
+		buf_adds(b, " &#8594; ");
+		ver_html(b, &p->to);
+		buf_addf(b, " (%zu hop%s)</td></tr>\n", p->hops.n,
+			 p->hops.n == 1 ? "" : "s");
+	}
+	buf_adds(b, "<tr><th>As of</th><td>");
+	date_html(b, in->as_of);
+	buf_adds(b, "</td></tr>\n<tr><th>Rules data</th><td>compiled ");
+	date_html(b, in->db->compiled);
+	buf_addf(b, "</td></tr>\n<tr><th>Generated by</th><td>skewplan %s "
+		 "%s</td></tr>\n</table>\n", SKEWPLAN_VERSION, in->command);
+	buf_adds(b, "<h2>Snapshot files</h2>\n<table>\n<tr><th>File</th>"
+		 "<th>Kind</th><th>SHA-256</th></tr>\n");
+	for (i = 0; i < cs->inputs.n; i++) {
+		const struct input *inp = &cs->inputs.v[i];
+		const struct report_artifact *a = report_artifact_of(in, inp->path);
+
+		buf_adds(b, "<tr><td><code>");
+		h(b, inp->path);
+		buf_adds(b, "</code></td><td>");
+		h(b, model_kind_name(inp->kind));
+		if (inp->format) {
+			buf_adds(b, " (");
+			h(b, inp->format);
+			buf_adds(b, ")");
+		}
+		buf_adds(b, "</td><td class=\"mono hash\">");
+		h(b, a && a->sha256[0] ? a->sha256 : "not computed");
+		buf_adds(b, "</td></tr>\n");
+	}
+	buf_adds(b, "</table>\n");
+}
+
+static void
+finding_html(struct buf *b, const struct finding *f)
+{
+	const char *sev = rules_severity_name(f->severity);
+	size_t i;
+
+	buf_addf(b, "<div class=\"finding %s%s\">\n<p><span class=\"sev\">%s"
+		 "</span> <code>", sev, f->suppressed ? " suppressed" : "",
+		 f->suppressed ? "waived" : sev);
+	h(b, f->rule->id);
+	buf_adds(b, "</code> &#8212; ");
+	h(b, f->subject);
+	buf_adds(b, "</p>\n<p>");
+	h(b, f->message);
+	buf_adds(b, "</p>\n<dl>\n<dt>Evidence</dt><dd>");
+	for (i = 0; i < f->nevidence; i++) {
+		if (i)
+			buf_adds(b, "<br>");
+		loc_html(b, f->evidence[i]);
+	}
+	if (f->nevidence == 0)
+		buf_adds(b, "none: the input is absent");
+	buf_adds(b, "</dd>\n<dt>Fix</dt><dd>");
+	h(b, f->remediation);
+	buf_adds(b, "</dd>\n");
+	for (i = 0; i < f->rule->nreferences; i++) {
+		buf_adds(b, i ? "<br>" : "<dt>References</dt><dd>");
+		buf_adds(b, "<a href=\"");
+		h(b, f->rule->references[i]);
+		buf_adds(b, "\">");
+		h(b, f->rule->references[i]);
+		buf_adds(b, "</a>");
+	}
+	if (f->rule->nreferences)
+		buf_adds(b, "</dd>\n");
+	if (f->waiver) {
+		buf_adds(b, "<dt>Waiver</dt><dd>");
+		h(b, f->waiver->owner);
+		buf_adds(b, f->waiver_expired ? ", expired " : ", until ");
+		date_html(b, f->waiver->expires);
+		buf_adds(b, ": ");
+		h(b, f->waiver->reason);
+		buf_adds(b, "</dd>\n");
+	}
+	buf_adds(b, "</dl>\n</div>\n");
+}
+
+static void
+findings_html(struct buf *b, const struct report_input *in, const char *title)
+{
+	static const char *const heads[] = {"Errors", "Warnings", "Info"};
+	const struct findings *f = in->findings;
+	size_t counts[3] = {0, 0, 0}, suppressed = 0, i;
+	int sev;
+
+	for (i = 0; i < f->n; i++) {
+		if (f->v[i].suppressed)
+			suppressed++;
+		else
+			counts[f->v[i].severity]++;
+	}
+	buf_addf(b, "<h2>%s</h2>\n<table>\n<tr><th>Errors</th><th>Warnings"
+		 "</th><th>Info</th><th>Suppressed</th></tr>\n<tr><td>%zu</td>"
+		 "<td>%zu</td><td>%zu</td><td>%zu</td></tr>\n</table>\n",
+		 title, counts[0], counts[1], counts[2], suppressed);
+	if (f->n == 0)
+		buf_adds(b, "<p>No findings.</p>\n");
+	for (sev = SEV_ERROR; sev <= SEV_INFO; sev++) {
+		if (!counts[sev])
+			continue;
+		buf_addf(b, "<h3>%s (%zu)</h3>\n", heads[sev], counts[sev]);
+		for (i = 0; i < f->n; i++)
+			if (!f->v[i].suppressed &&
+			    f->v[i].severity == (enum severity)sev)
+				finding_html(b, &f->v[i]);
+	}
+	if (suppressed) {
+		buf_addf(b, "<h3>Suppressed by waivers (%zu)</h3>\n", suppressed);
+		for (i = 0; i < f->n; i++)
+			if (f->v[i].suppressed)
+				finding_html(b, &f->v[i]);
+	}
+}
+
+static void
+signoff(struct buf *b, const char *const *rows, size_t n)
+{
+	size_t i;
+
+	buf_adds(b, "<table class=\"signoff\">\n<tr><th>Sign-off</th>"
+		 "<th>Operator</th><th>Reviewer</th><th>Date</th><th>Time</th>"
+		 "</tr>\n");
+	for (i = 0; i < n; i++) {
+		buf_adds(b, "<tr><td>");
+		h(b, rows[i]);
+		buf_adds(b, "</td><td></td><td></td><td></td><td></td></tr>\n");
+	}
+	buf_adds(b, "</table>\n");
+}
+
+static void
+hops_table(struct buf *b, const struct plan *p)
+{
+	size_t i;
+
+	buf_adds(b, "<h2>Hops</h2>\n<table>\n<tr><th>Hop</th><th>From</th>"
+		 "<th>To</th><th>kubeadm</th><th>kubelet</th><th>kubectl</th>"
+		 "<th>Repository</th></tr>\n");
+	for (i = 0; i < p->hops.n; i++) {
+		const struct plan_hop *hp = &p->hops.v[i];
+
+		buf_addf(b, "<tr><td>%zu</td><td>", i + 1);
+		ver_html(b, &hp->from);
+		buf_adds(b, "</td><td>");
+		ver_html(b, &hp->to);
+		buf_adds(b, "</td><td><code>");
+		h(b, hp->kubeadm);
+		buf_adds(b, "</code></td><td><code>");
+		h(b, hp->kubelet);
+		buf_adds(b, "</code></td><td><code>");
+		h(b, hp->kubectl);
+		buf_adds(b, "</code></td><td>");
+		if (hp->repo_minor)
+			buf_addf(b, "pkgs.k8s.io v1.%u", hp->repo_minor);
+		else
+			buf_adds(b, "legacy repository");
+		buf_adds(b, p->rpm ? " (yum)" : " (apt)");
+		if (!hp->packages_verified)
+			buf_adds(b, ", not in the capture");
+		buf_adds(b, "</td></tr>\n");
+	}
+	buf_adds(b, "</table>\n");
+}
+
+static void
+step_html(struct buf *b, const struct plan_step *s)
+{
+	size_t k;
+
+	buf_adds(b, "<div class=\"step\">\n<h3><span class=\"box\"></span>");
+	h(b, s->id);
+	buf_adds(b, " ");
+	h(b, s->title);
+	buf_adds(b, "</h3>\n<p class=\"where\">");
+	h(b, s->where);
+	buf_adds(b, "</p>\n<div class=\"body\">\n");
+	if (s->ncommands) {
+		buf_adds(b, "<pre class=\"cmd\">");
+		for (k = 0; k < s->ncommands; k++) {
+			h(b, s->commands[k]);
+			buf_addc(b, '\n');
+		}
+		buf_adds(b, "</pre>\n");
+	}
+	for (k = 0; k < s->nverify; k++) {
+		buf_adds(b, "<p>Check: <code>");
+		h(b, s->verify[k].command);
+		buf_adds(b, "</code> shows:</p>\n<pre class=\"expect\">");
+		h(b, s->verify[k].expect);
+		buf_adds(b, "</pre>\n");
+	}
+	buf_adds(b, "</div>\n</div>\n");
+}
+
+static void
+runbook_html(struct buf *b, const struct plan *p)
+{
+	static const char *const final_rows[] = {
+		"Plan reviewed before the change window",
+		"Change complete, cluster verified",
+	};
+	const char *row[1];
+	struct buf label = BUF_INIT;
+	unsigned hop = 0;
+	size_t i;
+
+	for (i = 0; i <= p->steps.n; i++) {
+		const struct plan_step *s = i < p->steps.n ? &p->steps.v[i] : NULL;
+
+		if (hop && (!s || s->hop != hop)) {
+			buf_reset(&label);
+			buf_addf(&label, "Hop %u complete", hop);
+			row[0] = buf_cstr(&label);
+			signoff(b, row, 1);
+			buf_adds(b, "</section>\n");
+		}
+		if (!s)
+			break;
+		if (s->hop != hop) {
+			const struct plan_hop *hp = &p->hops.v[s->hop - 1];
+
+			hop = s->hop;
+			buf_addf(b, "<section class=\"hop\">\n<h2>Hop %u of %zu: ",
+				 hop, p->hops.n);
+			ver_html(b, &hp->from);
+			buf_adds(b, " &#8594; ");
+			ver_html(b, &hp->to);
+			buf_adds(b, "</h2>\n");
+		}
+		step_html(b, s);
+	}
+	if (label.oom)
+		b->oom = true;
+	buf_release(&label);
+	buf_adds(b, "<h2>Sign-off</h2>\n");
+	signoff(b, final_rows, ARRAY_SIZE(final_rows));
+}
+
+int
+report_html(struct buf *out, const struct report_input *in)
+{
+	const struct plan *p = in->plan;
+	static const char *const audit_rows[] = {"Audit reviewed"};
+
+	buf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+		 "<meta charset=\"utf-8\">\n");
+	buf_addf(out, "<meta name=\"generator\" content=\"skewplan %s\">\n",
+		 SKEWPLAN_VERSION);
+	buf_adds(out, "<title>");
+	if (p) {
+		buf_adds(out, "Upgrade runbook ");
+		ver_html(out, &p->from);
+		buf_adds(out, " to ");
+		ver_html(out, &p->to);
+	} else {
+		buf_adds(out, "skewplan audit");
+	}
+	if (in->cluster) {
+		buf_adds(out, ": ");
+		h(out, in->cluster);
+	}
+	buf_addf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
+	if (p && p->refused) {
+		buf_adds(out, "<h1>Upgrade plan refused</h1>\n");
+	} else if (p) {
+		buf_adds(out, "<h1>Upgrade runbook: ");
+		ver_html(out, &p->from);
+		buf_adds(out, " &#8594; ");
+		ver_html(out, &p->to);
+		buf_adds(out, "</h1>\n");
+	} else {
+		buf_adds(out, "<h1>skewplan audit</h1>\n");
+	}
+	header(out, in);
+	if (p && p->refused) {
+		buf_adds(out, "<p class=\"refused\">No runbook: a state of the "
+			 "plan would break the skew policy or kubeadm's upgrade "
+			 "policy, or the input does not allow a plan. The "
+			 "findings below say why.</p>\n");
+		findings_html(out, in, "Why the plan was refused");
+	} else if (p) {
+		hops_table(out, p);
+		findings_html(out, in, "Findings that shaped the plan");
+		buf_addf(out, "<p>Every state after each of the %zu steps was "
+			 "checked against the skew policy and kubeadm's upgrade "
+			 "policy. Tick each box when the step and its check are "
+			 "done.</p>\n", p->steps.n);
+		runbook_html(out, p);
+	} else {
+		findings_html(out, in, "Findings");
+		buf_adds(out, "<h2>Sign-off</h2>\n");
+		signoff(out, audit_rows, ARRAY_SIZE(audit_rows));
+	}
+	buf_addf(out, "<footer>skewplan %s &#183; rules data compiled ",
+		 SKEWPLAN_VERSION);
+	date_html(out, in->db->compiled);
+	buf_adds(out, " &#183; as of ");
+	date_html(out, in->as_of);
+	buf_adds(out, "</footer>\n</body>\n</html>\n");
+	return out->oom ? -1 : 0;
+}

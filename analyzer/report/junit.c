@@ -1,0 +1,335 @@
+/*
+ * junit.c - findings as JUnit XML for the test tab of a CI system. One
+ * testsuite per rule family, one testcase per rule and subject: a finding
+ * at or above --fail-on is a failure, a waived one is skipped, and a rule
+ * that ran without a finding is a passing testcase, so the tab shows what
+ * was checked as well as what broke. Checked with junitparser.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../planner/planner.h"
+#include "report.h"
+
+/* The families in the order of the rules data, then any others. */
+static const char *const family_order[] = {
+	"skew", "support", "health", "images", "packages", "plan", "meta",
+};
+
+#define MAX_FAMILIES 32
+
+struct counts {
+	size_t tests, failures, skipped;
+};
+
+static bool
+same_rule(const struct rule *a, const struct rule *b)
+{
+	return a == b || !strcmp(a->id, b->id);
+}
+
+static void
+xml(struct buf *b, const char *s)
+{
+	report_add_xml(b, s, strlen(s));
+}
+
+static void
+loc_text(struct buf *b, struct src_loc loc)
+{
+	if (!loc.path) {
+		buf_adds(b, "-");
+		return;
+	}
+	xml(b, loc.path);
+	if (loc.line)
+		buf_addf(b, ":%u:%u", (unsigned)loc.line,
+			 (unsigned)(loc.col ? loc.col : 1));
+}
+
+/* The details of f as the body of a failure or system-out element. */
+static void
+details(struct buf *b, const struct finding *f)
+{
+	size_t i;
+
+	buf_addf(b, "%s [%s] ", rules_severity_name(f->severity), f->rule->id);
+	xml(b, f->message);
+	buf_adds(b, "\nsubject: ");
+	xml(b, f->subject);
+	for (i = 0; i < f->nevidence; i++) {
+		buf_adds(b, "\nevidence: ");
+		loc_text(b, f->evidence[i]);
+	}
+	if (f->nevidence == 0)
+		buf_adds(b, "\nevidence: (none: the input is absent)");
+	buf_adds(b, "\nremediation: ");
+	xml(b, f->remediation);
+	for (i = 0; i < f->rule->nreferences; i++) {
+		buf_adds(b, "\nreference: ");
+		xml(b, f->rule->references[i]);
+	}
+	buf_addc(b, '\n');
+}
+
+static bool
+fails(const struct report_input *in, const struct finding *f)
+{
+	return !f->suppressed && in->fail_on >= 0 &&
+	       (int)f->severity <= in->fail_on;
+}
+
+/*
+ * The input-missing finding that names r as skipped, or NULL. The rules
+ * data words that message "no {input} captured; skipped: {rule}", so the
+ * id is looked up as a whole word after "skipped:". (A list of skipped
+ * rule ids on struct finding would say it without reading the message.)
+ */
+static const struct finding *
+not_evaluated(const struct report_input *in, const struct rule *r)
+{
+	const struct finding *f;
+	const char *p, *e;
+	size_t i, n = strlen(r->id);
+
+	for (i = 0; i < in->findings->n; i++) {
+		f = &in->findings->v[i];
+		if (strcmp(f->rule->id, "input-missing") ||
+		    !(p = strstr(f->message, "skipped:")))
+			continue;
+		for (; (e = strstr(p, r->id)); p = e + 1) {
+			bool before = e == f->message ||
+				      !(e[-1] == '-' || (e[-1] >= 'a' && e[-1] <= 'z') ||
+					(e[-1] >= '0' && e[-1] <= '9'));
+			char c = e[n];
+
+			if (before && !(c == '-' || (c >= 'a' && c <= 'z') ||
+					(c >= '0' && c <= '9')))
+				return f;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The testcase of rule r and subject: the n findings idx[] of in->findings
+ * that share both, in their sorted order. With n == 0, the rule ran
+ * without a finding (a pass), or was skipped for a missing input.
+ */
+static void
+testcase(struct buf *b, const struct report_input *in, const char *family,
+	 const struct rule *r, const char *subject, const size_t *idx,
+	 size_t n, struct counts *c)
+{
+	const struct finding *f;
+	size_t i, nfail = 0, nskip = 0;
+	char date[11];
+
+	for (i = 0; i < n; i++) {
+		f = &in->findings->v[idx[i]];
+		if (fails(in, f))
+			nfail++;
+		else if (f->suppressed)
+			nskip++;
+	}
+	c->tests++;
+	buf_adds(b, "\t\t<testcase classname=\"skewplan.");
+	xml(b, family);
+	buf_adds(b, "\" name=\"");
+	xml(b, r->id);
+	if (subject) {
+		buf_adds(b, " (");
+		xml(b, subject);
+		buf_adds(b, ")");
+	}
+	buf_adds(b, "\" time=\"0\"");
+	if (n == 0 && (f = not_evaluated(in, r))) {
+		c->skipped++;
+		buf_adds(b, ">\n\t\t\t<skipped message=\"not evaluated: ");
+		xml(b, f->message);
+		buf_adds(b, "\"/>\n\t\t</testcase>\n");
+		return;
+	}
+	if (n == 0) {
+		buf_adds(b, "/>\n");
+		return;
+	}
+	buf_adds(b, ">\n");
+	if (nfail) {
+		c->failures++;
+		for (i = 0; i < n; i++) {
+			f = &in->findings->v[idx[i]];
+			if (!fails(in, f))
+				continue;
+			buf_adds(b, "\t\t\t<failure message=\"");
+			xml(b, f->message);
+			buf_addf(b, "\" type=\"%s\">",
+				 rules_severity_name(f->severity));
+			details(b, f);
+			buf_adds(b, "</failure>\n");
+			break;
+		}
+	} else if (nskip == n) {
+		f = &in->findings->v[idx[0]];
+		c->skipped++;
+		date_format(f->waiver ? f->waiver->expires : in->as_of, date);
+		buf_adds(b, "\t\t\t<skipped message=\"waived by ");
+		xml(b, f->waiver ? f->waiver->owner : "a waiver");
+		buf_addf(b, " until %s: ", date);
+		xml(b, f->waiver ? f->waiver->reason : "");
+		buf_adds(b, "\"/>\n");
+	}
+	if (nfail) {
+		buf_adds(b, "\t\t</testcase>\n");
+		return;
+	}
+	buf_adds(b, "\t\t\t<system-out>");
+	for (i = 0; i < n; i++) {
+		f = &in->findings->v[idx[i]];
+		if (f->suppressed)
+			buf_adds(b, "(waived) ");
+		details(b, f);
+	}
+	buf_adds(b, "</system-out>\n\t\t</testcase>\n");
+}
+
+/*
+ * The rules a report tests: an audit runs every rule but the plan checks;
+ * a plan runs its own checks, and lists any other rule it has a finding of.
+ */
+static bool
+rule_wanted(const struct report_input *in, const struct rule *r)
+{
+	size_t i;
+
+	if (!in->plan)
+		return r->check != CK_PLAN;
+	if (r->check == CK_PLAN)
+		return true;
+	for (i = 0; i < in->findings->n; i++)
+		if (same_rule(in->findings->v[i].rule, r))
+			return true;
+	return false;
+}
+
+/* The testcases of one family into b; counts into c. */
+static int
+suite_cases(struct buf *b, const struct report_input *in, const char *family,
+	    struct counts *c)
+{
+	const struct findings *fs = in->findings;
+	size_t *idx, ri, i, j, n;
+	bool *done;
+
+	idx = base_malloc((fs->n + 1) * sizeof(*idx));
+	done = base_malloc((fs->n + 1) * sizeof(*done));
+	if (!idx || !done) {
+		free(idx);
+		free(done);
+		return -1;
+	}
+	memset(done, 0, (fs->n + 1) * sizeof(*done));
+	for (ri = 0; ri < in->db->rules.n; ri++) {
+		const struct rule *r = &in->db->rules.v[ri];
+		bool any = false;
+
+		if (!r->family || strcmp(r->family, family) ||
+		    !rule_wanted(in, r))
+			continue;
+		for (i = 0; i < fs->n; i++) {
+			if (done[i] || !same_rule(fs->v[i].rule, r))
+				continue;
+			any = true;
+			for (n = 0, j = i; j < fs->n; j++)
+				if (!done[j] && same_rule(fs->v[j].rule, r) &&
+				    !strcmp(fs->v[j].subject, fs->v[i].subject)) {
+					idx[n++] = j;
+					done[j] = true;
+				}
+			testcase(b, in, family, r, fs->v[i].subject, idx, n, c);
+		}
+		if (!any)
+			testcase(b, in, family, r, NULL, idx, 0, c);
+	}
+	free(idx);
+	free(done);
+	return 0;
+}
+
+static void
+properties(struct buf *b, const struct report_input *in)
+{
+	char date[11];
+
+	buf_adds(b, "\t\t<properties>\n");
+	buf_addf(b, "\t\t\t<property name=\"skewplan.version\" value=\"%s\"/>\n",
+		 SKEWPLAN_VERSION);
+	buf_addf(b, "\t\t\t<property name=\"skewplan.command\" value=\"%s\"/>\n",
+		 in->command);
+	date_format(in->as_of, date);
+	buf_addf(b, "\t\t\t<property name=\"skewplan.as-of\" value=\"%s\"/>\n",
+		 date);
+	if (in->db->compiled != RULES_NO_DATE) {
+		date_format(in->db->compiled, date);
+		buf_addf(b, "\t\t\t<property name=\"skewplan.rules-data\" "
+			 "value=\"%s\"/>\n", date);
+	}
+	buf_addf(b, "\t\t\t<property name=\"skewplan.fail-on\" value=\"%s\"/>\n",
+		 in->fail_on < 0 ? "never"
+				 : rules_severity_name((enum severity)in->fail_on));
+	buf_adds(b, "\t\t</properties>\n");
+}
+
+int
+report_junit(struct buf *out, const struct report_input *in)
+{
+	const char *families[MAX_FAMILIES];
+	size_t nfam = 0, i, k;
+	struct counts total = {0, 0, 0};
+	struct buf suites = BUF_INIT;
+	int rc = 0;
+
+	for (i = 0; i < ARRAY_SIZE(family_order); i++)
+		families[nfam++] = family_order[i];
+	for (i = 0; i < in->db->rules.n; i++) {
+		const char *fam = in->db->rules.v[i].family;
+
+		for (k = 0; fam && k < nfam; k++)
+			if (!strcmp(families[k], fam))
+				break;
+		if (fam && k == nfam && nfam < MAX_FAMILIES)
+			families[nfam++] = fam;
+	}
+	for (i = 0; i < nfam && rc == 0; i++) {
+		struct counts c = {0, 0, 0};
+		struct buf cases = BUF_INIT;
+
+		rc = suite_cases(&cases, in, families[i], &c);
+		if (rc == 0 && c.tests > 0) {
+			buf_adds(&suites, "\t<testsuite name=\"");
+			xml(&suites, families[i]);
+			buf_addf(&suites, "\" tests=\"%zu\" failures=\"%zu\" "
+				 "errors=\"0\" skipped=\"%zu\" time=\"0\">\n",
+				 c.tests, c.failures, c.skipped);
+			properties(&suites, in);
+			buf_add(&suites, cases.s ? cases.s : "", cases.len);
+			buf_adds(&suites, "\t</testsuite>\n");
+			total.tests += c.tests;
+			total.failures += c.failures;
+			total.skipped += c.skipped;
+		}
+		if (cases.oom)
+			rc = -1;
+		buf_release(&cases);
+	}
+	buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	buf_addf(out, "<testsuites name=\"skewplan %s\" tests=\"%zu\" "
+		 "failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"0\">\n",
+		 in->command, total.tests, total.failures, total.skipped);
+	buf_add(out, suites.s ? suites.s : "", suites.len);
+	buf_adds(out, "</testsuites>\n");
+	if (suites.oom)
+		rc = -1;
+	buf_release(&suites);
+	return rc < 0 || out->oom ? -1 : 0;
+}

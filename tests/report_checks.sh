@@ -1,0 +1,379 @@
+#!/bin/sh
+# Checks of the CI and print reports that a golden diff cannot make: the
+# SARIF validator and a JUnit reader on generated files, HTML printed to PDF
+# (every hop on a new page, every command whole, A4 and Letter), escaping
+# of hostile snapshot text in every format, determinism, and the all-or-
+# nothing -o contract. A check whose tool is not installed is skipped and
+# says so; .ci/run installs them all.
+set -u
+SKEWPLAN=${SKEWPLAN:-./skewplan}
+LC_ALL=C TZ=UTC
+export LC_ALL TZ
+unset SOURCE_DATE_EPOCH NO_COLOR
+pass=0
+fail=0
+skipped=0
+tmp=$(mktemp -d)
+trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "report_checks: FAILED: $*"; }
+skip() { skipped=$((skipped + 1)); echo "report_checks: skipped: $*"; }
+check() {
+	name=$1
+	shift
+	if "$@"; then ok; else bad "$name"; fi
+}
+
+SEED="--as-of 2024-03-20 --rules rules --waivers fixtures/waivers/seed-2024.yaml fixtures/seed-v1.26.1"
+HA="--as-of 2024-06-01 --rules rules fixtures/ha-1.24.17"
+ESC="--as-of 2024-03-20 --rules rules --waivers fixtures/waivers/escaping.yaml"
+FORMATS="text json markdown html sarif junit"
+
+# A python3 with junitparser (Debian's python3-junitparser lives in the
+# system interpreter, which may not be the first python3 on PATH).
+PY=""
+PYJ=""
+for p in python3 /usr/bin/python3; do
+	command -v "$p" >/dev/null 2>&1 || continue
+	[ -n "$PY" ] || PY=$p
+	if "$p" -c 'import junitparser' 2>/dev/null; then PYJ=$p; break; fi
+done
+
+# ------------------------------------------------------- audit reports
+for f in $FORMATS; do
+	# shellcheck disable=SC2086
+	"$SKEWPLAN" audit $SEED -f "$f" >"$tmp/seed.$f" 2>"$tmp/err"
+	rc=$?
+	check "audit -f $f exits 1 with findings" [ $rc -eq 1 ]
+	check "audit -f $f is silent on stderr" [ ! -s "$tmp/err" ]
+	# shellcheck disable=SC2086
+	"$SKEWPLAN" audit $SEED -f "$f" >"$tmp/seed2.$f" 2>/dev/null
+	check "audit -f $f is byte-identical across runs" \
+		cmp -s "$tmp/seed.$f" "$tmp/seed2.$f"
+	# shellcheck disable=SC2086
+	"$SKEWPLAN" audit $HA -f "$f" >"$tmp/ha.$f" 2>/dev/null
+done
+# Every report names the version, the rules data date and the as-of date.
+for f in markdown html sarif junit; do
+	check "audit -f $f names the skewplan version" \
+		grep -q '0\.1\.0' "$tmp/seed.$f"
+	check "audit -f $f names the as-of date" grep -q '2024-03-20' "$tmp/seed.$f"
+	d=$(grep -o 'compiled [0-9-]*' "$tmp/seed.text" | head -1 | cut -d' ' -f2)
+	check "audit -f $f names the rules data date" grep -q "$d" "$tmp/seed.$f"
+done
+
+# -o: one run, every format; each file equals the -f stdout report.
+mkdir "$tmp/o"
+# shellcheck disable=SC2086
+"$SKEWPLAN" audit $SEED -o "$tmp/o/r.txt" -o "$tmp/o/r.json" -o "$tmp/o/r.md" \
+	-o "$tmp/o/r.html" -o "$tmp/o/r.sarif" -o "$tmp/o/r.xml" \
+	-o "junit:$tmp/o/junit.report" >"$tmp/o.stdout" 2>"$tmp/err"
+check "audit with six -o exits 1" [ $? -eq 1 ]
+check "audit with -o writes nothing to stdout" [ ! -s "$tmp/o.stdout" ]
+for pair in txt:text json:json md:markdown html:html sarif:sarif xml:junit; do
+	check "-o r.${pair%%:*} equals -f ${pair#*:}" \
+		cmp -s "$tmp/o/r.${pair%%:*}" "$tmp/seed.${pair#*:}"
+done
+check "-o junit:FILE takes the format from the prefix" \
+	cmp -s "$tmp/o/junit.report" "$tmp/seed.junit"
+check "-o leaves no temporary file" \
+	[ "$(find "$tmp/o" -name '.*tmp*' | wc -l)" -eq 0 ]
+
+# ------------------------------------------------------- -o failures
+echo old >"$tmp/keep.json"
+# shellcheck disable=SC2086
+"$SKEWPLAN" audit $SEED -o "$tmp/keep.json" -o "$tmp/nodir/x.sarif" \
+	>/dev/null 2>"$tmp/err"
+check "-o into a missing directory exits 5" [ $? -eq 5 ]
+check "a failed run keeps the existing file" [ "$(cat "$tmp/keep.json")" = old ]
+check "a failed run leaves no output file" [ ! -e "$tmp/nodir/x.sarif" ]
+check "a failed run leaves no temporary file" \
+	[ "$(find "$tmp" -maxdepth 1 -name '.*tmp*' | wc -l)" -eq 0 ]
+check "a failed run says why" grep -q 'No such file or directory' "$tmp/err"
+mkdir "$tmp/isdir"
+# shellcheck disable=SC2086
+"$SKEWPLAN" audit $SEED -o "$tmp/keep.json" -o "html:$tmp/isdir" \
+	>/dev/null 2>&1
+check "-o onto a directory exits 5" [ $? -eq 5 ]
+check "-o onto a directory keeps the other file" \
+	[ "$(cat "$tmp/keep.json")" = old ]
+check "-o onto a directory leaves it empty" \
+	[ "$(find "$tmp/isdir" "$tmp" -maxdepth 1 -name '.*tmp*' | wc -l)" -eq 0 ]
+if [ "$(id -u)" != 0 ]; then
+	mkdir "$tmp/ro"
+	echo old >"$tmp/ro/r.json"
+	chmod 555 "$tmp/ro"
+	# shellcheck disable=SC2086
+	"$SKEWPLAN" audit $SEED -o "$tmp/ro/r.json" >/dev/null 2>&1
+	check "-o into a read-only directory exits 5" [ $? -eq 5 ]
+	check "-o into a read-only directory keeps the file" \
+		[ "$(cat "$tmp/ro/r.json")" = old ]
+	chmod 755 "$tmp/ro"
+else
+	skip "read-only directory (running as root)"
+fi
+# shellcheck disable=SC2086
+"$SKEWPLAN" audit $SEED -o "$tmp/x.bin" >/dev/null 2>&1
+check "-o with an unknown extension is a usage error" [ $? -eq 2 ]
+check "a usage error writes no file" [ ! -e "$tmp/x.bin" ]
+# shellcheck disable=SC2086
+"$SKEWPLAN" audit $SEED -o "$tmp/a.json" -o "$tmp/a.json" >/dev/null 2>&1
+check "the same -o twice is a usage error" [ $? -eq 2 ]
+
+# ------------------------------------------------------- colour
+# shellcheck disable=SC2086
+"$SKEWPLAN" audit $SEED --color always >"$tmp/color.txt" 2>/dev/null
+check "--color always colours the text report" \
+	grep -q "$(printf '\033')\[1;31merror" "$tmp/color.txt"
+check "colour leaves the words unchanged" \
+	sh -c "sed 's/$(printf '\033')\[[0-9;]*m//g' '$tmp/color.txt' | cmp -s - '$tmp/seed.text'"
+# shellcheck disable=SC2086
+"$SKEWPLAN" audit $SEED --color auto >"$tmp/auto.txt" 2>/dev/null
+check "--color auto does not colour a file" cmp -s "$tmp/auto.txt" "$tmp/seed.text"
+# shellcheck disable=SC2086
+"$SKEWPLAN" audit $SEED --color always -o "$tmp/c.txt" >/dev/null 2>&1
+check "colour never reaches an -o file" cmp -s "$tmp/c.txt" "$tmp/seed.text"
+
+# ------------------------------------------------------- plan reports
+# The plan command takes the shared output options once cli/plan.c is
+# wired to cli_write_outputs(); until then these checks are skipped.
+"$SKEWPLAN" plan --to 1.28 --as-of 2024-06-01 --rules rules -f html \
+	fixtures/ha-1.24.17 >"$tmp/plan.html" 2>/dev/null
+if [ $? -ne 2 ]; then
+	plan=1
+	"$SKEWPLAN" plan --to 1.28 --as-of 2024-06-01 --rules rules -f json \
+		fixtures/ha-1.24.17 >"$tmp/plan.json" 2>/dev/null
+	for f in sarif junit markdown; do
+		"$SKEWPLAN" plan --to 1.28 --as-of 2024-06-01 --rules rules \
+			-f "$f" fixtures/ha-1.24.17 >"$tmp/plan.$f" 2>/dev/null
+	done
+	"$SKEWPLAN" plan --to 1.28 --as-of 2024-06-01 --rules rules -f html \
+		fixtures/ha-1.24.17 >"$tmp/plan2.html" 2>/dev/null
+	check "plan -f html is byte-identical across runs" \
+		cmp -s "$tmp/plan.html" "$tmp/plan2.html"
+	check "plan -f markdown has a checkbox per step" \
+		[ "$(grep -c '^- \[ \]' "$tmp/plan.markdown")" -eq \
+		  "$(grep -c '"action"' "$tmp/plan.json")" ]
+else
+	plan=0
+	skip "plan reports (plan does not take -f html yet)"
+fi
+
+# ------------------------------------------------------- SARIF validator
+SARIF=""
+if command -v sarif-multitool >/dev/null 2>&1; then
+	SARIF=sarif-multitool
+elif command -v sarif >/dev/null 2>&1; then
+	SARIF=sarif
+fi
+sarif_valid() {
+	$SARIF validate "$1" >"$tmp/validate.out" 2>&1 || return 1
+	grep -q 'Analysis completed successfully' "$tmp/validate.out" || return 1
+	! grep -qE ': (error|warning) ' "$tmp/validate.out"
+}
+if [ -n "$SARIF" ]; then
+	check "SARIF of the seed audit validates" sarif_valid "$tmp/seed.sarif"
+	check "SARIF of the HA audit validates" sarif_valid "$tmp/ha.sarif"
+	if [ $plan = 1 ]; then
+		check "SARIF of the HA plan validates" sarif_valid "$tmp/plan.sarif"
+	fi
+else
+	skip "SARIF validator (npm install -g @microsoft/sarif-multitool)"
+fi
+
+# ------------------------------------------------------- JSON, SARIF, JUnit agree
+if [ -n "$PY" ]; then
+	cat >"$tmp/agree.py" <<'EOF'
+import json, sys
+audit = json.load(open(sys.argv[1]))
+sarif = json.load(open(sys.argv[2]))
+run = sarif["runs"][0]
+res = run["results"]
+assert sarif["version"] == "2.1.0"
+assert len(res) == len(audit["findings"]), (len(res), len(audit["findings"]))
+ids = {r["id"] for r in run["tool"]["driver"]["rules"]}
+for r, f in zip(res, audit["findings"]):
+    assert r["ruleId"] == f["rule"] and r["ruleId"] in ids
+    assert r["level"] in ("error", "warning", "note")
+    assert r["locations"] and r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert ("suppressions" in r) == f["suppressed"]
+    if f["suppressed"]:
+        s = r["suppressions"][0]
+        assert s["kind"] == "external" and f["waiver"]["reason"] in s["justification"]
+    assert len(r["partialFingerprints"]) == 1
+fps = [r["partialFingerprints"]["skewplanFinding/v1"] for r in res]
+assert len(fps) == len(set(fps)), "fingerprints collide"
+for a in run.get("artifacts", []):
+    assert len(a["hashes"]["sha-256"]) == 64
+EOF
+	check "SARIF agrees with the JSON findings (seed)" \
+		"$PY" "$tmp/agree.py" "$tmp/seed.json" "$tmp/seed.sarif"
+	check "SARIF agrees with the JSON findings (HA)" \
+		"$PY" "$tmp/agree.py" "$tmp/ha.json" "$tmp/ha.sarif"
+else
+	skip "JSON/SARIF agreement (no python3)"
+fi
+if [ -n "$PYJ" ]; then
+	cat >"$tmp/junit.py" <<'EOF'
+import json, sys
+from junitparser import JUnitXml, Failure, Skipped, Error
+xml = JUnitXml.fromfile(sys.argv[1])
+families = {"skew", "support", "health", "images", "packages", "plan", "meta"}
+total = [0, 0, 0]
+for suite in xml:
+    assert suite.name in families, suite.name
+    n = nf = ns = 0
+    for case in suite:
+        n += 1
+        kinds = [type(r) for r in case.result]
+        assert Error not in kinds
+        if Failure in kinds:
+            nf += 1
+        elif Skipped in kinds:
+            ns += 1
+    assert (suite.tests, suite.failures, suite.skipped, suite.errors) == \
+        (n, nf, ns, 0), (suite.name, suite.tests, suite.failures, suite.skipped, n, nf, ns)
+    total = [total[0] + n, total[1] + nf, total[2] + ns]
+assert [xml.tests, xml.failures, xml.skipped] == total, (xml.tests, xml.failures, xml.skipped, total)
+if len(sys.argv) > 2:
+    audit = json.load(open(sys.argv[2]))
+    groups = {(f["rule"], f["subject"]) for f in audit["findings"]
+              if f["severity"] == "error" and not f["suppressed"]}
+    assert total[1] == len(groups), (total[1], groups)
+    waived = {(f["rule"], f["subject"]) for f in audit["findings"] if f["suppressed"]}
+    assert total[2] >= len(waived)
+EOF
+	check "JUnit of the seed audit loads with matching counts" \
+		"$PYJ" "$tmp/junit.py" "$tmp/seed.junit" "$tmp/seed.json"
+	check "JUnit of the HA audit loads with matching counts" \
+		"$PYJ" "$tmp/junit.py" "$tmp/ha.junit" "$tmp/ha.json"
+	if [ $plan = 1 ]; then
+		check "JUnit of the HA plan loads with matching counts" \
+			"$PYJ" "$tmp/junit.py" "$tmp/plan.junit"
+	fi
+else
+	skip "JUnit reader (apt-get install -y python3-junitparser)"
+fi
+
+# ------------------------------------------------------- HTML to PDF
+CHROME=""
+for c in chromium chromium-browser google-chrome; do
+	if command -v "$c" >/dev/null 2>&1; then CHROME=$c; break; fi
+done
+to_pdf() {
+	"$CHROME" --headless --no-sandbox --disable-gpu --no-first-run \
+		--disable-background-networking --disable-component-update \
+		--disable-sync --no-pdf-header-footer \
+		--user-data-dir="$(mktemp -d "$tmp/chrome.XXXXXX")" \
+		--print-to-pdf="$2" "file://$1" >/dev/null 2>&1 && [ -s "$2" ]
+}
+if [ -n "$CHROME" ] && command -v pdftotext >/dev/null 2>&1 && [ -n "$PY" ]; then
+	check "the audit HTML prints to PDF" to_pdf "$tmp/seed.html" "$tmp/seed.pdf"
+	if [ $plan = 1 ]; then
+		# Letter is Chromium's default paper; A4 through a page rule.
+		sed 's|</style>|@page { size: A4; }\n</style>|' "$tmp/plan.html" \
+			>"$tmp/plan-a4.html"
+		cat >"$tmp/pdf.py" <<'EOF'
+import json, re, sys
+plan = json.load(open(sys.argv[1]))
+pages = open(sys.argv[2], encoding="utf-8").read().split("\f")
+squash = lambda s: re.sub(r"\s+", "", s)
+starts = []
+for i, page in enumerate(pages):
+    lines = [l for l in page.splitlines() if l.strip()]
+    for j, l in enumerate(lines):
+        if re.match(r"\s*Hop \d+ of \d+: ", l):
+            assert j == 0, "hop heading not at the top of page %d: %r" % (i + 1, l)
+            starts.append(l.strip())
+assert len(starts) == len(plan["hops"]), (starts, len(plan["hops"]))
+flat = [squash(p) for p in pages]
+n = 0
+for step in plan["steps"]:
+    for cmd in step["commands"]:
+        c = squash(cmd)
+        assert any(c in p for p in flat), "command not whole on one page: %s" % cmd
+        n += 1
+assert n > 0
+EOF
+		for paper in letter a4; do
+			h="$tmp/plan.html"
+			[ $paper = a4 ] && h="$tmp/plan-a4.html"
+			if to_pdf "$h" "$tmp/plan-$paper.pdf" &&
+			    pdftotext -layout "$tmp/plan-$paper.pdf" "$tmp/plan-$paper.txt"; then
+				ok
+				check "every hop starts a page and every command is whole ($paper)" \
+					"$PY" "$tmp/pdf.py" "$tmp/plan.json" "$tmp/plan-$paper.txt"
+			else
+				bad "plan HTML prints to PDF ($paper)"
+			fi
+		done
+		check "the A4 print is A4" sh -c \
+			"command -v pdfinfo >/dev/null || exit 0; pdfinfo '$tmp/plan-a4.pdf' | grep -q 'A4'"
+	fi
+else
+	skip "HTML to PDF (apt-get install -y chromium poppler-utils)"
+fi
+
+# ------------------------------------------------------- escaping
+# The escaping fixture, under a directory whose name is hostile too.
+hostile="$tmp/snap<i>|*\`x"
+mkdir "$hostile"
+cp fixtures/escaping/*.txt "$hostile/"
+for f in $FORMATS; do
+	# shellcheck disable=SC2086
+	"$SKEWPLAN" audit $ESC --source-root "$tmp" -f "$f" "$hostile" \
+		>"$tmp/esc.$f" 2>"$tmp/esc.err"
+	check "audit -f $f of the escaping snapshot exits 1" [ $? -eq 1 ]
+done
+check "HTML carries no markup from the snapshot" \
+	sh -c "! grep -qiE '<script|<b>|<i>' '$tmp/esc.html'"
+check "HTML shows the snapshot text escaped" \
+	grep -q '&lt;script&gt;alert(1)&lt;/script&gt;`id`\*bold\*@admin' "$tmp/esc.html"
+check "HTML escapes the hostile path" grep -q 'snap&lt;i&gt;|\*`x/madison.txt' "$tmp/esc.html"
+check "Markdown carries no markup from the snapshot" \
+	sh -c "! grep -qiE '<script|<b>' '$tmp/esc.markdown'"
+check "Markdown escapes backtick, star, bar and at" \
+	grep -qF '\`whoami\` \| \*\*bold\*\* \*x\* \@admin' "$tmp/esc.markdown"
+check "Markdown keeps the hostile path in a longer code span" \
+	grep -qF 'snap<i>|*`x/madison.txt:2:15``' "$tmp/esc.markdown"
+check "JUnit carries no markup from the snapshot" \
+	sh -c "! grep -qiE '<script|<b>' '$tmp/esc.junit'"
+check "text keeps the snapshot text as it is" \
+	grep -qF '<script>alert(1)</script>`id`*bold*@admin' "$tmp/esc.text"
+if [ -n "$PY" ]; then
+	cat >"$tmp/esc.py" <<'EOF'
+import json, sys, xml.etree.ElementTree as ET
+d = sys.argv[1]
+reason = "CHG-1 <script>alert(2)</script> `whoami` | **bold** *x* @admin"
+repo = "<script>alert(1)</script>`id`*bold*@admin"
+a = json.load(open(d + "/esc.json"))
+assert any(f["waiver"] and f["waiver"]["reason"] == reason for f in a["findings"])
+s = json.load(open(d + "/esc.sarif"))
+r = s["runs"][0]["results"]
+assert any(reason in x.get("suppressions", [{}])[0].get("justification", "") for x in r)
+assert any(repo in x["message"]["text"] for x in r)
+for x in r:
+    for l in x["locations"]:
+        u = l["physicalLocation"]["artifactLocation"]["uri"]
+        assert not any(c in u for c in "<>|*`"), u
+t = ET.parse(d + "/esc.junit").getroot()
+assert not list(t.iter("script")) and not list(t.iter("b"))
+msgs = [e.get("message") for e in t.iter("skipped")]
+assert any(reason in m for m in msgs), msgs
+h = open(d + "/esc.html", encoding="utf-8").read()
+assert h.count("<script") == 0
+EOF
+	check "JSON, SARIF and JUnit round-trip the hostile text exactly" \
+		"$PY" "$tmp/esc.py" "$tmp"
+fi
+# Names a command could be built from are refused before any report.
+"$SKEWPLAN" audit --as-of 2024-03-20 --rules rules fixtures/escaping-refused \
+	-f html -o "$tmp/refused.html" >/dev/null 2>"$tmp/refused.err"
+check "a node named with markup is an input error" [ $? -eq 3 ]
+check "a refused snapshot writes no report" [ ! -e "$tmp/refused.html" ]
+check "the refusal message has no raw control bytes" \
+	sh -c "! LC_ALL=C grep -q '$(printf '\033')' '$tmp/refused.err'"
+
+echo "report_checks: $pass passed, $fail failed, $skipped skipped"
+[ $fail -eq 0 ]
