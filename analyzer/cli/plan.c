@@ -20,8 +20,9 @@
 int cmd_plan(int argc, char **argv, struct diag *d);
 
 struct plan_args {
-	const char *to, *as_of, *rules, *format, *max_unavailable;
+	const char *to, *as_of, *rules, *max_unavailable;
 	bool strict;
+	struct output_opts out;
 	char **args;
 	int nargs;
 };
@@ -116,7 +117,6 @@ parse(int argc, char **argv, struct diag *d, struct plan_args *o)
 		{"--to", NULL, offsetof(struct plan_args, to)},
 		{"--as-of", NULL, offsetof(struct plan_args, as_of)},
 		{"--rules", NULL, offsetof(struct plan_args, rules)},
-		{"--format", "-f", offsetof(struct plan_args, format)},
 		{"--max-unavailable", NULL,
 		 offsetof(struct plan_args, max_unavailable)},
 	};
@@ -124,8 +124,12 @@ parse(int argc, char **argv, struct diag *d, struct plan_args *o)
 	int i, rc;
 	bool m;
 
-	o->format = "text";
 	for (i = 1; i < argc; i++) {
+		if ((rc = output_parse_opt(&o->out, argc, argv, &i, d, &m)) !=
+		    EXIT_OK)
+			return rc;
+		if (m)
+			continue;
 		if (!strcmp(argv[i], "--strict-packages")) {
 			o->strict = true;
 			continue;
@@ -152,13 +156,19 @@ parse(int argc, char **argv, struct diag *d, struct plan_args *o)
 		return usage_error(d, "--to '%s' is not a version (want 1.27.3, "
 				   "v1.27.3, 1.27, latest-patch or latest)",
 				   o->to);
-	if (strcmp(o->format, "text") && strcmp(o->format, "markdown") &&
-	    strcmp(o->format, "json"))
-		return usage_error(d, "unknown format '%s' (want text, markdown "
-				   "or json)", o->format);
+	if ((rc = output_finish(&o->out, OUT_ALL_FORMATS, d)) != EXIT_OK)
+		return rc;
 	if (o->nargs == 0)
 		return usage_error(d, "no snapshot given");
 	return EXIT_OK;
+}
+
+/* The text and JSON runbooks of report/plan.c. */
+static int
+plan_own(struct buf *out, enum out_format f, const struct report_input *in)
+{
+	return f == OUT_JSON ? report_plan_json(out, in->plan)
+			     : report_plan_text(out, in->plan);
 }
 
 static int
@@ -166,7 +176,7 @@ run(struct plan_args *o, struct diag *d, struct arena *a,
     struct cluster_state *cs, struct rules_db *db, struct plan *plan)
 {
 	struct plan_options po;
-	struct buf out = BUF_INIT;
+	struct report_input in;
 	unsigned long v;
 	char *end;
 	int rc, res;
@@ -201,16 +211,15 @@ run(struct plan_args *o, struct diag *d, struct arena *a,
 		return EXIT_INTERNAL;
 	if (res == PLAN_BAD_INPUT)
 		return EXIT_INPUT;
-	if (!strcmp(o->format, "json") ? report_plan_json(&out, plan)
-	    : !strcmp(o->format, "markdown") ? report_plan_markdown(&out, plan)
-					      : report_plan_text(&out, plan)) {
-		buf_release(&out);
-		diag_plain(d, DIAG_ERROR, "out of memory");
-		return EXIT_INTERNAL;
-	}
-	rc = emit_stdout(d, &out);
-	buf_release(&out);
-	if (rc != EXIT_OK)
+	memset(&in, 0, sizeof(in));
+	in.command = "plan";
+	in.db = db;
+	in.cs = cs;
+	in.findings = &plan->findings;
+	in.plan = plan;
+	in.as_of = po.as_of;
+	in.fail_on = SEV_ERROR;
+	if ((rc = cli_write_outputs(&o->out, &in, plan_own, d)) != EXIT_OK)
 		return rc;
 	return res == PLAN_REFUSED ? EXIT_FINDINGS : EXIT_OK;
 }
@@ -228,6 +237,7 @@ cmd_plan(int argc, char **argv, struct diag *d)
 	memset(&o, 0, sizeof(o));
 	memset(&db, 0, sizeof(db));
 	memset(&plan, 0, sizeof(plan));
+	output_opts_init(&o.out);
 	if (!(o.args = calloc((size_t)argc + 1, sizeof(*o.args))))
 		return EXIT_INTERNAL;
 	rc = parse(argc, argv, d, &o);
@@ -240,6 +250,7 @@ cmd_plan(int argc, char **argv, struct diag *d)
 		cluster_state_release(&cs);
 		arena_release(&arena);
 	}
+	output_opts_release(&o.out);
 	free(o.args);
 	return rc;
 }
