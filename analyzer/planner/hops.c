@@ -806,6 +806,7 @@ plan_build(const struct rules_db *db, const struct cluster_state *cs,
 	c.a = cs->arena;
 	c.d = d;
 	plan->as_of = opt->as_of;
+	plan->rules_compiled = db->compiled;
 	if ((rc = check_names(&c)) != PLAN_OK)
 		return rc;
 	if (!cs->server.present || cs->server.ver.major != 1)

@@ -89,6 +89,7 @@ struct plan_hop {
 struct plan {
 	struct plan_ver from, to;
 	long as_of;
+	long rules_compiled;	/* the rules data's compiled: date */
 	bool rpm;		/* yum/dnf instead of apt */
 	bool refused;
 	struct plan_node *nodes;	/* arena; control-plane nodes first */

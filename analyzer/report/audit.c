@@ -123,7 +123,7 @@ report_audit_text(struct buf *out, const struct rules_db *db,
 		else
 			counts[f->v[i].severity]++;
 	}
-	buf_adds(out, "skewplan audit\n  as of:       ");
+	buf_addf(out, "skewplan %s audit\n  as of:       ", SKEWPLAN_VERSION);
 	date_text(out, as_of);
 	buf_adds(out, "\n  rules data:  compiled ");
 	date_text(out, db->compiled);
@@ -309,7 +309,8 @@ report_audit_json(struct buf *out, const struct rules_db *db,
 	}
 	if (!(root = cJSON_CreateObject()))
 		return -1;
-	ok = add(root, "asOf", date_json(as_of)) &&
+	ok = add(root, "skewplanVersion", cJSON_CreateString(SKEWPLAN_VERSION)) &&
+	     add(root, "asOf", date_json(as_of)) &&
 	     add(root, "rulesDataAsOf", date_json(db->compiled)) &&
 	     add(root, "cluster", cluster_json(cs)) &&
 	     add(root, "findings", arr = cJSON_CreateArray());

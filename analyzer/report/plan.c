@@ -116,6 +116,9 @@ text_header(struct buf *b, const struct plan *p)
 	buf_adds(b, " -> ");
 	add_ver(b, &p->to);
 	buf_addf(b, " (as of %s)\n", date);
+	date_format(p->rules_compiled, date);
+	buf_addf(b, "skewplan %s, rules data compiled %s\n", SKEWPLAN_VERSION,
+		 date);
 	buf_addf(b, "Cluster: %zu node%s (%zu control-plane, %zu worker%s)\n",
 		 p->nnodes, p->nnodes == 1 ? "" : "s", count_cp(p),
 		 p->nnodes - count_cp(p),
@@ -129,7 +132,12 @@ report_plan_text(struct buf *b, const struct plan *p)
 	unsigned hop = 0;
 
 	if (p->refused) {
-		buf_adds(b, "Plan refused\n\n");
+		char asof[11], compiled[11];
+
+		date_format(p->as_of, asof);
+		date_format(p->rules_compiled, compiled);
+		buf_addf(b, "Plan refused (as of %s)\nskewplan %s, rules data "
+			 "compiled %s\n\n", asof, SKEWPLAN_VERSION, compiled);
 		text_findings(b, p);
 		return b->oom ? -1 : 0;
 	}
@@ -461,6 +469,11 @@ report_plan_json(struct buf *b, const struct plan *p)
 
 	if (!root)
 		return -1;
+	if (!add(root, "skewplanVersion", cJSON_CreateString(SKEWPLAN_VERSION)))
+		goto fail;
+	date_format(p->rules_compiled, date);
+	if (!add(root, "rulesDataAsOf", cJSON_CreateString(date)))
+		goto fail;
 	date_format(p->as_of, date);
 	if (!add(root, "from", jver(&p->from)) || !add(root, "to", jver(&p->to)) ||
 	    !add(root, "asOf", cJSON_CreateString(date)) ||
