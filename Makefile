@@ -113,6 +113,23 @@ deps:
 
 # The seed: a 3-node kubeadm cluster at v1.26.1, as of the day of its
 # upgrade to v1.26.3 (../shared/seeds/000_73223e0e9ccdd222.txt).
+# Tools tests/report_checks.sh uses when present: a JUnit reader, headless
+# Chromium and poppler for the HTML runbook as PDF, and Microsoft's SARIF
+# validator from npm. .ci/run installs them; without them those checks skip.
+TEST_DEB_PKGS = python3-junitparser chromium poppler-utils
+test-deps: deps
+	@set -e; missing=""; for p in $(TEST_DEB_PKGS); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" != 0 ]; then \
+	  echo "test-deps: missing:$$missing; run as root:" >&2; \
+	  echo "  apt-get update && apt-get install -y$$missing" >&2; exit 1; fi; \
+	if [ -n "$$missing" ]; then apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
+	command -v sarif-multitool >/dev/null 2>&1 || \
+	  npm install -g --no-fund --no-audit @microsoft/sarif-multitool; \
+	echo "test-deps: all installed"
+
 demo: deps skewplan
 	./skewplan audit --as-of 2023-03-20 --fail-on never fixtures/seed-v1.26.1
 	./skewplan plan --to latest-patch --as-of 2023-03-20 fixtures/seed-v1.26.1
@@ -172,5 +189,5 @@ install: skewplan
 clean:
 	rm -rf build skewplan
 
-.PHONY: FORCE fuzz all deps demo test golden-update bench valgrind lint check-layout \
+.PHONY: FORCE fuzz all deps test-deps demo test golden-update bench valgrind lint check-layout \
 	fmt-check install clean check-deps check-test-deps
