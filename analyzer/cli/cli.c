@@ -26,10 +26,9 @@ static const struct cmd commands[] = {
 	{"inspect", cmd_inspect, "inspect [-f text|json] SNAPSHOT..."},
 	{"audit", cmd_audit, "audit [--as-of YYYY-MM-DD] [--rules DIR] "
 	 "[--waivers FILE] [--fail-on error|warning|info|never] "
-	 "[-f text|json] SNAPSHOT..."},
+	 "[OUTPUT...] SNAPSHOT..."},
 	{"plan", cmd_plan, "plan --to VERSION [--as-of YYYY-MM-DD] [--rules DIR] "
-	 "[--max-unavailable N] [--strict-packages] "
-	 "[-f text|markdown|json] SNAPSHOT..."},
+	 "[--max-unavailable N] [--strict-packages] [OUTPUT...] SNAPSHOT..."},
 	{"rules", cmd_rules, "rules [--rules DIR]"},
 	{"check-rules", cmd_check_rules, "check-rules [DIR]"},
 	{"version", cmd_version, "version"},
@@ -157,7 +156,24 @@ cmd_help(int argc, char **argv, struct diag *d)
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		printf("  skewplan %s\n", commands[i].usage);
 	printf("\nSNAPSHOT is a file, a directory of files, or KIND=FILE with "
-	       "KIND one of\nversion, kubeadm, nodes, images, packages.\n");
+	       "KIND one of\nversion, kubeadm, nodes, images, packages.\n"
+	       "\nOUTPUT (audit, plan):\n"
+	       "  -f, --format FORMAT    text, markdown, html, json, sarif or "
+	       "junit (default text)\n"
+	       "  -o, --output [FORMAT:]FILE\n"
+	       "                         write a report to FILE, atomically; "
+	       "repeatable; the format\n"
+	       "                         comes from the prefix or the extension "
+	       "(.txt .md .html\n"
+	       "                         .json .sarif .xml)\n"
+	       "  --color auto|always|never\n"
+	       "                         colour on a terminal (NO_COLOR is "
+	       "respected)\n"
+	       "  --source-root DIR      SARIF paths are relative to DIR "
+	       "(default .)\n"
+	       "\nExit status: 0 no finding at or above --fail-on, 1 findings "
+	       "or a refused plan,\n2 usage, 3 input, 4 rules data, 5 I/O or "
+	       "internal error.\n");
 	return EXIT_OK;
 }
 
