@@ -230,7 +230,11 @@ void date_format(long days, char out[static 11]);
 
 /* Appends s escaped for HTML text and attribute values. */
 void esc_html(struct buf *b, const char *s, size_t len);
-/* Appends s escaped for Markdown inline text (not inside code spans). */
+/*
+ * Appends s escaped for Markdown inline text (not inside code spans, and
+ * not at the start of a line: '-', '#', '+' and "1." stay as they are, so
+ * node-1 and 1.26.3 read as themselves in the raw comment).
+ */
 void esc_md(struct buf *b, const char *s, size_t len);
 /* Appends s as a JSON-free, control-byte-safe display string (\xNN). */
 void esc_display(struct buf *b, const char *s, size_t len);

@@ -47,7 +47,7 @@ esc_md(struct buf *b, const char *s, size_t len)
 			buf_addc(b, ' ');
 		else if (c < 0x20 || c == 0x7f)
 			buf_addf(b, "\\x%02x", c);
-		else if (strchr("\\`*_{}[]()#+-.!|~", c))
+		else if (strchr("\\`*_{}[]()|~", c))
 			buf_addc(b, '\\'), buf_addc(b, (char)c);
 		else
 			buf_addc(b, (char)c);
