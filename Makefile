@@ -43,7 +43,7 @@ all: skewplan
 build/prefix.stamp: FORCE
 	@mkdir -p build
 	@[ "$$(cat $@ 2>/dev/null)" = "$(PREFIX)" ] || echo "$(PREFIX)" > $@
-build/rel/analyzer/cli/audit.o build/san/analyzer/cli/audit.o: build/prefix.stamp
+build/rel/analyzer/cli/common.o build/san/analyzer/cli/common.o: build/prefix.stamp
 FORCE:
 
 skewplan: $(OBJS) build/rel/analyzer/main.o

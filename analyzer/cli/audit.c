@@ -5,80 +5,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "../ingest/ingest.h"
 #include "../report/report.h"
 #include "../rules/rules.h"
 #include "internal.h"
-
-#ifndef SKEWPLAN_RULES_DIR
-#define SKEWPLAN_RULES_DIR "/usr/local/share/skewplan/rules"
-#endif
-
-static bool
-has_rulesets(const char *dir)
-{
-	char path[4096];
-	int n = snprintf(path, sizeof(path), "%s/rulesets.yaml", dir);
-
-	return n > 0 && (size_t)n < sizeof(path) && access(path, R_OK) == 0;
-}
-
-/*
- * The default rules directory: rules/ in the working directory (a checkout),
- * then rules/ next to the binary, then the installed SKEWPLAN_RULES_DIR.
- */
-static const char *
-default_rules_dir(struct arena *a)
-{
-	char exe[4096];
-	ssize_t n;
-	char *slash;
-	const char *dir;
-
-	if (has_rulesets("rules"))
-		return "rules";
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/'))) {
-			*slash = '\0';
-			dir = arena_printf(a, "%s/rules", exe);
-			if (dir && has_rulesets(dir))
-				return dir;
-		}
-	}
-	return SKEWPLAN_RULES_DIR;
-}
-
-/* Today (UTC) or SOURCE_DATE_EPOCH, in days since the epoch. */
-static int
-default_as_of(struct diag *d, long *days)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	unsigned long long v;
-	char *end;
-	time_t now;
-
-	if (sde && *sde) {
-		errno = 0;
-		v = strtoull(sde, &end, 10);
-		if (errno || *end || sde[0] < '0' || sde[0] > '9' ||
-		    v > 253402300799ULL)
-			return usage_error(d, "SOURCE_DATE_EPOCH '%s' is not a "
-					   "number of seconds", sde);
-		*days = (long)(v / 86400);
-		return EXIT_OK;
-	}
-	if ((now = time(NULL)) == (time_t)-1) {
-		diag_plain(d, DIAG_ERROR, "cannot read the clock");
-		return EXIT_INTERNAL;
-	}
-	*days = (long)(now / 86400);
-	return EXIT_OK;
-}
 
 struct audit_opts {
 	const char *as_of, *rules, *waivers, *fail_on;
@@ -87,29 +18,6 @@ struct audit_opts {
 	char **args;
 	int nargs;
 };
-
-/* Matches "--name VALUE" and "--name=VALUE"; advances *i past the value. */
-static int
-opt_value(int argc, char **argv, int *i, const char *name, const char *alias,
-	  const char **out, struct diag *d, bool *matched)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-
-	*matched = false;
-	if (!strncmp(a, name, n) && a[n] == '=') {
-		*out = a + n + 1;
-		*matched = true;
-		return EXIT_OK;
-	}
-	if (strcmp(a, name) && (!alias || strcmp(a, alias)))
-		return EXIT_OK;
-	*matched = true;
-	if (++*i == argc)
-		return usage_error(d, "option '%s' needs a value", a);
-	*out = argv[*i];
-	return EXIT_OK;
-}
 
 static int
 parse_audit(int argc, char **argv, struct diag *d, struct audit_opts *o)
@@ -137,7 +45,7 @@ parse_audit(int argc, char **argv, struct diag *d, struct audit_opts *o)
 		if (m)
 			continue;
 		for (k = 0; k < ARRAY_SIZE(table); k++) {
-			rc = opt_value(argc, argv, &i, table[k].name,
+			rc = cli_opt_value(argc, argv, &i, table[k].name,
 				       table[k].alias,
 				       (const char **)((char *)o + table[k].off),
 				       d, &m);
@@ -208,16 +116,11 @@ run_audit(struct audit_opts *o, struct diag *d, struct arena *a,
 					   "number of days", o->near_eol_days);
 		eo.near_eol_days = (long)v;
 	}
-	if (o->as_of) {
-		if (!date_parse(o->as_of, strlen(o->as_of), &as_of))
-			return usage_error(d, "--as-of '%s' is not a date "
-					   "YYYY-MM-DD", o->as_of);
-	} else if ((rc = default_as_of(d, &as_of)) != EXIT_OK) {
+	if ((rc = cli_as_of(d, o->as_of, &as_of)) != EXIT_OK)
 		return rc;
-	}
 	if (o->nargs == 0)
 		return usage_error(d, "no snapshot given");
-	dir = o->rules ? o->rules : default_rules_dir(a);
+	dir = o->rules ? o->rules : cli_rules_dir(a);
 	if (rules_load(db, a, d, dir) < 0)
 		return EXIT_RULES;
 	if (o->waivers && rules_waivers_load(db, d, o->waivers, w) < 0)
@@ -287,7 +190,7 @@ cmd_rules(int argc, char **argv, struct diag *d)
 	bool m;
 
 	for (i = 1; i < argc; i++) {
-		if ((rc = opt_value(argc, argv, &i, "--rules", NULL, &dir, d,
+		if ((rc = cli_opt_value(argc, argv, &i, "--rules", NULL, &dir, d,
 				    &m)) != EXIT_OK)
 			return rc;
 		if (!m)
@@ -296,7 +199,7 @@ cmd_rules(int argc, char **argv, struct diag *d)
 	}
 	arena_init(&arena);
 	if (!dir)
-		dir = default_rules_dir(&arena);
+		dir = cli_rules_dir(&arena);
 	if (rules_load(&db, &arena, d, dir) < 0) {
 		rc = EXIT_RULES;
 	} else {
@@ -328,7 +231,7 @@ cmd_check_rules(int argc, char **argv, struct diag *d)
 	if (argc == 2 && argv[1][0] == '-')
 		return usage_error(d, "unknown option '%s'", argv[1]);
 	arena_init(&arena);
-	dir = argc == 2 ? argv[1] : default_rules_dir(&arena);
+	dir = argc == 2 ? argv[1] : cli_rules_dir(&arena);
 	if (rules_load(&db, &arena, d, dir) < 0) {
 		diag_plain(d, DIAG_NOTE, "rules data in '%s' is invalid", dir);
 		rc = EXIT_RULES;

@@ -18,6 +18,27 @@ int emit_stdout(struct diag *d, const struct buf *b);
 int load_snapshot(struct cluster_state *cs, struct diag *d, char **args,
 		  int n);
 
+/*
+ * The rules directory when --rules is absent: rules/ in the working
+ * directory (a checkout), then rules/ or ../share/skewplan/rules beside the
+ * binary, then the installed SKEWPLAN_RULES_DIR. Strings: arena or static.
+ */
+const char *cli_rules_dir(struct arena *a);
+/*
+ * The as-of date in days: arg (YYYY-MM-DD) when given, else
+ * SOURCE_DATE_EPOCH, else today (UTC); the program's only clock read.
+ * Returns EXIT_OK, EXIT_USAGE or EXIT_INTERNAL.
+ */
+int cli_as_of(struct diag *d, const char *arg, long *days);
+/*
+ * If argv[*i] is "--name VALUE", "--name=VALUE" or "ALIAS VALUE", sets *out
+ * (borrowed: argv), advances *i past the value and sets *matched. Returns
+ * EXIT_OK or EXIT_USAGE (a missing value).
+ */
+int cli_opt_value(int argc, char **argv, int *i, const char *name,
+		  const char *alias, const char **out, struct diag *d,
+		  bool *matched);
+
 /* The commands of cli/audit.c. */
 int cmd_audit(int argc, char **argv, struct diag *d);
 int cmd_rules(int argc, char **argv, struct diag *d);

@@ -5,17 +5,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "../planner/planner.h"
 #include "../report/report.h"
 #include "../rules/rules.h"
 #include "internal.h"
-
-#ifndef SKEWPLAN_RULES_DIR
-#define SKEWPLAN_RULES_DIR "/usr/local/share/skewplan/rules"
-#endif
 
 int cmd_plan(int argc, char **argv, struct diag *d);
 
@@ -26,86 +20,6 @@ struct plan_args {
 	char **args;
 	int nargs;
 };
-
-static bool
-has_rulesets(const char *dir)
-{
-	char path[4096];
-	int n = snprintf(path, sizeof(path), "%s/rulesets.yaml", dir);
-
-	return n > 0 && (size_t)n < sizeof(path) && access(path, R_OK) == 0;
-}
-
-/* rules/ next to the binary, then in the working directory, then installed. */
-static const char *
-rules_dir(struct arena *a)
-{
-	char exe[4096], *slash;
-	const char *dir;
-	ssize_t n;
-
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL) {
-			*slash = '\0';
-			dir = arena_printf(a, "%s/rules", exe);
-			if (dir && has_rulesets(dir))
-				return dir;
-		}
-	}
-	return has_rulesets("rules") ? "rules" : SKEWPLAN_RULES_DIR;
-}
-
-/* Today (UTC), or SOURCE_DATE_EPOCH; the only clock read of `plan`. */
-static int
-today(struct diag *d, long *days)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	unsigned long long v;
-	char *end;
-	time_t now;
-
-	if (sde && *sde) {
-		errno = 0;
-		v = strtoull(sde, &end, 10);
-		if (errno || *end || sde[0] < '0' || sde[0] > '9' ||
-		    v > 253402300799ULL)
-			return usage_error(d, "SOURCE_DATE_EPOCH '%s' is not a "
-					   "number of seconds", sde);
-		*days = (long)(v / 86400);
-		return EXIT_OK;
-	}
-	if ((now = time(NULL)) == (time_t)-1) {
-		diag_plain(d, DIAG_ERROR, "cannot read the clock");
-		return EXIT_INTERNAL;
-	}
-	*days = (long)(now / 86400);
-	return EXIT_OK;
-}
-
-/* Matches "--name VALUE" and "--name=VALUE" (and an alias). */
-static int
-value(int argc, char **argv, int *i, const char *name, const char *alias,
-      const char **out, struct diag *d, bool *matched)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-
-	*matched = false;
-	if (!strncmp(a, name, n) && a[n] == '=') {
-		*out = a + n + 1;
-		*matched = true;
-		return EXIT_OK;
-	}
-	if (strcmp(a, name) && (!alias || strcmp(a, alias)))
-		return EXIT_OK;
-	*matched = true;
-	if (++*i == argc)
-		return usage_error(d, "option '%s' needs a value", a);
-	*out = argv[*i];
-	return EXIT_OK;
-}
 
 static int
 parse(int argc, char **argv, struct diag *d, struct plan_args *o)
@@ -135,7 +49,7 @@ parse(int argc, char **argv, struct diag *d, struct plan_args *o)
 			continue;
 		}
 		for (k = 0; k < ARRAY_SIZE(table); k++) {
-			rc = value(argc, argv, &i, table[k].name, table[k].alias,
+			rc = cli_opt_value(argc, argv, &i, table[k].name, table[k].alias,
 				   (const char **)((char *)o + table[k].off), d,
 				   &m);
 			if (rc != EXIT_OK)
@@ -195,14 +109,9 @@ run(struct plan_args *o, struct diag *d, struct arena *a,
 					   o->max_unavailable);
 		po.max_unavailable = (unsigned)v;
 	}
-	if (o->as_of) {
-		if (!date_parse(o->as_of, strlen(o->as_of), &po.as_of))
-			return usage_error(d, "--as-of '%s' is not a date "
-					   "YYYY-MM-DD", o->as_of);
-	} else if ((rc = today(d, &po.as_of)) != EXIT_OK) {
+	if ((rc = cli_as_of(d, o->as_of, &po.as_of)) != EXIT_OK)
 		return rc;
-	}
-	if (rules_load(db, a, d, o->rules ? o->rules : rules_dir(a)) < 0)
+	if (rules_load(db, a, d, o->rules ? o->rules : cli_rules_dir(a)) < 0)
 		return EXIT_RULES;
 	if ((rc = load_snapshot(cs, d, o->args, o->nargs)) != EXIT_OK)
 		return rc;

@@ -1,0 +1,105 @@
+/*
+ * common.c - what `audit` and `plan` share: the rules directory, the as-of
+ * date (the only place the clock is read) and "--name VALUE" options.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#ifndef SKEWPLAN_RULES_DIR
+#define SKEWPLAN_RULES_DIR "/usr/local/share/skewplan/rules"
+#endif
+
+static bool
+has_rulesets(const char *dir)
+{
+	char path[4096];
+	int n = snprintf(path, sizeof(path), "%s/rulesets.yaml", dir);
+
+	return n > 0 && (size_t)n < sizeof(path) && access(path, R_OK) == 0;
+}
+
+const char *
+cli_rules_dir(struct arena *a)
+{
+	static const char *const beside[] = {"rules", "../share/skewplan/rules"};
+	char exe[4096], *slash;
+	const char *dir;
+	ssize_t n;
+	size_t i;
+
+	if (has_rulesets("rules"))
+		return "rules";
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			for (i = 0; i < ARRAY_SIZE(beside); i++) {
+				dir = arena_printf(a, "%s/%s", exe, beside[i]);
+				if (dir && has_rulesets(dir))
+					return dir;
+			}
+		}
+	}
+	return SKEWPLAN_RULES_DIR;
+}
+
+int
+cli_as_of(struct diag *d, const char *arg, long *days)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	unsigned long long v;
+	char *end;
+	time_t now;
+
+	if (arg) {
+		if (!date_parse(arg, strlen(arg), days))
+			return usage_error(d, "--as-of '%s' is not a date "
+					   "YYYY-MM-DD", arg);
+		return EXIT_OK;
+	}
+	if (sde && *sde) {
+		errno = 0;
+		v = strtoull(sde, &end, 10);
+		if (errno || *end || sde[0] < '0' || sde[0] > '9' ||
+		    v > 253402300799ULL)
+			return usage_error(d, "SOURCE_DATE_EPOCH '%s' is not a "
+					   "number of seconds", sde);
+		*days = (long)(v / 86400);
+		return EXIT_OK;
+	}
+	if ((now = time(NULL)) == (time_t)-1) {
+		diag_plain(d, DIAG_ERROR, "cannot read the clock");
+		return EXIT_INTERNAL;
+	}
+	*days = (long)(now / 86400);
+	return EXIT_OK;
+}
+
+int
+cli_opt_value(int argc, char **argv, int *i, const char *name,
+	      const char *alias, const char **out, struct diag *d,
+	      bool *matched)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	*matched = false;
+	if (!strncmp(a, name, n) && a[n] == '=') {
+		*out = a + n + 1;
+		*matched = true;
+		return EXIT_OK;
+	}
+	if (strcmp(a, name) && (!alias || strcmp(a, alias)))
+		return EXIT_OK;
+	*matched = true;
+	if (++*i == argc)
+		return usage_error(d, "option '%s' needs a value", a);
+	*out = argv[*i];
+	return EXIT_OK;
+}
