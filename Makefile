@@ -26,7 +26,7 @@ SAN_OBJS := $(LIB_SRCS:%.c=build/san/%.o)
 TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=build/san/tests/%)
 HDRS := $(wildcard analyzer/*/*.h analyzer/*.h)
-FUZZ_TARGETS = version nodes images packages sniff
+FUZZ_TARGETS = version nodes images packages sniff rules
 REPLAY_BINS := $(FUZZ_TARGETS:%=build/san/replay_%)
 FUZZ_SECONDS ?= 60
 # Seeds of each fuzz target: its fixtures plus every crasher ever found.
@@ -35,6 +35,7 @@ seeds_nodes = fixtures/nodes fixtures/bad/nodes tests/corpus/nodes
 seeds_images = fixtures/images fixtures/bad/images tests/corpus/images
 seeds_packages = fixtures/packages fixtures/bad/packages tests/corpus/packages
 seeds_sniff = fixtures/seed-v1.26.1 tests/corpus/sniff
+seeds_rules = fixtures/bad/rules tests/corpus/rules
 
 all: skewplan
 
@@ -142,7 +143,8 @@ test: deps $(TEST_BINS) $(REPLAY_BINS) build/san/skewplan
 	done; \
 	for t in $(FUZZ_TARGETS); do \
 	  case $$t in version) dirs="$(seeds_version)";; nodes) dirs="$(seeds_nodes)";; \
-	    images) dirs="$(seeds_images)";; packages) dirs="$(seeds_packages)";; *) dirs="$(seeds_sniff)";; esac; \
+	    images) dirs="$(seeds_images)";; packages) dirs="$(seeds_packages)";; \
+	    rules) dirs="$(seeds_rules)";; *) dirs="$(seeds_sniff)";; esac; \
 	  ex=""; for d in $$dirs; do [ -e $$d ] && ex="$$ex $$d"; done; \
 	  if ASAN_OPTIONS=detect_leaks=1 ./build/san/replay_$$t $$ex >/dev/null; then pass=$$((pass+1)); \
 	  else fail=$$((fail+1)); echo "FAILED: fuzz corpus replay $$t"; fi; \
