@@ -305,6 +305,35 @@ classify_repo(const char *s, size_t len, unsigned *minor)
 	return REPO_OTHER;
 }
 
+/*
+ * yum and dnf print a repository id ("kubernetes"), not its URL. The
+ * release tells the builds apart: pkgs.k8s.io's RPMs are built by the
+ * Open Build Service with a "150500.N.M" release, and each of its
+ * repositories serves one minor; the legacy yum repository's were "-0".
+ */
+static enum repo_kind
+classify_rpm_release(const struct package *k, unsigned *minor)
+{
+	static struct re obs_release = {.pattern = "^1[0-9]{5}\\.[0-9]+\\.[0-9]+$"};
+	unsigned major, mnr, patch;
+	bool has_patch;
+
+	if (!k->revision)
+		return REPO_OTHER;
+	if (re_match(&obs_release, k->revision, strlen(k->revision), NULL)) {
+		/* kubernetes-cni and cri-tools have versions of their own. */
+		if ((!strcmp(k->name, "kubeadm") || !strcmp(k->name, "kubelet") ||
+		     !strcmp(k->name, "kubectl")) &&
+		    kver_parse_numbers(k->upstream, strlen(k->upstream), &major,
+				       &mnr, &patch, &has_patch))
+			*minor = mnr;
+		return REPO_PKGS;
+	}
+	if (!strcmp(k->revision, "0"))
+		return REPO_LEGACY;
+	return REPO_OTHER;
+}
+
 /* ------------------------------------------------------------ rows */
 
 static uint64_t
@@ -416,6 +445,8 @@ add_row(struct pkg_parser *p, struct package *k, const char *repo,
 		if (!(k->repo = arena_strndup(a, repo, repo_len)))
 			return oom(p);
 		k->repo_kind = classify_repo(repo, repo_len, &k->repo_minor);
+		if (k->repo_kind == REPO_OTHER && !strcmp(k->format, "yum"))
+			k->repo_kind = classify_rpm_release(k, &k->repo_minor);
 		if (!k->arch && re_match(&apt_arch_re, repo, repo_len, &m) &&
 		    !(k->arch = arena_strndup(a, repo + m.start[1],
 					      m.end[1] - m.start[1])))

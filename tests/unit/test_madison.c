@@ -309,10 +309,10 @@ yum_sections_decide_installed(void **state)
 {
 	static const struct row rows[] = {
 		{"kubeadm", "1.28.5-150500.1.1", "1.28.5", "150500.1.1", "@kubernetes", REPO_LOCAL, 0, "x86_64", TRI_TRUE, false, 6, 38},
-		{"kubeadm", "1.28.5-150500.1.1", "1.28.5", "150500.1.1", "kubernetes", REPO_OTHER, 0, "x86_64", TRI_FALSE, false, 8, 38},
-		{"kubeadm", "1.28.6-150500.1.1", "1.28.6", "150500.1.1", "kubernetes", REPO_OTHER, 0, "x86_64", TRI_FALSE, false, 9, 38},
+		{"kubeadm", "1.28.5-150500.1.1", "1.28.5", "150500.1.1", "kubernetes", REPO_PKGS, 28, "x86_64", TRI_FALSE, false, 8, 38},
+		{"kubeadm", "1.28.6-150500.1.1", "1.28.6", "150500.1.1", "kubernetes", REPO_PKGS, 28, "x86_64", TRI_FALSE, false, 9, 38},
 		/* yum wrapped this row: the version is on the next line. */
-		{"kubernetes-cni", "1.3.0-150500.1.1", "1.3.0", "150500.1.1", "kubernetes", REPO_OTHER, 0, "x86_64", TRI_FALSE, false, 11, 38},
+		{"kubernetes-cni", "1.3.0-150500.1.1", "1.3.0", "150500.1.1", "kubernetes", REPO_PKGS, 0, "x86_64", TRI_FALSE, false, 11, 38},
 	};
 
 	check_file(*state, "fixtures/packages/yum-sections.txt", "yum", "yum",
@@ -323,8 +323,8 @@ static void
 dnf_metadata_expiration_line_is_skipped(void **state)
 {
 	static const struct row rows[] = {
-		{"kubelet", "1.30.1-150500.1.1", "1.30.1", "150500.1.1", "kubernetes", REPO_OTHER, 0, "aarch64", TRI_FALSE, false, 4, 33},
-		{"kubelet", "1.30.2-150500.1.1", "1.30.2", "150500.1.1", "kubernetes", REPO_OTHER, 0, "aarch64", TRI_FALSE, false, 5, 33},
+		{"kubelet", "1.30.1-150500.1.1", "1.30.1", "150500.1.1", "kubernetes", REPO_PKGS, 30, "aarch64", TRI_FALSE, false, 4, 33},
+		{"kubelet", "1.30.2-150500.1.1", "1.30.2", "150500.1.1", "kubernetes", REPO_PKGS, 30, "aarch64", TRI_FALSE, false, 5, 33},
 	};
 
 	check_file(*state, "fixtures/packages/dnf-metadata.txt", "yum", "yum",
@@ -360,6 +360,32 @@ dnf_download_line_is_not_a_madison_row(void **state)
 	assert_int_equal(f->cs.packages.v[0].installed, TRI_FALSE);
 	assert_int_equal(f->cs.packages.v[0].loc.line, 4);
 	assert_int_equal(f->cs.packages.v[0].loc.col, 19);
+}
+
+/* yum prints a repo id, not a URL: the RPM release tells the repository. */
+static void
+yum_repository_is_told_by_the_rpm_release(void **state)
+{
+	struct fx *f = *state;
+	const char *path = write_tmp(
+		f, "$ yum list --showduplicates kubeadm kubernetes-cni\n"
+		   "kubeadm.x86_64          1.26.3-0            kubernetes\n"
+		   "kubeadm.x86_64          1.28.5-150500.1.1   kubernetes\n"
+		   "kubernetes-cni.x86_64   1.3.0-150500.1.1    kubernetes\n"
+		   "kubeadm.x86_64          1.28.5-2.el9        epel\n");
+	const struct package *p;
+
+	assert_int_equal(ingest_file(&f->cs, &f->d, path, KIND_UNKNOWN, false),
+			 0);
+	assert_int_equal(f->cs.packages.n, 4);
+	p = f->cs.packages.v;
+	assert_int_equal(p[0].repo_kind, REPO_LEGACY);
+	assert_int_equal(p[0].repo_minor, 0);
+	assert_int_equal(p[1].repo_kind, REPO_PKGS);
+	assert_int_equal(p[1].repo_minor, 28);
+	assert_int_equal(p[2].repo_kind, REPO_PKGS);
+	assert_int_equal(p[2].repo_minor, 0);	/* not a Kubernetes version */
+	assert_int_equal(p[3].repo_kind, REPO_OTHER);
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -652,7 +678,7 @@ struct capture_row {
 #define CAP_PKGS "https://pkgs.k8s.io/core:/stable:/v1.29/deb  Packages"
 #define CAP_YUM(v) {"042-yum-showduplicates-wide-padding/madison.txt", \
 	{"kubeadm", "1.26." v "-150500.1.1", "1.26." v, "150500.1.1", \
-	 "kubernetes", REPO_OTHER, 0, "x86_64", TRI_UNKNOWN, false, 0, 0}}
+	 "kubernetes", REPO_PKGS, 26, "x86_64", TRI_UNKNOWN, false, 0, 0}}
 
 /* The expect: facts of each case.yaml, in the order of the rows. */
 static const struct capture_row capture_rows[] = {
@@ -751,6 +777,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(policy_filtered_by_grep_takes_name_from_command, setup, teardown),
 		cmocka_unit_test_setup_teardown(yum_sections_decide_installed, setup, teardown),
 		cmocka_unit_test_setup_teardown(dnf_metadata_expiration_line_is_skipped, setup, teardown),
+		cmocka_unit_test_setup_teardown(yum_repository_is_told_by_the_rpm_release,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(dnf_download_line_is_not_a_madison_row, setup, teardown),
 		cmocka_unit_test(madison_row_fields_are_derived),
 		cmocka_unit_test(bad_fixtures_report_the_first_error_exactly),
