@@ -149,6 +149,7 @@ enum text_style {
 	TS_YAML_LIST,	/* "- ref" */
 	TS_IMAGE_LINES,	/* "image: ref", a grep over manifests */
 	TS_TABLE,	/* custom-columns */
+	TS_RUNTIME,	/* crictl images, docker images: REPOSITORY TAG ... */
 	TS_ARROW,	/* kinder: "pod << ref, " */
 };
 
@@ -168,11 +169,15 @@ struct text_state {
 	bool kubeadm;		/* the command was kubeadm config images list */
 	enum col_role cols[MAX_COLUMNS];
 	size_t ncols;
+	bool repo_tag;		/* a runtime's table: repository, then tag */
 };
 
 static struct re kubeadm_list_re = {
 	.pattern = "\\bkubeadm\\s+config\\s+images\\s+list\\b"};
 static struct re header_word_re = {.pattern = "^[A-Z][A-Z0-9_./-]*\\z"};
+/* `crictl images` and `docker images`: the tag is a column of its own. */
+static struct re runtime_header_re = {
+	.pattern = "^\\s*(?:IMAGE|REPOSITORY)\\s+TAG\\s+(?:IMAGE ID|DIGEST)\\b"};
 
 static bool
 is_ws(char ch)
@@ -248,6 +253,11 @@ table_header(struct text_state *t, const char *s, size_t len)
 	bool more, images = false;
 	size_t n = split_ws(s, 0, len, tok, MAX_COLUMNS, &more), i;
 
+	if (re_match(&runtime_header_re, s, len, NULL)) {
+		t->repo_tag = true;
+		t->ncols = 2;
+		return true;
+	}
 	if (n == 0 || more)
 		return false;
 	for (i = 0; i < n; i++) {
@@ -297,6 +307,45 @@ comma_item(const char *s, size_t len, size_t n, struct token *out)
 		off = e + 1;
 		i++;
 	}
+}
+
+/*
+ * A row of `crictl images` or `docker images`: "REPOSITORY TAG ID ..."; the
+ * later columns ("2 weeks ago") may hold spaces and are not read.
+ */
+static int
+runtime_row(struct text_state *t, const char *s, size_t len)
+{
+	struct images_parse *p = t->p;
+	struct token tok[2];
+	struct buf ref = BUF_INIT;
+	const struct image_ref *r;
+	struct src_loc loc;
+	bool more, stop = false;
+	size_t n = split_ws(s, 0, len, tok, 2, &more);
+
+	loc = text_loc(&t->r, t->l, n ? tok[0].off : 0);
+	if (n < 2) {
+		diag_error(p->c->diag, text_loc(&t->r, t->l, len),
+			   "image row has no TAG column");
+		return counted(p);
+	}
+	buf_add(&ref, s + tok[0].off, tok[0].len);
+	if (!word_is(s + tok[1].off, tok[1].len, "<none>")) {
+		buf_addc(&ref, ':');
+		buf_add(&ref, s + tok[1].off, tok[1].len);
+	}
+	if (ref.oom) {
+		buf_release(&ref);
+		return oom(p, loc);
+	}
+	r = word_is(s + tok[0].off, tok[0].len, "<none>")
+		    ? NULL
+		    : image_at(p, ref.s, ref.len, loc, &stop);
+	buf_release(&ref);
+	if (!r)
+		return stop ? -1 : 0;
+	return add_image(p, r, NULL, NULL, NULL, NULL, false, loc);
 }
 
 static int
@@ -518,9 +567,11 @@ text_line_content(struct text_state *t, const char *s, size_t len)
 
 	if (table_header(t, s, len)) {
 		if (t->style == TS_NONE)
-			t->style = TS_TABLE;
+			t->style = t->repo_tag ? TS_RUNTIME : TS_TABLE;
 		return 0;
 	}
+	if (t->repo_tag)
+		return runtime_row(t, s, len);
 	if (t->ncols)
 		return table_row(t, s, len);
 	n = split_ws(s, 0, len, tok, 2, &more);
@@ -539,6 +590,7 @@ text_format(const struct text_state *t)
 		return "kubeadm-config-images-list";
 	switch (t->style) {
 	case TS_TABLE: return "custom-columns";
+	case TS_RUNTIME: return "runtime-images";
 	case TS_ARROW: return "pod-image-pairs";
 	case TS_IMAGE_LINES: return "manifest-image-lines";
 	case TS_YAML_LIST: return "yaml-list";
