@@ -18,10 +18,10 @@
 #define MAX_TOKENS 8
 #define QUOTE_MAX 40	/* bytes of a bad line quoted in a message */
 
-enum pkg_fmt { PF_NONE, PF_MADISON, PF_POLICY, PF_YUM };
+enum pkg_fmt { PF_NONE, PF_MADISON, PF_POLICY, PF_YUM, PF_APT_LIST };
 
 static const char *const pf_names[] = {"package", "madison",
-				       "apt-cache-policy", "yum"};
+				       "apt-cache-policy", "yum", "apt-list"};
 
 static struct re name_re = {.pattern = "^[a-z0-9][a-z0-9+.-]*$"};
 /* An apt source's architecture: "... kubernetes-xenial/main amd64 Packages". */
@@ -50,7 +50,14 @@ static struct re chatter_re = {
 		   "This system is not registered|"
 		   "Unable to read consumer identity|"
 		   "Repository \\S+ is listed more than once|"
-		   "Error: No matching Packages|Package pin: )"};
+		   "Error: No matching Packages|Package pin: |Listing\\.\\.\\.)"};
+/*
+ * `apt list -a`: "kubeadm/kubernetes-xenial,now 1.26.3-00 amd64 [installed]".
+ * Groups: name, archives, version, architecture, flags.
+ */
+static struct re apt_list_re = {
+	.pattern = "^([a-z0-9][a-z0-9+.-]*)/(\\S+)\\s+(\\S+)\\s+(\\S+)"
+		   "(?:\\s+\\[([^\\]]*)\\])?\\s*$"};
 /* dnf's metadata download line: "Kubernetes  9.1 kB/s | 9.4 kB  00:01". */
 static struct re dnf_download_re = {
 	.pattern = "^.*\\s[0-9.]+\\s*[kMG]?B/s\\s*\\|\\s*[0-9.]+\\s*[kMG]?B"
@@ -334,6 +341,37 @@ classify_rpm_release(const struct package *k, unsigned *minor)
 	return REPO_OTHER;
 }
 
+/*
+ * `apt list` names the archive ("kubernetes-xenial", "unknown"), not the
+ * URL. The legacy repository's archive was kubernetes-xenial with "-00"
+ * style revisions; pkgs.k8s.io's flat repositories have no archive name
+ * ("unknown") and Open Build Service revisions such as "-1.1", one minor
+ * per repository.
+ */
+static enum repo_kind
+classify_deb_archive(const struct package *k, const char *archive, size_t len,
+		     unsigned *minor)
+{
+	static struct re obs_revision = {.pattern = "^[0-9]+\\.[0-9]+$"};
+	static struct re legacy_revision = {.pattern = "^0[0-9]$"};
+	unsigned major, mnr, patch;
+	bool has_patch;
+
+	if (contains(archive, len, "kubernetes-xenial") ||
+	    (k->revision && re_match(&legacy_revision, k->revision,
+				     strlen(k->revision), NULL)))
+		return REPO_LEGACY;
+	if (!k->revision ||
+	    !re_match(&obs_revision, k->revision, strlen(k->revision), NULL))
+		return REPO_OTHER;
+	if ((!strcmp(k->name, "kubeadm") || !strcmp(k->name, "kubelet") ||
+	     !strcmp(k->name, "kubectl")) &&
+	    kver_parse_numbers(k->upstream, strlen(k->upstream), &major, &mnr,
+			       &patch, &has_patch))
+		*minor = mnr;
+	return REPO_PKGS;
+}
+
 /* ------------------------------------------------------------ rows */
 
 static uint64_t
@@ -447,6 +485,10 @@ add_row(struct pkg_parser *p, struct package *k, const char *repo,
 		k->repo_kind = classify_repo(repo, repo_len, &k->repo_minor);
 		if (k->repo_kind == REPO_OTHER && !strcmp(k->format, "yum"))
 			k->repo_kind = classify_rpm_release(k, &k->repo_minor);
+		else if (k->repo_kind == REPO_OTHER &&
+			 !strcmp(k->format, "apt-list"))
+			k->repo_kind = classify_deb_archive(k, repo, repo_len,
+							    &k->repo_minor);
 		if (!k->arch && re_match(&apt_arch_re, repo, repo_len, &m) &&
 		    !(k->arch = arena_strndup(a, repo + m.start[1],
 					      m.end[1] - m.start[1])))
@@ -840,6 +882,33 @@ end_block(struct pkg_parser *p)
 	return rc;
 }
 
+/* One `apt list -a` row; [installed] (or "now" in the archives) marks it. */
+static int
+apt_list_row(struct pkg_parser *p, const struct text_line *l,
+	     const struct re_match *m)
+{
+	const char *s = l->s, *version;
+	struct package k = {0};
+	size_t vlen = m->end[3] - m->start[3];
+
+	set_mode(p, PF_APT_LIST);
+	if (take_name(p, l, m->start[1], m->end[1] - m->start[1], &k.name) < 0 ||
+	    take_version(p, l, m->start[3], vlen, &version) < 0)
+		return -1;
+	k.version = version;
+	k.loc = text_loc(&p->r, l, m->start[3]);
+	k.format = "apt-list";
+	if (!(k.arch = arena_strndup(p->c->arena, s + m->start[4],
+				     m->end[4] - m->start[4])))
+		return oom(p);
+	k.installed = TRI_FALSE;
+	if ((re_group_set(m, 5) &&
+	     contains(s + m->start[5], m->end[5] - m->start[5], "installed")) ||
+	    contains(s + m->start[2], m->end[2] - m->start[2], ",now"))
+		k.installed = TRI_TRUE;
+	return add_row(p, &k, s + m->start[2], m->end[2] - m->start[2]);
+}
+
 static int
 unrecognized(struct pkg_parser *p, const struct text_line *l, size_t off)
 {
@@ -911,6 +980,11 @@ parse_line(struct pkg_parser *p, const struct text_line *l)
 	if (nt == 3 && tok_is(s, &t[0], "***") &&
 	    is_integer(s + t[2].off, t[2].len))
 		return policy_version(p, l, &t[1], true);
+	if (re_match(&apt_list_re, s, l->len, &m)) {
+		if (policy_flush(p) < 0)
+			return -1;
+		return apt_list_row(p, l, &m);
+	}
 	if (nt >= 1 && nt <= 3 &&
 	    arch_dot(s + t[0].off, t[0].len) != SIZE_MAX) {
 		if (policy_flush(p) < 0)

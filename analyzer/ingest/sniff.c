@@ -29,6 +29,8 @@ static struct re madison_re = {
 static struct re policy_re = {
 	.pattern = "^\\s*(?:[a-z0-9][a-z0-9+.-]*:|Installed: |Candidate: |Version table:)\\s*\\S*$"
 		   "|^\\s*(?:\\*\\*\\*\\s+)?[0-9][0-9A-Za-z.:+~-]*\\s+[0-9]{1,4}$"};
+static struct re apt_list_re = {
+	.pattern = "^[a-z0-9][a-z0-9+.-]*/\\S+\\s+[0-9][^\\s]*\\s+[a-z0-9]+(?:\\s+\\[[^\\]]*\\])?\\s*$"};
 static struct re yum_re = {
 	.pattern = "^\\s*(?:[a-z0-9][a-z0-9+_-]*\\.(?:x86_64|aarch64|arm64|noarch|i686|"
 		   "ppc64le|s390x|armv7hl)\\s+\\S+|Installed Packages|Available Packages)"};
@@ -168,7 +170,8 @@ sniff_file(const char *path, struct diag *d, struct sniff *out)
 			text_kind = KIND_NODES;
 			text_fmt = FMT_NODES_TABLE;
 		} else if (re_match(&madison_re, l.s, l.len, NULL) ||
-			   re_match(&yum_re, l.s, l.len, NULL)) {
+			   re_match(&yum_re, l.s, l.len, NULL) ||
+			   re_match(&apt_list_re, l.s, l.len, NULL)) {
 			text_kind = KIND_PACKAGES;
 			text_fmt = FMT_PACKAGES_TEXT;
 		} else if (re_match(&images_header_re, l.s, l.len, NULL) ||

@@ -388,6 +388,32 @@ yum_repository_is_told_by_the_rpm_release(void **state)
 	assert_int_equal(p[3].repo_kind, REPO_OTHER);
 }
 
+/* `apt list -a`: archive names instead of URLs, [installed] flags. */
+static void
+apt_list_rows_are_read(void **state)
+{
+	struct fx *f = *state;
+	const struct package *p;
+
+	assert_int_equal(ingest_file(&f->cs, &f->d, "fixtures/packages/apt-list.txt",
+				     KIND_UNKNOWN, false), 0);
+	assert_int_equal(f->cs.packages.n, 3);
+	p = f->cs.packages.v;
+	assert_string_equal(p[0].name, "kubeadm");
+	assert_string_equal(p[0].version, "1.28.4-1.1");
+	assert_string_equal(p[0].upstream, "1.28.4");
+	assert_string_equal(p[0].repo, "unknown");
+	assert_int_equal(p[0].repo_kind, REPO_PKGS);
+	assert_int_equal(p[0].repo_minor, 28);
+	assert_string_equal(p[0].arch, "amd64");
+	assert_int_equal(p[0].installed, TRI_FALSE);
+	assert_int_equal(p[0].loc.line, 5);
+	assert_int_equal(p[0].loc.col, 17);
+	assert_int_equal(p[1].installed, TRI_TRUE);
+	assert_string_equal(p[1].repo, "unknown,now");
+	assert_int_equal(p[2].installed, TRI_FALSE);
+}
+
 /* ------------------------------------------------------------ helpers */
 
 /* Version splitting and repository classification, one madison row each. */
@@ -777,6 +803,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(policy_filtered_by_grep_takes_name_from_command, setup, teardown),
 		cmocka_unit_test_setup_teardown(yum_sections_decide_installed, setup, teardown),
 		cmocka_unit_test_setup_teardown(dnf_metadata_expiration_line_is_skipped, setup, teardown),
+		cmocka_unit_test_setup_teardown(apt_list_rows_are_read, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(yum_repository_is_told_by_the_rpm_release,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(dnf_download_line_is_not_a_madison_row, setup, teardown),
