@@ -2,11 +2,10 @@
  * inspect.c - `skewplan inspect` as text and as the JSON contract in the
  * README.
  */
-#include <cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "internal.h"
 
 static void
 loc_text(struct buf *b, struct src_loc loc)
@@ -19,18 +18,9 @@ static cJSON *
 loc_json(struct src_loc loc)
 {
 	struct buf b = BUF_INIT;
-	cJSON *j;
 
 	loc_text(&b, loc);
-	j = b.oom ? NULL : cJSON_CreateString(buf_cstr(&b));
-	buf_release(&b);
-	return j;
-}
-
-static cJSON *
-str_or_null(const char *s)
-{
-	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+	return report_jtake(&b);
 }
 
 static cJSON *
@@ -70,12 +60,12 @@ node_json(const struct node *n)
 	cJSON_AddItemToObject(o, "ready", tri_json(n->ready));
 	cJSON_AddItemToObject(o, "schedulable", cJSON_CreateBool(n->schedulable));
 	cJSON_AddItemToObject(o, "roles", roles);
-	cJSON_AddItemToObject(o, "kubeletVersion", str_or_null(n->kubelet.text));
-	cJSON_AddItemToObject(o, "kubeProxyVersion", str_or_null(n->kube_proxy));
+	cJSON_AddItemToObject(o, "kubeletVersion", report_jstr(n->kubelet.text));
+	cJSON_AddItemToObject(o, "kubeProxyVersion", report_jstr(n->kube_proxy));
 	cJSON_AddItemToObject(o, "containerRuntime",
-			      str_or_null(n->container_runtime));
-	cJSON_AddItemToObject(o, "osImage", str_or_null(n->os_image));
-	cJSON_AddItemToObject(o, "internalIP", str_or_null(n->internal_ip));
+			      report_jstr(n->container_runtime));
+	cJSON_AddItemToObject(o, "osImage", report_jstr(n->os_image));
+	cJSON_AddItemToObject(o, "internalIP", report_jstr(n->internal_ip));
 	cJSON_AddItemToObject(o, "source", loc_json(n->loc));
 	return o;
 }
@@ -86,15 +76,15 @@ image_json(const struct image *im)
 	cJSON *o = cJSON_CreateObject();
 
 	cJSON_AddItemToObject(o, "image", cJSON_CreateString(im->ref->image));
-	cJSON_AddItemToObject(o, "registry", str_or_null(im->ref->registry));
-	cJSON_AddItemToObject(o, "repository", str_or_null(im->ref->repository));
-	cJSON_AddItemToObject(o, "tag", str_or_null(im->ref->tag));
-	cJSON_AddItemToObject(o, "digest", str_or_null(im->ref->digest));
-	cJSON_AddItemToObject(o, "component", str_or_null(im->ref->component));
-	cJSON_AddItemToObject(o, "namespace", str_or_null(im->namespace_));
-	cJSON_AddItemToObject(o, "pod", str_or_null(im->pod));
-	cJSON_AddItemToObject(o, "node", str_or_null(im->node));
-	cJSON_AddItemToObject(o, "container", str_or_null(im->container));
+	cJSON_AddItemToObject(o, "registry", report_jstr(im->ref->registry));
+	cJSON_AddItemToObject(o, "repository", report_jstr(im->ref->repository));
+	cJSON_AddItemToObject(o, "tag", report_jstr(im->ref->tag));
+	cJSON_AddItemToObject(o, "digest", report_jstr(im->ref->digest));
+	cJSON_AddItemToObject(o, "component", report_jstr(im->ref->component));
+	cJSON_AddItemToObject(o, "namespace", report_jstr(im->namespace_));
+	cJSON_AddItemToObject(o, "pod", report_jstr(im->pod));
+	cJSON_AddItemToObject(o, "node", report_jstr(im->node));
+	cJSON_AddItemToObject(o, "container", report_jstr(im->container));
 	cJSON_AddItemToObject(o, "source", loc_json(im->loc));
 	return o;
 }
@@ -106,8 +96,8 @@ package_json(const struct package *p)
 
 	cJSON_AddItemToObject(o, "name", cJSON_CreateString(p->name));
 	cJSON_AddItemToObject(o, "version", cJSON_CreateString(p->version));
-	cJSON_AddItemToObject(o, "upstreamVersion", str_or_null(p->upstream));
-	cJSON_AddItemToObject(o, "repo", str_or_null(p->repo));
+	cJSON_AddItemToObject(o, "upstreamVersion", report_jstr(p->upstream));
+	cJSON_AddItemToObject(o, "repo", report_jstr(p->repo));
 	cJSON_AddItemToObject(o, "repoKind",
 			      cJSON_CreateString(model_repo_kind_name(p->repo_kind)));
 	if (p->repo_minor)
@@ -187,7 +177,7 @@ report_inspect_json(FILE *out, const struct cluster_state *cs)
 	v = cJSON_CreateObject();
 	cJSON_AddItemToObject(v, "client", ver_json(&cs->client));
 	cJSON_AddItemToObject(v, "server", ver_json(&cs->server));
-	cJSON_AddItemToObject(v, "kustomize", str_or_null(cs->kustomize));
+	cJSON_AddItemToObject(v, "kustomize", report_jstr(cs->kustomize));
 	cJSON_AddItemToObject(v, "kubeadm", ver_json(&cs->kubeadm));
 	rc |= put_json(out, "", v);
 	if (fputs(",\n  \"nodes\": [", out) < 0)

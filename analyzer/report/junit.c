@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../planner/planner.h"
-#include "report.h"
+#include "internal.h"
 
 /* The families in the order of the rules data, then any others. */
 static const char *const family_order[] = {
@@ -34,19 +33,6 @@ xml(struct buf *b, const char *s)
 	report_add_xml(b, s, strlen(s));
 }
 
-static void
-loc_text(struct buf *b, struct src_loc loc)
-{
-	if (!loc.path) {
-		buf_adds(b, "-");
-		return;
-	}
-	xml(b, loc.path);
-	if (loc.line)
-		buf_addf(b, ":%u:%u", (unsigned)loc.line,
-			 (unsigned)(loc.col ? loc.col : 1));
-}
-
 /* The details of f as the body of a failure or system-out element. */
 static void
 details(struct buf *b, const struct finding *f)
@@ -57,12 +43,9 @@ details(struct buf *b, const struct finding *f)
 	xml(b, f->message);
 	buf_adds(b, "\nsubject: ");
 	xml(b, f->subject);
-	for (i = 0; i < f->nevidence; i++) {
-		buf_adds(b, "\nevidence: ");
-		loc_text(b, f->evidence[i]);
-	}
-	if (f->nevidence == 0)
-		buf_adds(b, "\nevidence: (none: the input is absent)");
+	report_add_evidence(b, f, "\nevidence: ", "\nevidence: ",
+			    "\nevidence: (none: the input is absent)",
+			    report_add_loc_xml);
 	buf_adds(b, "\nremediation: ");
 	xml(b, f->remediation);
 	for (i = 0; i < f->rule->nreferences; i++) {
@@ -79,34 +62,18 @@ fails(const struct report_input *in, const struct finding *f)
 	       (int)f->severity <= in->fail_on;
 }
 
-/*
- * The input-missing finding that names r as skipped, or NULL. The rules
- * data words that message "no {input} captured; skipped: {rule}", so the
- * id is looked up as a whole word after "skipped:". (A list of skipped
- * rule ids on struct finding would say it without reading the message.)
- */
+/* The input-missing finding that lists r as skipped, or NULL. */
 static const struct finding *
 not_evaluated(const struct report_input *in, const struct rule *r)
 {
 	const struct finding *f;
-	const char *p, *e;
-	size_t i, n = strlen(r->id);
+	size_t i, k;
 
 	for (i = 0; i < in->findings->n; i++) {
 		f = &in->findings->v[i];
-		if (strcmp(f->rule->id, "input-missing") ||
-		    !(p = strstr(f->message, "skipped:")))
-			continue;
-		for (; (e = strstr(p, r->id)); p = e + 1) {
-			bool before = e == f->message ||
-				      !(e[-1] == '-' || (e[-1] >= 'a' && e[-1] <= 'z') ||
-					(e[-1] >= '0' && e[-1] <= '9'));
-			char c = e[n];
-
-			if (before && !(c == '-' || (c >= 'a' && c <= 'z') ||
-					(c >= '0' && c <= '9')))
+		for (k = 0; k < f->nskipped_rules; k++)
+			if (!strcmp(f->skipped_rules[k], r->id))
 				return f;
-		}
 	}
 	return NULL;
 }

@@ -10,10 +10,7 @@
  */
 #include <string.h>
 
-#include "../planner/planner.h"
-#include "report.h"
-
-static const char *const heads[] = {"Errors", "Warnings", "Info"};
+#include "internal.h"
 
 /* Markdown inline text: esc_md(), plus '@' (GitHub mentions). */
 static void
@@ -73,13 +70,7 @@ md_loc(struct buf *b, struct src_loc loc)
 {
 	struct buf t = BUF_INIT;
 
-	if (!loc.path)
-		buf_adds(&t, "-");
-	else if (loc.line == 0)
-		buf_adds(&t, loc.path);
-	else
-		buf_addf(&t, "%s:%u:%u", loc.path, (unsigned)loc.line,
-			 (unsigned)(loc.col ? loc.col : 1));
+	report_add_loc(&t, loc);
 	md_code(b, buf_cstr(&t));
 	if (t.oom)
 		b->oom = true;
@@ -99,7 +90,6 @@ md_link(struct buf *b, const char *url)
 static void
 md_finding(struct buf *b, const struct finding *f)
 {
-	char date[11];
 	size_t i;
 
 	buf_addf(b, "- **`%s`** ", f->rule->id);
@@ -107,13 +97,8 @@ md_finding(struct buf *b, const struct finding *f)
 	buf_adds(b, ": ");
 	md_text(b, f->message);
 	buf_adds(b, "\n  - evidence: ");
-	for (i = 0; i < f->nevidence; i++) {
-		if (i)
-			buf_adds(b, ", ");
-		md_loc(b, f->evidence[i]);
-	}
-	if (f->nevidence == 0)
-		buf_adds(b, "none: the input is absent");
+	report_add_evidence(b, f, "", ", ", "none: the input is absent",
+			    md_loc);
 	buf_adds(b, "\n  - fix: ");
 	md_text(b, f->remediation);
 	for (i = 0; i < f->rule->nreferences; i++) {
@@ -121,11 +106,11 @@ md_finding(struct buf *b, const struct finding *f)
 		md_link(b, f->rule->references[i]);
 	}
 	if (f->waiver) {
-		date_format(f->waiver->expires, date);
 		buf_adds(b, "\n  - waiver: ");
 		md_text(b, f->waiver->owner);
-		buf_addf(b, ", %s %s: ", f->waiver_expired ? "expired" : "until",
-			 date);
+		buf_adds(b, f->waiver_expired ? ", expired " : ", until ");
+		report_add_date(b, f->waiver->expires);
+		buf_adds(b, ": ");
 		md_text(b, f->waiver->reason);
 	}
 	buf_addc(b, '\n');
@@ -135,15 +120,8 @@ md_finding(struct buf *b, const struct finding *f)
 static void
 md_trail(struct buf *b, const struct report_input *in)
 {
-	char asof[11], compiled[11];
-
-	date_format(in->as_of, asof);
-	if (in->db->compiled == RULES_NO_DATE)
-		memcpy(compiled, "unknown", 8);
-	else
-		date_format(in->db->compiled, compiled);
-	buf_addf(b, "\n---\n\n<sub>skewplan %s · rules data compiled %s · "
-		 "as of %s", SKEWPLAN_VERSION, compiled, asof);
+	buf_adds(b, "\n---\n\n<sub>");
+	report_add_trail(b, in, " · ");
 	if (in->cluster) {
 		buf_adds(b, " · snapshot ");
 		md_code(b, in->cluster);
@@ -151,64 +129,37 @@ md_trail(struct buf *b, const struct report_input *in)
 	buf_adds(b, "</sub>\n");
 }
 
-static const char *
-ver_text(const struct version_info *vi)
-{
-	return vi->present ? vi->ver.text : "not captured";
-}
-
 static int
 audit_markdown(struct buf *b, const struct report_input *in)
 {
-	const struct findings *f = in->findings;
-	size_t counts[3] = {0, 0, 0}, suppressed = 0, i;
-	int sev;
+	static const struct report_groups groups = {
+		"\nNo findings.\n", "\n### ", "\n\n",
+		"\n<details>\n<summary>", "</summary>\n\n", "\n</details>\n",
+		md_finding,
+	};
+	const struct cluster_state *cs = in->cs;
+	struct report_counts c;
 
-	for (i = 0; i < f->n; i++) {
-		if (f->v[i].suppressed)
-			suppressed++;
-		else
-			counts[f->v[i].severity]++;
-	}
+	report_count(in->findings, &c);
 	buf_addf(b, "## skewplan audit: %zu error%s, %zu warning%s\n\n",
-		 counts[0], counts[0] == 1 ? "" : "s", counts[1],
-		 counts[1] == 1 ? "" : "s");
+		 c.sev[SEV_ERROR], c.sev[SEV_ERROR] == 1 ? "" : "s",
+		 c.sev[SEV_WARNING], c.sev[SEV_WARNING] == 1 ? "" : "s");
 	buf_adds(b, "| Errors | Warnings | Info | Suppressed |\n"
 		 "|---:|---:|---:|---:|\n");
-	buf_addf(b, "| %zu | %zu | %zu | %zu |\n\n", counts[0], counts[1],
-		 counts[2], suppressed);
+	buf_addf(b, "| %zu | %zu | %zu | %zu |\n\n", c.sev[SEV_ERROR],
+		 c.sev[SEV_WARNING], c.sev[SEV_INFO], c.suppressed);
 	buf_adds(b, "Cluster: kube-apiserver ");
-	md_code(b, ver_text(&in->cs->server));
+	md_code(b, report_ver_text(&cs->server, "not captured"));
 	buf_adds(b, ", kubectl ");
-	md_code(b, ver_text(&in->cs->client));
-	buf_addf(b, ", %zu node%s, %zu image%s, %zu package row%s.",
-		 in->cs->nodes.n, in->cs->nodes.n == 1 ? "" : "s",
-		 in->cs->images.n, in->cs->images.n == 1 ? "" : "s",
-		 in->cs->packages.n, in->cs->packages.n == 1 ? "" : "s");
+	md_code(b, report_ver_text(&cs->client, "not captured"));
+	buf_adds(b, ", ");
+	report_add_inventory(b, cs);
 	if (in->fail_on >= 0)
-		buf_addf(b, " Fails on: %s and above.\n",
+		buf_addf(b, ". Fails on: %s and above.\n",
 			 rules_severity_name((enum severity)in->fail_on));
 	else
-		buf_adds(b, " Fails on: never.\n");
-	if (f->n == 0)
-		buf_adds(b, "\nNo findings.\n");
-	for (sev = SEV_ERROR; sev <= SEV_INFO; sev++) {
-		if (!counts[sev])
-			continue;
-		buf_addf(b, "\n### %s (%zu)\n\n", heads[sev], counts[sev]);
-		for (i = 0; i < f->n; i++)
-			if (!f->v[i].suppressed &&
-			    f->v[i].severity == (enum severity)sev)
-				md_finding(b, &f->v[i]);
-	}
-	if (suppressed) {
-		buf_addf(b, "\n<details>\n<summary>Suppressed by waivers (%zu)"
-			 "</summary>\n\n", suppressed);
-		for (i = 0; i < f->n; i++)
-			if (f->v[i].suppressed)
-				md_finding(b, &f->v[i]);
-		buf_adds(b, "\n</details>\n");
-	}
+		buf_adds(b, ". Fails on: never.\n");
+	report_add_groups(b, in->findings, &groups);
 	md_trail(b, in);
 	return b->oom ? -1 : 0;
 }

@@ -3,28 +3,9 @@
  * (numbered steps, where each runs, the commands, what to check) and the
  * JSON contract of the README. A refused plan prints only its findings.
  */
-#include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
-#include "../planner/planner.h"
-#include "report.h"
-
-static const char *
-sev_name(enum severity s)
-{
-	return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "info";
-}
-
-static void
-add_ver(struct buf *b, const struct plan_ver *v)
-{
-	if (v->set)
-		buf_addf(b, "v%u.%u.%u", v->major, v->minor, v->patch);
-	else
-		buf_adds(b, "unknown");
-}
+#include "internal.h"
 
 static void
 add_loc(struct buf *b, const struct src_loc *l)
@@ -74,16 +55,6 @@ count_cp(const struct plan *p)
 	return n;
 }
 
-static void
-add_repo(struct buf *b, const struct plan *p, const struct plan_hop *h)
-{
-	if (!h->repo_minor)
-		buf_adds(b, "legacy repository");
-	else
-		buf_addf(b, "pkgs.k8s.io v1.%u", h->repo_minor);
-	buf_adds(b, p->rpm ? " (yum)" : " (apt)");
-}
-
 /* ------------------------------------------------------------ text */
 
 static void
@@ -94,8 +65,9 @@ text_findings(struct buf *b, const struct plan *p)
 	for (i = 0; i < p->findings.n; i++) {
 		const struct finding *f = &p->findings.v[i];
 
-		buf_addf(b, "  %s [%s] %s: %s\n", sev_name(f->severity),
-			 f->rule->id, f->subject, f->message);
+		buf_addf(b, "  %s [%s] %s: %s\n",
+			 rules_severity_name(f->severity), f->rule->id,
+			 f->subject, f->message);
 		add_indented(b, "      ", f->remediation);
 		for (j = 0; j < f->nevidence; j++) {
 			buf_adds(b, "      evidence: ");
@@ -112,9 +84,7 @@ text_header(struct buf *b, const struct plan *p)
 
 	date_format(p->as_of, date);
 	buf_adds(b, "Upgrade plan: ");
-	add_ver(b, &p->from);
-	buf_adds(b, " -> ");
-	add_ver(b, &p->to);
+	report_add_plan_span(b, &p->from, " -> ", &p->to);
 	buf_addf(b, " (as of %s)\n", date);
 	date_format(p->rules_compiled, date);
 	buf_addf(b, "skewplan %s, rules data compiled %s\n", SKEWPLAN_VERSION,
@@ -147,12 +117,10 @@ report_plan_text(struct buf *b, const struct plan *p)
 		const struct plan_hop *h = &p->hops.v[i];
 
 		buf_addf(b, "  %zu. ", i + 1);
-		add_ver(b, &h->from);
-		buf_adds(b, " -> ");
-		add_ver(b, &h->to);
+		report_add_plan_span(b, &h->from, " -> ", &h->to);
 		buf_addf(b, "   kubeadm %s, kubelet %s, kubectl %s from the ",
 			 h->kubeadm, h->kubelet, h->kubectl);
-		add_repo(b, p, h);
+		report_add_repo(b, p, h);
 		buf_adds(b, h->packages_verified ? "\n"
 						 : " (not in the capture)\n");
 	}
@@ -168,9 +136,7 @@ report_plan_text(struct buf *b, const struct plan *p)
 
 			hop = s->hop;
 			buf_addf(b, "\nHop %u: ", hop);
-			add_ver(b, &h->from);
-			buf_adds(b, " -> ");
-			add_ver(b, &h->to);
+			report_add_plan_span(b, &h->from, " -> ", &h->to);
 			buf_addc(b, '\n');
 		}
 		buf_addf(b, "\nStep %s  %s\n  where: %s\n", s->id, s->title,
@@ -200,7 +166,7 @@ md_findings(struct buf *b, const struct plan *p)
 	for (i = 0; i < p->findings.n; i++) {
 		const struct finding *f = &p->findings.v[i];
 
-		buf_addf(b, "- **%s** `%s` ", sev_name(f->severity),
+		buf_addf(b, "- **%s** `%s` ", rules_severity_name(f->severity),
 			 f->rule->id);
 		esc_md(b, f->subject, strlen(f->subject));
 		buf_adds(b, ": ");
@@ -238,9 +204,7 @@ report_plan_markdown(struct buf *b, const struct plan *p)
 	}
 	date_format(p->as_of, date);
 	buf_adds(b, "# Upgrade plan: ");
-	add_ver(b, &p->from);
-	buf_adds(b, " → ");
-	add_ver(b, &p->to);
+	report_add_plan_span(b, &p->from, " → ", &p->to);
 	buf_addf(b, "\n\nAs of %s. %zu node%s (%zu control-plane, %zu "
 		 "worker%s). Every state after every step was checked "
 		 "against the skew policy and kubeadm's upgrade policy.\n",
@@ -253,12 +217,10 @@ report_plan_markdown(struct buf *b, const struct plan *p)
 		const struct plan_hop *h = &p->hops.v[i];
 
 		buf_addf(b, "| %zu | ", i + 1);
-		add_ver(b, &h->from);
-		buf_adds(b, " | ");
-		add_ver(b, &h->to);
+		report_add_plan_span(b, &h->from, " | ", &h->to);
 		buf_addf(b, " | `%s` | `%s` | `%s` | ", h->kubeadm, h->kubelet,
 			 h->kubectl);
-		add_repo(b, p, h);
+		report_add_repo(b, p, h);
 		buf_adds(b, h->packages_verified ? " |\n"
 						 : ", not in the capture |\n");
 	}
@@ -274,9 +236,7 @@ report_plan_markdown(struct buf *b, const struct plan *p)
 
 			hop = s->hop;
 			buf_addf(b, "\n## Hop %u: ", hop);
-			add_ver(b, &h->from);
-			buf_adds(b, " → ");
-			add_ver(b, &h->to);
+			report_add_plan_span(b, &h->from, " → ", &h->to);
 			buf_addc(b, '\n');
 		}
 		buf_addf(b, "\n- [ ] **%s** ", s->id);
@@ -313,36 +273,6 @@ jver(const struct plan_ver *v)
 	return cJSON_CreateString(s);
 }
 
-static bool
-add(cJSON *o, const char *key, cJSON *item)
-{
-	if (!item)
-		return false;
-	if (!cJSON_AddItemToObject(o, key, item)) {
-		cJSON_Delete(item);
-		return false;
-	}
-	return true;
-}
-
-static bool
-push(cJSON *arr, cJSON *item)
-{
-	if (!item)
-		return false;
-	if (!cJSON_AddItemToArray(arr, item)) {
-		cJSON_Delete(item);
-		return false;
-	}
-	return true;
-}
-
-static cJSON *
-jstr(const char *s)
-{
-	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
-}
-
 /* {NODE: VER} of the control-plane nodes or of every node. */
 static cJSON *
 jmap(const struct plan *p, const struct plan_state *st, size_t off,
@@ -350,164 +280,131 @@ jmap(const struct plan *p, const struct plan_state *st, size_t off,
 {
 	cJSON *o = cJSON_CreateObject();
 	size_t i;
+	bool ok = o != NULL;
 
-	if (!o)
-		return NULL;
-	for (i = 0; i < p->nnodes; i++) {
+	for (i = 0; ok && i < p->nnodes; i++) {
 		const struct plan_ver *v = (const struct plan_ver *)(const void *)
 			((const char *)&st->nodes[i] + off);
 
-		if (cp_only && !p->nodes[i].control_plane)
-			continue;
-		if (!add(o, p->nodes[i].name, jver(v))) {
-			cJSON_Delete(o);
-			return NULL;
-		}
+		if (!cp_only || p->nodes[i].control_plane)
+			ok = report_jadd(o, p->nodes[i].name, jver(v));
 	}
-	return o;
+	return report_jdone(o, ok);
 }
+
+/* The offset of version m in struct plan_node_state, for jmap(). */
+#define NODE_VER(m) offsetof(struct plan_node_state, m)
 
 static cJSON *
 jstate(const struct plan *p, const struct plan_state *st)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	if (!o)
-		return NULL;
-	if (!add(o, "apiserver", jmap(p, st, offsetof(struct plan_node_state,
-						      apiserver), true)) ||
-	    !add(o, "controllerManager",
-		 jmap(p, st, offsetof(struct plan_node_state,
-				      controller_manager), true)) ||
-	    !add(o, "scheduler", jmap(p, st, offsetof(struct plan_node_state,
-						      scheduler), true)) ||
-	    !add(o, "kubelet", jmap(p, st, offsetof(struct plan_node_state,
-						    kubelet), false)) ||
-	    !add(o, "kubeadm", jmap(p, st, offsetof(struct plan_node_state,
-						    kubeadm), false)) ||
-	    !add(o, "kubectl", jver(&st->kubectl))) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	return report_jdone(o, o &&
+	    report_jadd(o, "apiserver",
+			jmap(p, st, NODE_VER(apiserver), true)) &&
+	    report_jadd(o, "controllerManager",
+			jmap(p, st, NODE_VER(controller_manager), true)) &&
+	    report_jadd(o, "scheduler",
+			jmap(p, st, NODE_VER(scheduler), true)) &&
+	    report_jadd(o, "kubelet", jmap(p, st, NODE_VER(kubelet), false)) &&
+	    report_jadd(o, "kubeadm", jmap(p, st, NODE_VER(kubeadm), false)) &&
+	    report_jadd(o, "kubectl", jver(&st->kubectl)));
 }
 
 static cJSON *
 jstep(const struct plan *p, const struct plan_step *s)
 {
-	cJSON *o = cJSON_CreateObject(), *cmds, *ver;
+	const struct plan_node *n = s->node >= 0 ? &p->nodes[s->node] : NULL;
+	const char *role = !n ? NULL
+			   : n->control_plane ? "control-plane" : "worker";
+	cJSON *o = cJSON_CreateObject(), *cmds, *ver, *v;
 	size_t k;
+	bool ok;
 
-	if (!o)
-		return NULL;
-	if (!add(o, "id", jstr(s->id)) ||
-	    !add(o, "hop", cJSON_CreateNumber(s->hop)) ||
-	    !add(o, "node", jstr(s->node >= 0 ? p->nodes[s->node].name : NULL)) ||
-	    !add(o, "role", jstr(s->node < 0 ? NULL
-				 : p->nodes[s->node].control_plane
-					 ? "control-plane" : "worker")) ||
-	    !add(o, "action", jstr(plan_action_name(s->action))) ||
-	    !add(o, "title", jstr(s->title)) ||
-	    !add(o, "where", jstr(s->where)) ||
-	    !add(o, "commands", cmds = cJSON_CreateArray()) ||
-	    !add(o, "verify", ver = cJSON_CreateArray()))
-		goto fail;
-	for (k = 0; k < s->ncommands; k++)
-		if (!push(cmds, jstr(s->commands[k])))
-			goto fail;
-	for (k = 0; k < s->nverify; k++) {
-		cJSON *v = cJSON_CreateObject();
-
-		if (!push(ver, v) || !add(v, "command", jstr(s->verify[k].command)) ||
-		    !add(v, "expect", jstr(s->verify[k].expect)))
-			goto fail;
-	}
-	if (!add(o, "state", jstate(p, &s->state)))
-		goto fail;
-	return o;
-fail:
-	cJSON_Delete(o);
-	return NULL;
+	ok = o && report_jadd(o, "id", report_jstr(s->id)) &&
+	     report_jadd(o, "hop", cJSON_CreateNumber(s->hop)) &&
+	     report_jadd(o, "node", report_jstr(n ? n->name : NULL)) &&
+	     report_jadd(o, "role", report_jstr(role)) &&
+	     report_jadd(o, "action",
+			 report_jstr(plan_action_name(s->action))) &&
+	     report_jadd(o, "title", report_jstr(s->title)) &&
+	     report_jadd(o, "where", report_jstr(s->where)) &&
+	     report_jadd(o, "commands", cmds = cJSON_CreateArray()) &&
+	     report_jadd(o, "verify", ver = cJSON_CreateArray());
+	for (k = 0; ok && k < s->ncommands; k++)
+		ok = report_jpush(cmds, report_jstr(s->commands[k]));
+	for (k = 0; ok && k < s->nverify; k++)
+		ok = report_jpush(ver, v = cJSON_CreateObject()) &&
+		     report_jadd(v, "command",
+				 report_jstr(s->verify[k].command)) &&
+		     report_jadd(v, "expect", report_jstr(s->verify[k].expect));
+	ok = ok && report_jadd(o, "state", jstate(p, &s->state));
+	return report_jdone(o, ok);
 }
 
 static cJSON *
 jfinding(const struct finding *f)
 {
+	const char *sev = rules_severity_name(f->severity);
 	cJSON *o = cJSON_CreateObject(), *ev;
-	struct buf b = BUF_INIT;
 	size_t j;
+	bool ok;
 
-	if (!o)
-		return NULL;
-	if (!add(o, "rule", jstr(f->rule->id)) ||
-	    !add(o, "severity", jstr(sev_name(f->severity))) ||
-	    !add(o, "subject", jstr(f->subject)) ||
-	    !add(o, "message", jstr(f->message)) ||
-	    !add(o, "remediation", jstr(f->remediation)) ||
-	    !add(o, "evidence", ev = cJSON_CreateArray()))
-		goto fail;
-	for (j = 0; j < f->nevidence; j++) {
-		buf_reset(&b);
+	ok = o && report_jadd(o, "rule", report_jstr(f->rule->id)) &&
+	     report_jadd(o, "severity", report_jstr(sev)) &&
+	     report_jadd(o, "subject", report_jstr(f->subject)) &&
+	     report_jadd(o, "message", report_jstr(f->message)) &&
+	     report_jadd(o, "remediation", report_jstr(f->remediation)) &&
+	     report_jadd(o, "evidence", ev = cJSON_CreateArray());
+	for (j = 0; ok && j < f->nevidence; j++) {
+		struct buf b = BUF_INIT;
+
 		add_loc(&b, &f->evidence[j]);
-		if (b.oom || !push(ev, cJSON_CreateString(buf_cstr(&b))))
-			goto fail;
+		ok = report_jpush(ev, report_jtake(&b));
 	}
-	buf_release(&b);
-	return o;
-fail:
-	buf_release(&b);
-	cJSON_Delete(o);
-	return NULL;
+	return report_jdone(o, ok);
+}
+
+static cJSON *
+jhop(const struct plan_hop *h)
+{
+	cJSON *o = cJSON_CreateObject(), *pk;
+
+	return report_jdone(o, o &&
+	    report_jadd(o, "from", jver(&h->from)) &&
+	    report_jadd(o, "to", jver(&h->to)) &&
+	    report_jadd(o, "packages", pk = cJSON_CreateObject()) &&
+	    report_jadd(pk, "kubeadm", report_jstr(h->kubeadm)) &&
+	    report_jadd(pk, "kubelet", report_jstr(h->kubelet)) &&
+	    report_jadd(pk, "kubectl", report_jstr(h->kubectl)));
 }
 
 int
 report_plan_json(struct buf *b, const struct plan *p)
 {
 	cJSON *root = cJSON_CreateObject(), *hops, *steps, *fs;
-	char date[11], *text;
+	char compiled[11], asof[11];
 	size_t i;
+	bool ok;
 
-	if (!root)
-		return -1;
-	if (!add(root, "skewplanVersion", cJSON_CreateString(SKEWPLAN_VERSION)))
-		goto fail;
-	date_format(p->rules_compiled, date);
-	if (!add(root, "rulesDataAsOf", cJSON_CreateString(date)))
-		goto fail;
-	date_format(p->as_of, date);
-	if (!add(root, "from", jver(&p->from)) || !add(root, "to", jver(&p->to)) ||
-	    !add(root, "asOf", cJSON_CreateString(date)) ||
-	    !add(root, "hops", hops = cJSON_CreateArray()) ||
-	    !add(root, "steps", steps = cJSON_CreateArray()) ||
-	    !add(root, "findings", fs = cJSON_CreateArray()))
-		goto fail;
-	for (i = 0; !p->refused && i < p->hops.n; i++) {
-		const struct plan_hop *h = &p->hops.v[i];
-		cJSON *o = cJSON_CreateObject(), *pk;
-
-		if (!push(hops, o) || !add(o, "from", jver(&h->from)) ||
-		    !add(o, "to", jver(&h->to)) ||
-		    !add(o, "packages", pk = cJSON_CreateObject()) ||
-		    !add(pk, "kubeadm", jstr(h->kubeadm)) ||
-		    !add(pk, "kubelet", jstr(h->kubelet)) ||
-		    !add(pk, "kubectl", jstr(h->kubectl)))
-			goto fail;
-	}
-	for (i = 0; !p->refused && i < p->steps.n; i++)
-		if (!push(steps, jstep(p, &p->steps.v[i])))
-			goto fail;
-	for (i = 0; i < p->findings.n; i++)
-		if (!push(fs, jfinding(&p->findings.v[i])))
-			goto fail;
-	text = cJSON_Print(root);
-	cJSON_Delete(root);
-	if (!text)
-		return -1;
-	buf_adds(b, text);
-	buf_addc(b, '\n');
-	free(text);
-	return b->oom ? -1 : 0;
-fail:
-	cJSON_Delete(root);
-	return -1;
+	date_format(p->rules_compiled, compiled);
+	date_format(p->as_of, asof);
+	ok = root &&
+	     report_jadd(root, "skewplanVersion",
+			 cJSON_CreateString(SKEWPLAN_VERSION)) &&
+	     report_jadd(root, "rulesDataAsOf", cJSON_CreateString(compiled)) &&
+	     report_jadd(root, "from", jver(&p->from)) &&
+	     report_jadd(root, "to", jver(&p->to)) &&
+	     report_jadd(root, "asOf", cJSON_CreateString(asof)) &&
+	     report_jadd(root, "hops", hops = cJSON_CreateArray()) &&
+	     report_jadd(root, "steps", steps = cJSON_CreateArray()) &&
+	     report_jadd(root, "findings", fs = cJSON_CreateArray());
+	for (i = 0; ok && !p->refused && i < p->hops.n; i++)
+		ok = report_jpush(hops, jhop(&p->hops.v[i]));
+	for (i = 0; ok && !p->refused && i < p->steps.n; i++)
+		ok = report_jpush(steps, jstep(p, &p->steps.v[i]));
+	for (i = 0; ok && i < p->findings.n; i++)
+		ok = report_jpush(fs, jfinding(&p->findings.v[i]));
+	return report_jprint(b, root, ok);
 }

@@ -6,11 +6,9 @@
  * kept to GitHub's upload rules: every result has a ruleId, a level among
  * error, warning and note, and at least one location with a uri.
  */
-#include <cJSON.h>
 #include <string.h>
 
-#include "../planner/planner.h"
-#include "report.h"
+#include "internal.h"
 
 /* Where a reader of a SARIF log learns about the tool. */
 #define SKEWPLAN_HOME "https://github.com/skewplan/skewplan"
@@ -23,42 +21,14 @@ level_of(enum severity s)
 	return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
 }
 
-/* Adds item to obj under key; false (item freed) if either is NULL. */
-static bool
-add(cJSON *obj, const char *key, cJSON *item)
-{
-	if (!item)
-		return false;
-	if (!obj || !cJSON_AddItemToObject(obj, key, item)) {
-		cJSON_Delete(item);
-		return false;
-	}
-	return true;
-}
-
-static bool
-push(cJSON *arr, cJSON *item)
-{
-	if (!item)
-		return false;
-	if (!arr || !cJSON_AddItemToArray(arr, item)) {
-		cJSON_Delete(item);
-		return false;
-	}
-	return true;
-}
-
 /* A JSON string of s with invalid UTF-8 repaired. */
 static cJSON *
 str(const char *s)
 {
 	struct buf b = BUF_INIT;
-	cJSON *j;
 
 	report_add_utf8(&b, s, strlen(s));
-	j = b.oom ? NULL : cJSON_CreateString(buf_cstr(&b));
-	buf_release(&b);
-	return j;
+	return report_jtake(&b);
 }
 
 /* A SARIF message text: a sentence, so it ends with a full stop. */
@@ -67,14 +37,11 @@ sentence(const char *s)
 {
 	struct buf b = BUF_INIT;
 	size_t n = strlen(s);
-	cJSON *j;
 
 	report_add_utf8(&b, s, n);
 	if (n == 0 || !strchr(".!?", s[n - 1]))
 		buf_addc(&b, '.');
-	j = b.oom ? NULL : cJSON_CreateString(buf_cstr(&b));
-	buf_release(&b);
-	return j;
+	return report_jtake(&b);
 }
 
 /* {"text": s} as a sentence. */
@@ -83,22 +50,7 @@ message(const char *s)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	if (!add(o, "text", sentence(s))) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
-}
-
-static cJSON *
-date_str(long days)
-{
-	char s[11];
-
-	if (days == RULES_NO_DATE)
-		return cJSON_CreateNull();
-	date_format(days, s);
-	return cJSON_CreateString(s);
+	return report_jdone(o, report_jadd(o, "text", sentence(s)));
 }
 
 /* "kubelet-too-old" -> "KubeletTooOld", SARIF's friendly rule name. */
@@ -144,31 +96,32 @@ rule_json(const struct rule *r)
 	}
 	o = cJSON_CreateObject();
 	ok = !help.oom && !md.oom && !full.oom &&
-	     add(o, "id", str(r->id)) && add(o, "name", pascal(r->id)) &&
-	     add(o, "shortDescription", message(r->title)) &&
-	     add(o, "fullDescription", message(buf_cstr(&full)));
+	     report_jadd(o, "id", str(r->id)) &&
+	     report_jadd(o, "name", pascal(r->id)) &&
+	     report_jadd(o, "shortDescription", message(r->title)) &&
+	     report_jadd(o, "fullDescription", message(buf_cstr(&full)));
 	if (ok) {
 		cJSON *h = cJSON_CreateObject();
 
-		ok = add(o, "help", h) && add(h, "text", str(buf_cstr(&help))) &&
-		     add(h, "markdown", str(buf_cstr(&md)));
+		ok = report_jadd(o, "help", h) &&
+		     report_jadd(h, "text", str(buf_cstr(&help))) &&
+		     report_jadd(h, "markdown", str(buf_cstr(&md)));
 	}
 	if (ok && r->nreferences)
-		ok = add(o, "helpUri", str(r->references[0]));
-	ok = ok && add(o, "defaultConfiguration", conf = cJSON_CreateObject()) &&
-	     add(conf, "level", cJSON_CreateString(level_of(r->severity))) &&
-	     add(o, "properties", props = cJSON_CreateObject()) &&
-	     add(props, "tags", tags = cJSON_CreateArray()) &&
-	     push(tags, str(r->family ? r->family : "skewplan")) &&
-	     push(tags, cJSON_CreateString("kubernetes"));
+		ok = report_jadd(o, "helpUri", str(r->references[0]));
+	ok = ok &&
+	     report_jadd(o, "defaultConfiguration",
+			 conf = cJSON_CreateObject()) &&
+	     report_jadd(conf, "level",
+			 cJSON_CreateString(level_of(r->severity))) &&
+	     report_jadd(o, "properties", props = cJSON_CreateObject()) &&
+	     report_jadd(props, "tags", tags = cJSON_CreateArray()) &&
+	     report_jpush(tags, str(r->family ? r->family : "skewplan")) &&
+	     report_jpush(tags, cJSON_CreateString("kubernetes"));
 	buf_release(&help);
 	buf_release(&md);
 	buf_release(&full);
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	return report_jdone(o, ok);
 }
 
 /* The uri of path, from the artifacts cli/ resolved against --source-root. */
@@ -187,23 +140,21 @@ location(const struct report_input *in, struct src_loc loc)
 	bool ok;
 
 	o = cJSON_CreateObject();
-	ok = add(o, "physicalLocation", phys = cJSON_CreateObject()) &&
-	     add(phys, "artifactLocation", art = cJSON_CreateObject()) &&
-	     add(art, "uri", str(uri_of(in, loc.path)));
+	ok = report_jadd(o, "physicalLocation", phys = cJSON_CreateObject()) &&
+	     report_jadd(phys, "artifactLocation",
+			 art = cJSON_CreateObject()) &&
+	     report_jadd(art, "uri", str(uri_of(in, loc.path)));
 	/* A whole-file location is its first line (SARIF2017). */
 	if (ok) {
-		ok = add(phys, "region", region = cJSON_CreateObject()) &&
-		     add(region, "startLine",
-			 cJSON_CreateNumber(loc.line ? loc.line : 1));
+		ok = report_jadd(phys, "region",
+				 region = cJSON_CreateObject()) &&
+		     report_jadd(region, "startLine",
+				 cJSON_CreateNumber(loc.line ? loc.line : 1));
 		if (ok && loc.col > 0)
-			ok = add(region, "startColumn",
-				 cJSON_CreateNumber(loc.col));
+			ok = report_jadd(region, "startColumn",
+					 cJSON_CreateNumber(loc.col));
 	}
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	return report_jdone(o, ok);
 }
 
 /* The first snapshot input: where a finding without evidence points. */
@@ -238,35 +189,28 @@ fingerprint(const struct report_input *in, const struct finding *f)
 	sha256_update(&h, uri, strlen(uri));
 	sha256_final(&h, hex);
 	o = cJSON_CreateObject();
-	if (!add(o, FINGERPRINT_KEY, cJSON_CreateString(hex))) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	return report_jdone(o, report_jadd(o, FINGERPRINT_KEY,
+					   cJSON_CreateString(hex)));
 }
 
 static cJSON *
 suppression(const struct finding *f)
 {
 	struct buf b = BUF_INIT;
-	char date[11];
 	cJSON *arr, *o;
 	bool ok;
 
-	date_format(f->waiver->expires, date);
-	buf_adds(&b, f->waiver->reason);
-	buf_addf(&b, " (waiver by %s, until %s)", f->waiver->owner, date);
+	buf_addf(&b, "%s (waiver by %s, until ", f->waiver->reason,
+		 f->waiver->owner);
+	report_add_date(&b, f->waiver->expires);
+	buf_addc(&b, ')');
 	arr = cJSON_CreateArray();
-	ok = !b.oom && push(arr, o = cJSON_CreateObject()) &&
-	     add(o, "kind", cJSON_CreateString("external")) &&
-	     add(o, "status", cJSON_CreateString("accepted")) &&
-	     add(o, "justification", str(buf_cstr(&b)));
+	ok = !b.oom && report_jpush(arr, o = cJSON_CreateObject()) &&
+	     report_jadd(o, "kind", cJSON_CreateString("external")) &&
+	     report_jadd(o, "status", cJSON_CreateString("accepted")) &&
+	     report_jadd(o, "justification", str(buf_cstr(&b)));
 	buf_release(&b);
-	if (!ok) {
-		cJSON_Delete(arr);
-		return NULL;
-	}
-	return arr;
+	return report_jdone(arr, ok);
 }
 
 static long
@@ -290,32 +234,32 @@ result_json(const struct report_input *in, const struct finding *f)
 	bool ok;
 
 	o = cJSON_CreateObject();
-	ok = add(o, "ruleId", str(f->rule->id));
+	ok = report_jadd(o, "ruleId", str(f->rule->id));
 	if (ok && idx >= 0)
-		ok = add(o, "ruleIndex", cJSON_CreateNumber((double)idx));
-	ok = ok && add(o, "level", cJSON_CreateString(level_of(f->severity))) &&
-	     add(o, "message", message(f->message)) &&
-	     add(o, "locations", locs = cJSON_CreateArray());
+		ok = report_jadd(o, "ruleIndex",
+				 cJSON_CreateNumber((double)idx));
+	ok = ok &&
+	     report_jadd(o, "level",
+			 cJSON_CreateString(level_of(f->severity))) &&
+	     report_jadd(o, "message", message(f->message)) &&
+	     report_jadd(o, "locations", locs = cJSON_CreateArray());
 	for (i = 0; ok && i < f->nevidence; i++)
-		ok = push(locs, location(in, f->evidence[i]));
+		ok = report_jpush(locs, location(in, f->evidence[i]));
 	if (ok && f->nevidence == 0 && (first = first_snapshot(in))) {
 		struct src_loc whole = {first, 0, 0};
 
-		ok = push(locs, location(in, whole));
+		ok = report_jpush(locs, location(in, whole));
 	}
-	ok = ok && add(o, "partialFingerprints", fingerprint(in, f));
+	ok = ok && report_jadd(o, "partialFingerprints", fingerprint(in, f));
 	if (ok && f->suppressed && f->waiver)
-		ok = add(o, "suppressions", suppression(f));
-	ok = ok && add(o, "properties", props = cJSON_CreateObject()) &&
-	     add(props, "subject", str(f->subject)) &&
-	     add(props, "remediation", str(f->remediation));
+		ok = report_jadd(o, "suppressions", suppression(f));
+	ok = ok &&
+	     report_jadd(o, "properties", props = cJSON_CreateObject()) &&
+	     report_jadd(props, "subject", str(f->subject)) &&
+	     report_jadd(props, "remediation", str(f->remediation));
 	if (ok && f->waiver_expired)
-		ok = add(props, "waiverExpired", cJSON_CreateTrue());
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+		ok = report_jadd(props, "waiverExpired", cJSON_CreateTrue());
+	return report_jdone(o, ok);
 }
 
 static cJSON *
@@ -330,18 +274,16 @@ artifacts_json(const struct report_input *in)
 
 		if (!a->snapshot)
 			continue;
-		ok = push(arr, o = cJSON_CreateObject()) &&
-		     add(o, "location", loc = cJSON_CreateObject()) &&
-		     add(loc, "uri", str(a->uri));
+		ok = report_jpush(arr, o = cJSON_CreateObject()) &&
+		     report_jadd(o, "location", loc = cJSON_CreateObject()) &&
+		     report_jadd(loc, "uri", str(a->uri));
 		if (ok && a->sha256[0])
-			ok = add(o, "hashes", hashes = cJSON_CreateObject()) &&
-			     add(hashes, "sha-256", cJSON_CreateString(a->sha256));
+			ok = report_jadd(o, "hashes",
+					 hashes = cJSON_CreateObject()) &&
+			     report_jadd(hashes, "sha-256",
+					 cJSON_CreateString(a->sha256));
 	}
-	if (!ok) {
-		cJSON_Delete(arr);
-		return NULL;
-	}
-	return arr;
+	return report_jdone(arr, ok);
 }
 
 int
@@ -350,50 +292,51 @@ report_sarif(struct buf *out, const struct report_input *in)
 	cJSON *root, *runs, *run, *tool, *driver, *rules, *results, *props;
 	cJSON *auto_, *inv;
 	struct buf id = BUF_INIT;
-	char *text;
 	size_t i;
 	bool ok;
 
 	buf_addf(&id, "skewplan/%s/", in->command);
 	root = cJSON_CreateObject();
-	ok = !id.oom && add(root, "$schema", cJSON_CreateString(SARIF_SCHEMA)) &&
-	     add(root, "version", cJSON_CreateString("2.1.0")) &&
-	     add(root, "runs", runs = cJSON_CreateArray()) &&
-	     push(runs, run = cJSON_CreateObject()) &&
-	     add(run, "tool", tool = cJSON_CreateObject()) &&
-	     add(tool, "driver", driver = cJSON_CreateObject()) &&
-	     add(driver, "name", cJSON_CreateString("skewplan")) &&
-	     add(driver, "version", cJSON_CreateString(SKEWPLAN_VERSION)) &&
-	     add(driver, "semanticVersion",
-		 cJSON_CreateString(SKEWPLAN_VERSION)) &&
-	     add(driver, "informationUri", cJSON_CreateString(SKEWPLAN_HOME)) &&
-	     add(driver, "rules", rules = cJSON_CreateArray());
+	ok = !id.oom &&
+	     report_jadd(root, "$schema", cJSON_CreateString(SARIF_SCHEMA)) &&
+	     report_jadd(root, "version", cJSON_CreateString("2.1.0")) &&
+	     report_jadd(root, "runs", runs = cJSON_CreateArray()) &&
+	     report_jpush(runs, run = cJSON_CreateObject()) &&
+	     report_jadd(run, "tool", tool = cJSON_CreateObject()) &&
+	     report_jadd(tool, "driver", driver = cJSON_CreateObject()) &&
+	     report_jadd(driver, "name", cJSON_CreateString("skewplan")) &&
+	     report_jadd(driver, "version",
+			 cJSON_CreateString(SKEWPLAN_VERSION)) &&
+	     report_jadd(driver, "semanticVersion",
+			 cJSON_CreateString(SKEWPLAN_VERSION)) &&
+	     report_jadd(driver, "informationUri",
+			 cJSON_CreateString(SKEWPLAN_HOME)) &&
+	     report_jadd(driver, "rules", rules = cJSON_CreateArray());
 	for (i = 0; ok && i < in->db->rules.n; i++)
-		ok = push(rules, rule_json(&in->db->rules.v[i]));
-	ok = ok && add(run, "automationDetails", auto_ = cJSON_CreateObject()) &&
-	     add(auto_, "id", cJSON_CreateString(buf_cstr(&id))) &&
-	     add(run, "invocations", inv = cJSON_CreateArray()) &&
-	     push(inv, auto_ = cJSON_CreateObject()) &&
-	     add(auto_, "executionSuccessful", cJSON_CreateTrue()) &&
-	     add(run, "artifacts", artifacts_json(in)) &&
-	     add(run, "results", results = cJSON_CreateArray());
+		ok = report_jpush(rules, rule_json(&in->db->rules.v[i]));
+	ok = ok &&
+	     report_jadd(run, "automationDetails",
+			 auto_ = cJSON_CreateObject()) &&
+	     report_jadd(auto_, "id", cJSON_CreateString(buf_cstr(&id))) &&
+	     report_jadd(run, "invocations", inv = cJSON_CreateArray()) &&
+	     report_jpush(inv, auto_ = cJSON_CreateObject()) &&
+	     report_jadd(auto_, "executionSuccessful", cJSON_CreateTrue()) &&
+	     report_jadd(run, "artifacts", artifacts_json(in)) &&
+	     report_jadd(run, "results", results = cJSON_CreateArray());
 	for (i = 0; ok && i < in->findings->n; i++)
-		ok = push(results, result_json(in, &in->findings->v[i]));
-	ok = ok && add(run, "columnKind",
-		       cJSON_CreateString("unicodeCodePoints")) &&
-	     add(run, "properties", props = cJSON_CreateObject()) &&
-	     add(props, "command", cJSON_CreateString(in->command)) &&
-	     add(props, "asOf", date_str(in->as_of)) &&
-	     add(props, "rulesDataAsOf", date_str(in->db->compiled));
+		ok = report_jpush(results,
+				  result_json(in, &in->findings->v[i]));
+	ok = ok &&
+	     report_jadd(run, "columnKind",
+			 cJSON_CreateString("unicodeCodePoints")) &&
+	     report_jadd(run, "properties", props = cJSON_CreateObject()) &&
+	     report_jadd(props, "command", cJSON_CreateString(in->command)) &&
+	     report_jadd(props, "asOf", report_jdate(in->as_of)) &&
+	     report_jadd(props, "rulesDataAsOf",
+			 report_jdate(in->db->compiled));
 	if (ok && in->plan)
-		ok = add(props, "planRefused", cJSON_CreateBool(in->plan->refused));
+		ok = report_jadd(props, "planRefused",
+				 cJSON_CreateBool(in->plan->refused));
 	buf_release(&id);
-	text = ok ? cJSON_Print(root) : NULL;
-	cJSON_Delete(root);
-	if (!text)
-		return -1;
-	buf_adds(out, text);
-	buf_addc(out, '\n');
-	cJSON_free(text);
-	return out->oom ? -1 : 0;
+	return report_jprint(out, root, ok);
 }

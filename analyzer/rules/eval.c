@@ -87,25 +87,64 @@ int
 eval_missing(struct eval_ctx *c, const struct rule *r, const char *input)
 {
 	struct missing *m;
+	const struct rule **slot;
 	size_t i;
 
-	for (i = 0; i < c->missing.n; i++) {
+	for (i = 0; i < c->missing.n; i++)
+		if (!strcmp(c->missing.v[i].input, input))
+			break;
+	if (i < c->missing.n) {
 		m = &c->missing.v[i];
-		if (strcmp(m->input, input))
-			continue;
-		if (m->last == r)
+		/* A rule may miss one input twice; it is listed once. */
+		if (m->rules.n && m->rules.v[m->rules.n - 1] == r)
 			return 0;
-		m->last = r;
-		if (!(m->rules = arena_printf(c->a, "%s, %s", m->rules, r->id)))
+	} else {
+		if (!(m = vec_push(&c->missing)))
 			goto oom;
-		return 0;
+		m->input = input;
 	}
-	if (!(m = vec_push(&c->missing)))
+	if (!(slot = vec_push(&m->rules)))
 		goto oom;
-	m->input = input;
-	m->last = r;
-	if (!(m->rules = arena_strdup(c->a, r->id)))
+	*slot = r;
+	return 0;
+oom:
+	c->oom = true;
+	return diag_plain(c->d, DIAG_ERROR, "out of memory");
+}
+
+/*
+ * The input-missing finding (rule im) of m: its message names the rules
+ * skipped, and skipped_rules lists them for the reports.
+ */
+static int
+emit_missing(struct eval_ctx *c, const struct rule *im,
+	     const struct missing *m)
+{
+	struct fill f[] = {{"input", m->input}, {"rule", NULL}};
+	struct buf list = BUF_INIT;
+	const char **ids;
+	struct finding *fi;
+	size_t i;
+	int rc;
+
+	if (!(ids = arena_alloc(c->a, m->rules.n * sizeof(*ids))))
 		goto oom;
+	for (i = 0; i < m->rules.n; i++) {
+		ids[i] = m->rules.v[i]->id;
+		buf_addf(&list, "%s%s", i ? ", " : "", ids[i]);
+	}
+	if (list.oom) {
+		buf_release(&list);
+		goto oom;
+	}
+	f[1].value = buf_cstr(&list);
+	rc = eval_emit(c, im, m->input, f, ARRAY_SIZE(f), NULL, 0);
+	buf_release(&list);
+	if (rc < 0)
+		return -1;
+	fi = &c->out->v[c->out->n - 1];
+	fi->skipped_rules = ids;
+	fi->nskipped_rules = m->rules.n;
 	return 0;
 oom:
 	c->oom = true;
@@ -310,18 +349,12 @@ rules_evaluate(const struct rules_db *db, const struct cluster_state *cs,
 		return -1;
 	for (i = 0; i < db->rules.n && rc == 0; i++)
 		rc = run_rule(&c, &db->rules.v[i]);
-	if (rc == 0 && c.missing.n && (im = rules_find(db, "input-missing"))) {
-		for (i = 0; i < c.missing.n && rc == 0; i++) {
-			struct fill f[] = {
-				{"input", c.missing.v[i].input},
-				{"rule", c.missing.v[i].rules},
-			};
-
-			rc = eval_emit(&c, im, c.missing.v[i].input, f,
-				       ARRAY_SIZE(f), NULL, 0);
-		}
-	}
+	if (rc == 0 && c.missing.n && (im = rules_find(db, "input-missing")))
+		for (i = 0; i < c.missing.n && rc == 0; i++)
+			rc = emit_missing(&c, im, &c.missing.v[i]);
 	free(c.apis);
+	for (i = 0; i < c.missing.n; i++)
+		vec_release(&c.missing.v[i].rules);
 	vec_release(&c.missing);
 	return rc < 0 || c.oom ? -1 : 0;
 }

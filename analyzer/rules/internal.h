@@ -57,8 +57,7 @@ struct api_instance {
 
 struct missing {
 	const char *input;	/* static */
-	const char *rules;	/* arena: comma-separated ids */
-	const struct rule *last;	/* the rule added last */
+	VEC(const struct rule *) rules;	/* owned: the rules skipped, in order */
 };
 
 struct eval_ctx {

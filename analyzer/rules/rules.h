@@ -243,6 +243,9 @@ struct finding {
 	bool suppressed;	/* waived by an unexpired waiver */
 	const struct waiver *waiver;	/* borrowed; matched waiver or NULL */
 	bool waiver_expired;
+	/* arena; input-missing: the ids of the rules not evaluated */
+	const char **skipped_rules;
+	size_t nskipped_rules;
 };
 
 struct findings {

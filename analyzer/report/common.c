@@ -1,0 +1,240 @@
+/*
+ * common.c - what the writers share: UTF-8 repair (snapshot text is bytes;
+ * JSON and XML readers want UTF-8) and XML escaping, the artifact lookup,
+ * the findings grouped by severity, and dates, locations, versions and the
+ * audit trail as text.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+/* Length of the valid UTF-8 sequence at s (RFC 3629), or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t len)
+{
+	size_t n, i;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (n > len)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+void
+report_add_utf8(struct buf *b, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	while (i < len) {
+		n = utf8_len(p + i, len - i);
+		if (n == 0) {
+			buf_adds(b, "\xef\xbf\xbd");
+			i++;
+		} else {
+			buf_add(b, s + i, n);
+			i += n;
+		}
+	}
+}
+
+void
+report_add_xml(struct buf *b, const char *s, size_t len)
+{
+	struct buf t = BUF_INIT;
+
+	report_add_utf8(&t, s, len);
+	if (t.oom)
+		b->oom = true;
+	else
+		esc_html(b, buf_cstr(&t), t.len);
+	buf_release(&t);
+}
+
+const struct report_artifact *
+report_artifact_of(const struct report_input *in, const char *path)
+{
+	size_t i;
+
+	if (!path)
+		return NULL;
+	for (i = 0; i < in->nartifacts; i++)
+		if (in->artifacts[i].path == path ||
+		    !strcmp(in->artifacts[i].path, path))
+			return &in->artifacts[i];
+	return NULL;
+}
+
+/* ---------------------------------------------------------- findings */
+
+void
+report_count(const struct findings *f, struct report_counts *c)
+{
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < f->n; i++) {
+		if (f->v[i].suppressed)
+			c->suppressed++;
+		else
+			c->sev[f->v[i].severity]++;
+	}
+}
+
+void
+report_add_groups(struct buf *b, const struct findings *f,
+		  const struct report_groups *g)
+{
+	static const char *const heads[] = {"Errors", "Warnings", "Info"};
+	struct report_counts c;
+	size_t i;
+	int sev;
+
+	report_count(f, &c);
+	if (f->n == 0)
+		buf_adds(b, g->none);
+	for (sev = SEV_ERROR; sev <= SEV_INFO; sev++) {
+		if (!c.sev[sev])
+			continue;
+		buf_addf(b, "%s%s (%zu)%s", g->head, heads[sev], c.sev[sev],
+			 g->head_end);
+		for (i = 0; i < f->n; i++)
+			if (!f->v[i].suppressed &&
+			    f->v[i].severity == (enum severity)sev)
+				g->finding(b, &f->v[i]);
+	}
+	if (c.suppressed) {
+		buf_addf(b, "%sSuppressed by waivers (%zu)%s", g->waived,
+			 c.suppressed, g->waived_end);
+		for (i = 0; i < f->n; i++)
+			if (f->v[i].suppressed)
+				g->finding(b, &f->v[i]);
+		buf_adds(b, g->waived_close);
+	}
+}
+
+void
+report_add_evidence(struct buf *b, const struct finding *f,
+		    const char *first, const char *sep, const char *none,
+		    void (*loc)(struct buf *b, struct src_loc loc))
+{
+	size_t i;
+
+	if (f->nevidence == 0)
+		buf_adds(b, none);
+	for (i = 0; i < f->nevidence; i++) {
+		buf_adds(b, i ? sep : first);
+		loc(b, f->evidence[i]);
+	}
+}
+
+/* ---------------------------------------------------------- text */
+
+void
+report_add_date(struct buf *b, long days)
+{
+	char s[11];
+
+	if (days == RULES_NO_DATE) {
+		buf_adds(b, "unknown");
+		return;
+	}
+	date_format(days, s);
+	buf_adds(b, s);
+}
+
+void
+report_add_loc(struct buf *b, struct src_loc loc)
+{
+	if (!loc.path)
+		buf_adds(b, "-");
+	else if (loc.line == 0)
+		buf_adds(b, loc.path);
+	else
+		buf_addf(b, "%s:%u:%u", loc.path, (unsigned)loc.line,
+			 (unsigned)(loc.col ? loc.col : 1));
+}
+
+void
+report_add_loc_xml(struct buf *b, struct src_loc loc)
+{
+	struct buf t = BUF_INIT;
+
+	report_add_loc(&t, loc);
+	if (t.oom)
+		b->oom = true;
+	else
+		report_add_xml(b, buf_cstr(&t), t.len);
+	buf_release(&t);
+}
+
+const char *
+report_ver_text(const struct version_info *vi, const char *absent)
+{
+	return vi->present ? vi->ver.text : absent;
+}
+
+void
+report_add_inventory(struct buf *b, const struct cluster_state *cs)
+{
+	buf_addf(b, "%zu node%s, %zu image%s, %zu package row%s", cs->nodes.n,
+		 cs->nodes.n == 1 ? "" : "s", cs->images.n,
+		 cs->images.n == 1 ? "" : "s", cs->packages.n,
+		 cs->packages.n == 1 ? "" : "s");
+}
+
+void
+report_add_trail(struct buf *b, const struct report_input *in,
+		 const char *sep)
+{
+	buf_addf(b, "skewplan %s%srules data compiled ", SKEWPLAN_VERSION, sep);
+	report_add_date(b, in->db->compiled);
+	buf_addf(b, "%sas of ", sep);
+	report_add_date(b, in->as_of);
+}
+
+void
+report_add_plan_ver(struct buf *b, const struct plan_ver *v)
+{
+	if (v->set)
+		buf_addf(b, "v%u.%u.%u", v->major, v->minor, v->patch);
+	else
+		buf_adds(b, "unknown");
+}
+
+void
+report_add_plan_span(struct buf *b, const struct plan_ver *from,
+		     const char *sep, const struct plan_ver *to)
+{
+	report_add_plan_ver(b, from);
+	buf_adds(b, sep);
+	report_add_plan_ver(b, to);
+}
+
+void
+report_add_repo(struct buf *b, const struct plan *p, const struct plan_hop *h)
+{
+	if (h->repo_minor)
+		buf_addf(b, "pkgs.k8s.io v1.%u", h->repo_minor);
+	else
+		buf_adds(b, "legacy repository");
+	buf_adds(b, p->rpm ? " (yum)" : " (apt)");
+}
