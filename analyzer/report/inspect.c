@@ -29,6 +29,10 @@ tri_json(enum tri t)
 	return t == TRI_UNKNOWN ? cJSON_CreateNull() : cJSON_CreateBool(t);
 }
 
+/*
+ * Each item is built whole or not at all: under memory pressure a writer
+ * must fail, never print an object with fields missing.
+ */
 static cJSON *
 ver_json(const struct version_info *vi)
 {
@@ -37,56 +41,68 @@ ver_json(const struct version_info *vi)
 	if (!vi->present)
 		return cJSON_CreateNull();
 	o = cJSON_CreateObject();
-	if (!o)
-		return NULL;
-	cJSON_AddItemToObject(o, "gitVersion", cJSON_CreateString(vi->ver.text));
-	cJSON_AddItemToObject(o, "major", cJSON_CreateNumber(vi->ver.major));
-	cJSON_AddItemToObject(o, "minor", cJSON_CreateNumber(vi->ver.minor));
-	cJSON_AddItemToObject(o, "patch", cJSON_CreateNumber(vi->ver.patch));
-	cJSON_AddItemToObject(o, "source", loc_json(vi->loc));
-	return o;
+	return report_jdone(
+		o, report_jadd(o, "gitVersion", report_jstr(vi->ver.text)) &&
+			   report_jadd(o, "major",
+				       cJSON_CreateNumber(vi->ver.major)) &&
+			   report_jadd(o, "minor",
+				       cJSON_CreateNumber(vi->ver.minor)) &&
+			   report_jadd(o, "patch",
+				       cJSON_CreateNumber(vi->ver.patch)) &&
+			   report_jadd(o, "source", loc_json(vi->loc)));
 }
 
 static cJSON *
 node_json(const struct node *n)
 {
 	cJSON *o = cJSON_CreateObject(), *roles = cJSON_CreateArray();
+	bool ok = roles != NULL;
 	size_t i;
 
-	for (i = 0; i < n->nroles; i++)
-		cJSON_AddItemToArray(roles, cJSON_CreateString(n->roles[i]));
-	cJSON_AddItemToObject(o, "name", cJSON_CreateString(n->name));
-	cJSON_AddItemToObject(o, "status", cJSON_CreateString(n->status));
-	cJSON_AddItemToObject(o, "ready", tri_json(n->ready));
-	cJSON_AddItemToObject(o, "schedulable", cJSON_CreateBool(n->schedulable));
-	cJSON_AddItemToObject(o, "roles", roles);
-	cJSON_AddItemToObject(o, "kubeletVersion", report_jstr(n->kubelet.text));
-	cJSON_AddItemToObject(o, "kubeProxyVersion", report_jstr(n->kube_proxy));
-	cJSON_AddItemToObject(o, "containerRuntime",
-			      report_jstr(n->container_runtime));
-	cJSON_AddItemToObject(o, "osImage", report_jstr(n->os_image));
-	cJSON_AddItemToObject(o, "internalIP", report_jstr(n->internal_ip));
-	cJSON_AddItemToObject(o, "source", loc_json(n->loc));
-	return o;
+	for (i = 0; ok && i < n->nroles; i++)
+		ok = report_jpush(roles, report_jstr(n->roles[i]));
+	ok = ok && report_jadd(o, "name", report_jstr(n->name)) &&
+	     report_jadd(o, "status", report_jstr(n->status)) &&
+	     report_jadd(o, "ready", tri_json(n->ready)) &&
+	     report_jadd(o, "schedulable", cJSON_CreateBool(n->schedulable));
+	if (ok) {
+		/* report_jadd takes roles either way. */
+		ok = report_jadd(o, "roles", roles);
+		roles = NULL;
+	}
+	cJSON_Delete(roles);
+	ok = ok && report_jadd(o, "kubeletVersion", report_jstr(n->kubelet.text)) &&
+	     report_jadd(o, "kubeProxyVersion", report_jstr(n->kube_proxy)) &&
+	     report_jadd(o, "containerRuntime",
+			 report_jstr(n->container_runtime)) &&
+	     report_jadd(o, "osImage", report_jstr(n->os_image)) &&
+	     report_jadd(o, "internalIP", report_jstr(n->internal_ip)) &&
+	     report_jadd(o, "source", loc_json(n->loc));
+	return report_jdone(o, ok);
 }
 
 static cJSON *
 image_json(const struct image *im)
 {
+	const struct image_ref *r = im->ref;
 	cJSON *o = cJSON_CreateObject();
 
-	cJSON_AddItemToObject(o, "image", cJSON_CreateString(im->ref->image));
-	cJSON_AddItemToObject(o, "registry", report_jstr(im->ref->registry));
-	cJSON_AddItemToObject(o, "repository", report_jstr(im->ref->repository));
-	cJSON_AddItemToObject(o, "tag", report_jstr(im->ref->tag));
-	cJSON_AddItemToObject(o, "digest", report_jstr(im->ref->digest));
-	cJSON_AddItemToObject(o, "component", report_jstr(im->ref->component));
-	cJSON_AddItemToObject(o, "namespace", report_jstr(im->namespace_));
-	cJSON_AddItemToObject(o, "pod", report_jstr(im->pod));
-	cJSON_AddItemToObject(o, "node", report_jstr(im->node));
-	cJSON_AddItemToObject(o, "container", report_jstr(im->container));
-	cJSON_AddItemToObject(o, "source", loc_json(im->loc));
-	return o;
+	return report_jdone(
+		o, report_jadd(o, "image", report_jstr(r->image)) &&
+			   report_jadd(o, "registry", report_jstr(r->registry)) &&
+			   report_jadd(o, "repository",
+				       report_jstr(r->repository)) &&
+			   report_jadd(o, "tag", report_jstr(r->tag)) &&
+			   report_jadd(o, "digest", report_jstr(r->digest)) &&
+			   report_jadd(o, "component",
+				       report_jstr(r->component)) &&
+			   report_jadd(o, "namespace",
+				       report_jstr(im->namespace_)) &&
+			   report_jadd(o, "pod", report_jstr(im->pod)) &&
+			   report_jadd(o, "node", report_jstr(im->node)) &&
+			   report_jadd(o, "container",
+				       report_jstr(im->container)) &&
+			   report_jadd(o, "source", loc_json(im->loc)));
 }
 
 static cJSON *
@@ -94,20 +110,22 @@ package_json(const struct package *p)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	cJSON_AddItemToObject(o, "name", cJSON_CreateString(p->name));
-	cJSON_AddItemToObject(o, "version", cJSON_CreateString(p->version));
-	cJSON_AddItemToObject(o, "upstreamVersion", report_jstr(p->upstream));
-	cJSON_AddItemToObject(o, "repo", report_jstr(p->repo));
-	cJSON_AddItemToObject(o, "repoKind",
-			      cJSON_CreateString(model_repo_kind_name(p->repo_kind)));
-	if (p->repo_minor)
-		cJSON_AddItemToObject(o, "repoMinor",
-				      cJSON_CreateNumber(p->repo_minor));
-	else
-		cJSON_AddItemToObject(o, "repoMinor", cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "installed", tri_json(p->installed));
-	cJSON_AddItemToObject(o, "source", loc_json(p->loc));
-	return o;
+	return report_jdone(
+		o,
+		report_jadd(o, "name", report_jstr(p->name)) &&
+			report_jadd(o, "version", report_jstr(p->version)) &&
+			report_jadd(o, "upstreamVersion",
+				    report_jstr(p->upstream)) &&
+			report_jadd(o, "repo", report_jstr(p->repo)) &&
+			report_jadd(o, "repoKind",
+				    report_jstr(model_repo_kind_name(
+					    p->repo_kind))) &&
+			report_jadd(o, "repoMinor",
+				    p->repo_minor
+					    ? cJSON_CreateNumber(p->repo_minor)
+					    : cJSON_CreateNull()) &&
+			report_jadd(o, "installed", tri_json(p->installed)) &&
+			report_jadd(o, "source", loc_json(p->loc)));
 }
 
 /*
@@ -165,20 +183,25 @@ report_inspect_json(FILE *out, const struct cluster_state *cs)
 	{
 		cJSON *o = cJSON_CreateObject();
 
-		cJSON_AddItemToObject(o, "path", cJSON_CreateString(in->path));
-		cJSON_AddItemToObject(o, "kind",
-				      cJSON_CreateString(model_kind_name(in->kind)));
-		cJSON_AddItemToObject(o, "format", cJSON_CreateString(in->format));
+		o = report_jdone(
+			o, report_jadd(o, "path", report_jstr(in->path)) &&
+				   report_jadd(o, "kind",
+					       report_jstr(model_kind_name(
+						       in->kind))) &&
+				   report_jadd(o, "format",
+					       report_jstr(in->format)));
 		rc |= put_item(out, o, &first);
 	}
 	rc |= put_array_end(out, first);
 	if (fputs(",\n  \"versions\": ", out) < 0)
 		return -1;
 	v = cJSON_CreateObject();
-	cJSON_AddItemToObject(v, "client", ver_json(&cs->client));
-	cJSON_AddItemToObject(v, "server", ver_json(&cs->server));
-	cJSON_AddItemToObject(v, "kustomize", report_jstr(cs->kustomize));
-	cJSON_AddItemToObject(v, "kubeadm", ver_json(&cs->kubeadm));
+	v = report_jdone(
+		v, report_jadd(v, "client", ver_json(&cs->client)) &&
+			   report_jadd(v, "server", ver_json(&cs->server)) &&
+			   report_jadd(v, "kustomize",
+				       report_jstr(cs->kustomize)) &&
+			   report_jadd(v, "kubeadm", ver_json(&cs->kubeadm)));
 	rc |= put_json(out, "", v);
 	if (fputs(",\n  \"nodes\": [", out) < 0)
 		return -1;
