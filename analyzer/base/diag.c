@@ -102,7 +102,7 @@ vreport(struct diag *d, enum diag_level lvl, const struct src_loc *loc,
 	FILE *out = d->out ? d->out : stderr;
 
 	buf_reset(&d->last);
-	if (!loc)
+	if (!loc || !loc->path)
 		buf_adds(&d->last, "skewplan");
 	else if (loc->line == 0)
 		buf_adds(&d->last, loc->path);
@@ -118,7 +118,7 @@ vreport(struct diag *d, enum diag_level lvl, const struct src_loc *loc,
 			"problem\n", level_names[lvl]);
 	else
 		fprintf(out, "%s\n", buf_cstr(&d->last));
-	if (loc && lvl != DIAG_NOTE)
+	if (loc && loc->path && lvl != DIAG_NOTE)
 		quote_source(d, out, *loc);
 	if (lvl == DIAG_ERROR)
 		d->errors++;

@@ -173,9 +173,12 @@ table(struct arena *a, const char *const *cells, size_t nrows, size_t ncol)
 	const char *out;
 
 	for (r = 0; r < nrows; r++)
-		for (k = 0; k < ncol && k < 8; k++)
+		for (k = 0; k < ncol && k < 8; k++) {
+			if (!cells[r * ncol + k])
+				return NULL;	/* a cell ran out of memory */
 			if ((len = strlen(cells[r * ncol + k])) > w[k])
 				w[k] = len;
+		}
 	for (r = 0; r < nrows; r++) {
 		if (r)
 			buf_addc(&b, '\n');
@@ -272,7 +275,7 @@ upgrade_plan_table(struct plan_ctx *c, const struct plan_hop *h,
 	struct arena *a = c->a;
 	const char *kubelets[64 * 3];
 	const char *comps[7 * 3];
-	const char *t1, *t2, *target = vtext(a, &h->to);
+	const char *t1, *t2, *series, *target = vtext(a, &h->to);
 	size_t i, j, nk = 1;
 	struct plan_ver seen[63];
 	size_t count[63], nseen = 0;
@@ -324,7 +327,12 @@ upgrade_plan_table(struct plan_ctx *c, const struct plan_hop *h,
 	comps[20] = etcd_to ? etcd_to : "unknown";
 	comps[5] = comps[8] = comps[11] = comps[14] = target;
 	t2 = table(a, comps, 7, 3);
-	if (!t1 || !t2 || !comps[4] || !comps[13] || !target)
+	series = h->from.minor == h->to.minor
+			 ? arena_printf(a, "Upgrade to the latest version in "
+					"the v%u.%u series:",
+					h->to.major, h->to.minor)
+			 : "Upgrade to the latest stable version:";
+	if (!t1 || !t2 || !comps[4] || !comps[13] || !target || !series)
 		return NULL;
 	return arena_printf(a,
 			    "Components that must be upgraded manually after "
@@ -332,12 +340,7 @@ upgrade_plan_table(struct plan_ctx *c, const struct plan_hop *h,
 			    "'kubeadm upgrade apply':\n%s\n\n%s\n\n%s\n\n"
 			    "You can now apply the upgrade by executing the "
 			    "following command:\n\n\tkubeadm upgrade apply %s",
-			    t1,
-			    h->from.minor == h->to.minor
-				    ? arena_printf(a, "Upgrade to the latest "
-						   "version in the v%u.%u series:",
-						   h->to.major, h->to.minor)
-				    : "Upgrade to the latest stable version:",
+			    t1, series,
 			    t2, target);
 }
 

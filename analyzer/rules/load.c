@@ -1366,6 +1366,8 @@ load_file(struct lctx *c, const char *path, loader_fn fn, const char *family)
 	unsigned before = c->d->errors;
 	int rc;
 
+	if (!path)
+		return diag_plain(c->d, DIAG_ERROR, "out of memory");
 	c->path = path;
 	if (!(root = rules_yaml_load(c->a, c->d, path)))
 		rc = -1;
