@@ -548,7 +548,29 @@ static const struct label {
     {"Server Version:", BIN_SERVER},
     {"kubeadm version:", BIN_KUBEADM},
     {"Kustomize Version:", -1},
+    /* `oc version`: the cluster's Kubernetes version. */
+    {"Kubernetes Version:", BIN_SERVER},
 };
+
+/*
+ * `oc version` prints OpenShift's own versions on its Client and Server
+ * lines ("4.14.3", no 'v') and the cluster's on "Kubernetes Version:".
+ * Kubernetes has had major 1 throughout; such a line is not a Kubernetes
+ * version and is left out rather than misread.
+ */
+static bool
+is_distribution_version(const char *s, size_t len)
+{
+	unsigned major, minor, patch;
+	bool has_patch;
+	size_t n;
+
+	for (n = 0; n < len && s[n] != ' ' && s[n] != '\t'; n++)
+		;
+	return n > 0 && s[0] != 'v' &&
+	       kver_parse_numbers(s, n, &major, &minor, &patch, &has_patch) &&
+	       major >= 3;
+}
 
 static void
 set_format(struct vstate *st, const char *fmt)
@@ -596,6 +618,8 @@ labelled_line(struct vstate *st, const struct text_reader *r,
 			return -1;
 		return record_version(st, b, &rec);
 	}
+	if (is_distribution_version(s + v, len - v))
+		return 0;
 	for (e = v; e < len && !is_space(s[e]); e++)
 		;
 	if (skip_space(s, len, e) < len)

@@ -142,6 +142,16 @@ check_warnings(const struct cluster_state *cs, const char *want)
 }
 
 static const struct good_case good_cases[] = {
+    /* oc version: OpenShift's own versions are left out. */
+    {FIX "oc-version.txt",
+     "default",
+     {NULL, NULL, NULL, 0, 0},
+     {"v1.27.6+f67aeb3", NULL, NULL, 5, 21},
+     {NULL, NULL, NULL, 0, 0},
+     "v5.0.1",
+     3,
+     20,
+     ""},
     {FIX "yaml-1.34-emulation.yaml",
      "yaml",
      {"v1.34.3", "34", "linux/amd64", 7, 15},
