@@ -59,8 +59,9 @@ diff(const struct plan_ver *x, const struct plan_ver *y)
 }
 
 /*
- * Checks comp (at v) against an apiserver at api: the row's window in the
- * apiserver's era. newer_only/older_only restrict the bound checked.
+ * Checks comp (at v) against relative_to at api, in the era of an apiserver
+ * at minor era, with the audit's own test (rules_skew_excess);
+ * check_newer/check_older restrict the side checked.
  */
 static void
 check_row(struct sim *s, const char *component, const char *relative_to,
@@ -69,27 +70,21 @@ check_row(struct sim *s, const char *component, const char *relative_to,
 	  bool check_older)
 {
 	const struct skew_row *r;
-	int newer, older, dm;
+	enum skew_bound bound = check_newer && check_older ? BOUND_ANY
+				: check_newer		  ? BOUND_NEWER
+							  : BOUND_OLDER;
+	bool newer;
+	int limit;
 
-	if (!v->set || !api->set)
+	if (!v->set || !api->set ||
+	    rules_skew_excess(s->db, component, relative_to, era, v->minor,
+			      api->minor, bound, &newer, &limit, &r) <= 0)
 		return;
-	r = rules_skew_window(s->db, component, relative_to, era, v->minor,
-			      &newer, &older);
-	if (!r)
-		return;
-	dm = diff(v, api);
-	if (check_newer && dm > newer)
-		violation(s, component, node, v, r->loc,
-			  arena_printf(s->a, "%s may be at most %d minor "
-				       "versions newer than %s %u.%u",
-				       component, newer, relative_to,
-				       api->major, api->minor));
-	else if (check_older && -dm > older)
-		violation(s, component, node, v, r->loc,
-			  arena_printf(s->a, "%s may be at most %d minor "
-				       "versions older than %s %u.%u",
-				       component, older, relative_to,
-				       api->major, api->minor));
+	violation(s, component, node, v, r->loc,
+		  arena_printf(s->a, "%s may be at most %d minor versions "
+			       "%s than %s %u.%u",
+			       component, limit, newer ? "newer" : "older",
+			       relative_to, api->major, api->minor));
 }
 
 static void

@@ -26,25 +26,17 @@ struct worst {
 	const struct api_instance *api;
 };
 
+/* Keeps the largest excess (rules_skew_excess) seen for a candidate. */
 static void
-consider(struct worst *w, enum skew_bound bound, int diff, int newer,
-	 int older, const struct kver *other, struct src_loc other_loc,
+consider(struct worst *w, int amount, bool newer, int limit,
+	 const struct kver *other, struct src_loc other_loc,
 	 const struct api_instance *api)
 {
-	int amount;
-	bool is_newer = diff > 0;
-
-	if (is_newer && (bound == BOUND_NEWER || bound == BOUND_ANY))
-		amount = diff - newer;
-	else if (!is_newer && (bound == BOUND_OLDER || bound == BOUND_ANY))
-		amount = -diff - older;
-	else
-		return;
 	if (amount <= 0 || amount <= w->amount)
 		return;
 	w->amount = amount;
-	w->newer = is_newer;
-	w->limit = is_newer ? newer : older;
+	w->newer = newer;
+	w->limit = limit;
 	w->other = *other;
 	w->other_loc = other_loc;
 	w->api = api;
@@ -80,10 +72,11 @@ static int
 check_vs_apiservers(struct eval_ctx *c, const struct rule *r,
 		    const struct cand *k, bool same_node_only)
 {
+	const struct skew_row *row;
 	struct worst w;
 	size_t i;
-	int newer, older;
-	bool local = false;
+	int amount, limit;
+	bool newer, local = false;
 
 	memset(&w, 0, sizeof(w));
 	if (same_node_only && k->node)
@@ -95,13 +88,11 @@ check_vs_apiservers(struct eval_ctx *c, const struct rule *r,
 
 		if (local && strcmp(a->node, k->node))
 			continue;
-		if (!rules_skew_window(c->db, k->component, "kube-apiserver",
-				       a->ver.minor, k->ver.minor, &newer,
-				       &older))
-			continue;
-		consider(&w, r->bound, eval_minor_diff(k->ver.minor,
-						       a->ver.minor),
-			 newer, older, &a->ver, a->loc, a);
+		amount = rules_skew_excess(c->db, k->component,
+					   "kube-apiserver", a->ver.minor,
+					   k->ver.minor, a->ver.minor, r->bound,
+					   &newer, &limit, &row);
+		consider(&w, amount, newer, limit, &a->ver, a->loc, a);
 	}
 	if (w.amount > 0)
 		return emit_skew(c, r, k, "kube-apiserver", &w, &w.api->ver);
@@ -196,8 +187,10 @@ check_proxy_one(struct eval_ctx *c, const struct rule *r, const struct cand *k)
 {
 	const struct node *n = node_by_name(c->cs, k->node);
 	const struct api_instance *newest = &c->apis[c->napis - 1];
+	const struct skew_row *row;
 	struct worst w;
-	int newer, older;
+	int amount, limit;
+	bool newer;
 
 	if (wants(r, "kube-apiserver") &&
 	    check_vs_apiservers(c, r, k, false) < 0)
@@ -205,13 +198,12 @@ check_proxy_one(struct eval_ctx *c, const struct rule *r, const struct cand *k)
 	if (!wants(r, "kubelet") || !n || !n->kubelet.text)
 		return 0;
 	/* kube-proxy vs its kubelet: the era of the newest apiserver. */
-	if (!rules_skew_window(c->db, "kube-proxy", "kubelet",
-			       newest->ver.minor, k->ver.minor, &newer, &older))
-		return 0;
 	memset(&w, 0, sizeof(w));
-	consider(&w, r->bound == BOUND_NONE ? BOUND_ANY : r->bound,
-		 eval_minor_diff(k->ver.minor, n->kubelet.minor), newer, older,
-		 &n->kubelet, n->loc, NULL);
+	amount = rules_skew_excess(c->db, "kube-proxy", "kubelet",
+				   newest->ver.minor, k->ver.minor,
+				   n->kubelet.minor, r->bound, &newer, &limit,
+				   &row);
+	consider(&w, amount, newer, limit, &n->kubelet, n->loc, NULL);
 	if (w.amount > 0)
 		return emit_skew(c, r, k, "kubelet", &w, &newest->ver);
 	return 0;

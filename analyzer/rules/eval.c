@@ -225,6 +225,29 @@ rules_skew_window(const struct rules_db *db, const char *component,
 	return NULL;
 }
 
+int
+rules_skew_excess(const struct rules_db *db, const char *component,
+		  const char *relative_to, unsigned era_minor,
+		  unsigned comp_minor, unsigned other_minor,
+		  enum skew_bound bound, bool *newer, int *limit,
+		  const struct skew_row **row)
+{
+	int up, down, diff = (int)comp_minor - (int)other_minor;
+	bool both = bound == BOUND_NONE || bound == BOUND_ANY;
+
+	*row = rules_skew_window(db, component, relative_to, era_minor,
+				 comp_minor, &up, &down);
+	if (!*row)
+		return -1;
+	*newer = diff > 0;
+	*limit = diff > 0 ? up : down;
+	if (diff > 0 && (both || bound == BOUND_NEWER) && diff > up)
+		return diff - up;
+	if (diff < 0 && (both || bound == BOUND_OLDER) && -diff > down)
+		return -diff - down;
+	return 0;
+}
+
 static int
 api_cmp(const void *x, const void *y)
 {

@@ -217,6 +217,19 @@ const struct skew_row *rules_skew_window(const struct rules_db *db,
 					 const char *relative_to,
 					 unsigned api_minor, unsigned comp_minor,
 					 int *newer, int *older);
+/*
+ * The one skew test, shared by the audit and the planner's simulation: is
+ * a component at comp_minor inside its window against relative_to at
+ * other_minor, in the era of an apiserver at era_minor? bound says which
+ * side is checked (BOUND_NONE and BOUND_ANY: both). Returns how many minors
+ * it is outside (> 0), 0 when inside, or -1 when no skew row applies; sets
+ * *newer (the side broken), *limit (that side's allowance) and *row.
+ */
+int rules_skew_excess(const struct rules_db *db, const char *component,
+		      const char *relative_to, unsigned era_minor,
+		      unsigned comp_minor, unsigned other_minor,
+		      enum skew_bound bound, bool *newer, int *limit,
+		      const struct skew_row **row);
 
 
 /* ---------------------------------------------------------- findings */
