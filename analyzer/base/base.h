@@ -357,6 +357,13 @@ struct yaml_walk {
 int yaml_walk_run(struct yaml_walk *w, const char *path_name, struct diag *d,
 		  yaml_read_fn read, void *read_data,
 		  const struct yaml_walk_ops *ops, void *ctx);
+/* A yaml_read_fn over a string in memory (small documents read whole). */
+struct yaml_mem {
+	const char *s;	/* borrowed */
+	size_t len, off;
+};
+int yaml_mem_read(void *data, unsigned char *out, size_t size,
+		  size_t *size_read);
 /* Path of the current node; borrowed until the next event. */
 const char *yaml_walk_path(const struct yaml_walk *w);
 /*

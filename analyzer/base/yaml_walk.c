@@ -7,6 +7,20 @@
 
 #include "base.h"
 
+int
+yaml_mem_read(void *data, unsigned char *out, size_t size, size_t *size_read)
+{
+	struct yaml_mem *m = data;
+	size_t n = m->len - m->off;
+
+	if (n > size)
+		n = size;
+	memcpy(out, m->s + m->off, n);
+	m->off += n;
+	*size_read = n;
+	return 1;
+}
+
 const char *
 yaml_walk_path(const struct yaml_walk *w)
 {

@@ -22,44 +22,20 @@ struct audit_opts {
 static int
 parse_audit(int argc, char **argv, struct diag *d, struct audit_opts *o)
 {
-	static const struct {
-		const char *name, *alias;
-		size_t off;
-	} table[] = {
-		{"--as-of", NULL, offsetof(struct audit_opts, as_of)},
-		{"--rules", NULL, offsetof(struct audit_opts, rules)},
-		{"--waivers", NULL, offsetof(struct audit_opts, waivers)},
-		{"--fail-on", NULL, offsetof(struct audit_opts, fail_on)},
-		{"--near-eol-days", NULL,
-		 offsetof(struct audit_opts, near_eol_days)},
+	const struct cli_opt opts[] = {
+		{"--as-of", &o->as_of, NULL},
+		{"--rules", &o->rules, NULL},
+		{"--waivers", &o->waivers, NULL},
+		{"--fail-on", &o->fail_on, NULL},
+		{"--near-eol-days", &o->near_eol_days, NULL},
 	};
-	size_t k;
-	int i, rc;
-	bool m;
+	int rc;
 
 	o->fail_on = "error";
-	for (i = 1; i < argc; i++) {
-		if ((rc = output_parse_opt(&o->out, argc, argv, &i, d, &m)) !=
-		    EXIT_OK)
-			return rc;
-		if (m)
-			continue;
-		for (k = 0; k < ARRAY_SIZE(table); k++) {
-			rc = cli_opt_value(argc, argv, &i, table[k].name,
-				       table[k].alias,
-				       (const char **)((char *)o + table[k].off),
-				       d, &m);
-			if (rc != EXIT_OK)
-				return rc;
-			if (m)
-				break;
-		}
-		if (k < ARRAY_SIZE(table))
-			continue;
-		if (argv[i][0] == '-' && argv[i][1] != '\0')
-			return usage_error(d, "unknown option '%s'", argv[i]);
-		o->args[o->nargs++] = argv[i];
-	}
+	rc = cli_parse_args(argc, argv, opts, ARRAY_SIZE(opts), &o->out,
+			    o->args, &o->nargs, d);
+	if (rc != EXIT_OK)
+		return rc;
 	return output_finish(&o->out, OUT_ALL_FORMATS, d);
 }
 

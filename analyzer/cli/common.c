@@ -103,3 +103,39 @@ cli_opt_value(int argc, char **argv, int *i, const char *name,
 	*out = argv[*i];
 	return EXIT_OK;
 }
+
+int
+cli_parse_args(int argc, char **argv, const struct cli_opt *opts,
+	       size_t nopts, struct output_opts *out, char **args, int *nargs,
+	       struct diag *d)
+{
+	size_t k;
+	int i, rc;
+	bool m;
+
+	*nargs = 0;
+	for (i = 1; i < argc; i++) {
+		if (out && (rc = output_parse_opt(out, argc, argv, &i, d,
+						  &m)) != EXIT_OK)
+			return rc;
+		if (out && m)
+			continue;
+		for (k = 0, m = false; !m && k < nopts; k++) {
+			if (opts[k].flag) {
+				if ((m = !strcmp(argv[i], opts[k].name)))
+					*opts[k].flag = true;
+				continue;
+			}
+			rc = cli_opt_value(argc, argv, &i, opts[k].name, NULL,
+					   opts[k].value, d, &m);
+			if (rc != EXIT_OK)
+				return rc;
+		}
+		if (m)
+			continue;
+		if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return usage_error(d, "unknown option '%s'", argv[i]);
+		args[(*nargs)++] = argv[i];
+	}
+	return EXIT_OK;
+}

@@ -39,6 +39,25 @@ int cli_opt_value(int argc, char **argv, int *i, const char *name,
 		  const char *alias, const char **out, struct diag *d,
 		  bool *matched);
 
+struct output_opts;
+
+/* One option of a command: "--name VALUE" (value) or a switch (flag). */
+struct cli_opt {
+	const char *name;
+	const char **value;	/* set to the borrowed argv value, or NULL */
+	bool *flag;		/* set to true, or NULL */
+};
+
+/*
+ * Parses argv[1..argc): the output options into out (when out is not
+ * NULL), the command's opts, and every other argument into args (an array
+ * of at least argc entries; *nargs counts them). An unknown option is a
+ * usage error. Returns EXIT_OK or EXIT_USAGE.
+ */
+int cli_parse_args(int argc, char **argv, const struct cli_opt *opts,
+		   size_t nopts, struct output_opts *out, char **args,
+		   int *nargs, struct diag *d);
+
 /* The commands of cli/audit.c. */
 int cmd_audit(int argc, char **argv, struct diag *d);
 int cmd_rules(int argc, char **argv, struct diag *d);

@@ -24,45 +24,19 @@ struct plan_args {
 static int
 parse(int argc, char **argv, struct diag *d, struct plan_args *o)
 {
-	static const struct {
-		const char *name, *alias;
-		size_t off;
-	} table[] = {
-		{"--to", NULL, offsetof(struct plan_args, to)},
-		{"--as-of", NULL, offsetof(struct plan_args, as_of)},
-		{"--rules", NULL, offsetof(struct plan_args, rules)},
-		{"--max-unavailable", NULL,
-		 offsetof(struct plan_args, max_unavailable)},
+	const struct cli_opt opts[] = {
+		{"--to", &o->to, NULL},
+		{"--as-of", &o->as_of, NULL},
+		{"--rules", &o->rules, NULL},
+		{"--max-unavailable", &o->max_unavailable, NULL},
+		{"--strict-packages", NULL, &o->strict},
 	};
-	size_t k;
-	int i, rc;
-	bool m;
+	int rc;
 
-	for (i = 1; i < argc; i++) {
-		if ((rc = output_parse_opt(&o->out, argc, argv, &i, d, &m)) !=
-		    EXIT_OK)
-			return rc;
-		if (m)
-			continue;
-		if (!strcmp(argv[i], "--strict-packages")) {
-			o->strict = true;
-			continue;
-		}
-		for (k = 0; k < ARRAY_SIZE(table); k++) {
-			rc = cli_opt_value(argc, argv, &i, table[k].name, table[k].alias,
-				   (const char **)((char *)o + table[k].off), d,
-				   &m);
-			if (rc != EXIT_OK)
-				return rc;
-			if (m)
-				break;
-		}
-		if (k < ARRAY_SIZE(table))
-			continue;
-		if (argv[i][0] == '-' && argv[i][1] != '\0')
-			return usage_error(d, "unknown option '%s'", argv[i]);
-		o->args[o->nargs++] = argv[i];
-	}
+	rc = cli_parse_args(argc, argv, opts, ARRAY_SIZE(opts), &o->out,
+			    o->args, &o->nargs, d);
+	if (rc != EXIT_OK)
+		return rc;
 	if (!o->to)
 		return usage_error(d, "plan needs --to VERSION (1.27.3, 1.27, "
 				   "latest-patch or latest)");

@@ -977,25 +977,6 @@ check_json(struct vstate *st, const struct doc *doc)
 	return 0;
 }
 
-struct mem_src {
-	const char *s;
-	size_t len, off;
-};
-
-static int
-mem_read(void *data, unsigned char *out, size_t size, size_t *size_read)
-{
-	struct mem_src *m = data;
-	size_t n = m->len - m->off;
-
-	if (n > size)
-		n = size;
-	memcpy(out, m->s + m->off, n);
-	m->off += n;
-	*size_read = n;
-	return 1;
-}
-
 /* A clientVersion/serverVersion map being walked. */
 struct ysec {
 	const char *path; /* static: ".clientVersion" */
@@ -1151,7 +1132,7 @@ parse_doc(struct vstate *st, bool json)
 	static const struct yaml_walk_ops ops = {y_scalar, y_open, y_close};
 	struct ywalk yw;
 	struct yaml_walk w;
-	struct mem_src m;
+	struct yaml_mem m;
 	struct doc doc;
 	char *raw = NULL;
 	size_t len = 0;
@@ -1184,7 +1165,7 @@ parse_doc(struct vstate *st, bool json)
 	m.s = doc.s;
 	m.len = doc.len;
 	m.off = 0;
-	rc = yaml_walk_run(&w, st->c->path, st->c->diag, mem_read, &m, &ops,
+	rc = yaml_walk_run(&w, st->c->path, st->c->diag, yaml_mem_read, &m, &ops,
 			   &yw);
 	free(doc.s);
 	return rc;

@@ -12,25 +12,6 @@
 /* Rules files and waivers are small; anything bigger is a mistake. */
 #define RULES_FILE_LIMIT (4u << 20)
 
-struct memsrc {
-	const char *s;
-	size_t len, off;
-};
-
-static int
-mem_read(void *data, unsigned char *buf, size_t size, size_t *size_read)
-{
-	struct memsrc *m = data;
-	size_t k = m->len - m->off;
-
-	if (k > size)
-		k = size;
-	memcpy(buf, m->s + m->off, k);
-	m->off += k;
-	*size_read = k;
-	return 1;
-}
-
 struct tb {
 	struct arena *a;
 	struct diag *d;
@@ -145,7 +126,7 @@ rules_yaml_load(struct arena *a, struct diag *d, const char *path)
 {
 	static const struct yaml_walk_ops ops = {tb_scalar, tb_open, tb_close};
 	struct yaml_walk w;
-	struct memsrc m = {NULL, 0, 0};
+	struct yaml_mem m = {NULL, 0, 0};
 	struct tb t = {a, d, NULL, NULL};
 	char *text;
 	size_t len;
@@ -155,7 +136,7 @@ rules_yaml_load(struct arena *a, struct diag *d, const char *path)
 		return NULL;
 	m.s = text;
 	m.len = len;
-	rc = yaml_walk_run(&w, path, d, mem_read, &m, &ops, &t);
+	rc = yaml_walk_run(&w, path, d, yaml_mem_read, &m, &ops, &t);
 	free(text);
 	if (rc < 0)
 		return NULL;
