@@ -486,7 +486,9 @@ list_line(struct text_state *t, const char *s, size_t len)
 		for (off++; off < len && is_ws(s[off]); off++)
 			;
 	}
+	/* "Image:" is kubectl describe's spelling. */
 	if (starts_with(s, len, off, "image:") ||
+	    starts_with(s, len, off, "Image:") ||
 	    starts_with(s, len, off, "\"image\":")) {
 		style = TS_IMAGE_LINES;
 		off += s[off] == '"' ? 8 : 6;

@@ -18,10 +18,12 @@
 #define MAX_TOKENS 8
 #define QUOTE_MAX 40	/* bytes of a bad line quoted in a message */
 
-enum pkg_fmt { PF_NONE, PF_MADISON, PF_POLICY, PF_YUM, PF_APT_LIST };
+enum pkg_fmt { PF_NONE, PF_MADISON, PF_POLICY, PF_YUM, PF_APT_LIST,
+	       PF_RPM_QA, PF_DPKG };
 
 static const char *const pf_names[] = {"package", "madison",
-				       "apt-cache-policy", "yum", "apt-list"};
+				       "apt-cache-policy", "yum", "apt-list",
+				       "rpm-qa", "dpkg-l"};
 
 static struct re name_re = {.pattern = "^[a-z0-9][a-z0-9+.-]*$"};
 /* An apt source's architecture: "... kubernetes-xenial/main amd64 Packages". */
@@ -50,7 +52,8 @@ static struct re chatter_re = {
 		   "This system is not registered|"
 		   "Unable to read consumer identity|"
 		   "Repository \\S+ is listed more than once|"
-		   "Error: No matching Packages|Package pin: |Listing\\.\\.\\.)"};
+		   "Error: No matching Packages|Package pin: |Listing\\.\\.\\.|"
+		   "Desired=|\\| Status=|\\|/ Err\\?=|\\|\\|/ Name|\\+\\+\\+-)"};
 /*
  * `apt list -a`: "kubeadm/kubernetes-xenial,now 1.26.3-00 amd64 [installed]".
  * Groups: name, archives, version, architecture, flags.
@@ -58,6 +61,13 @@ static struct re chatter_re = {
 static struct re apt_list_re = {
 	.pattern = "^([a-z0-9][a-z0-9+.-]*)/(\\S+)\\s+(\\S+)\\s+(\\S+)"
 		   "(?:\\s+\\[([^\\]]*)\\])?\\s*$"};
+/* `rpm -qa`: "kubeadm-1.28.3-150500.1.1.x86_64"; name, version, release, arch. */
+static struct re rpm_qa_re = {
+	.pattern = "^([a-z0-9][a-z0-9+._-]*?)-([0-9][^-\\s]*)-([^-\\s]+)\\."
+		   "(x86_64|aarch64|noarch|i686|ppc64le|s390x|armv7hl)$"};
+/* `dpkg -l`: "ii  kubeadm  1.26.3-00  amd64  Kubernetes ..."; state, name, version, arch. */
+static struct re dpkg_re = {
+	.pattern = "^([uihrp][nicuhfwt]R?)\\s+([a-z0-9][a-z0-9+.-]*)(?::\\S+)?\\s+(\\S+)\\s+(\\S+)(?:\\s.*)?$"};
 /* dnf's metadata download line: "Kubernetes  9.1 kB/s | 9.4 kB  00:01". */
 static struct re dnf_download_re = {
 	.pattern = "^.*\\s[0-9.]+\\s*[kMG]?B/s\\s*\\|\\s*[0-9.]+\\s*[kMG]?B"
@@ -494,6 +504,11 @@ add_row(struct pkg_parser *p, struct package *k, const char *repo,
 					      m.end[1] - m.start[1])))
 			return oom(p);
 	}
+	/* Installed-package lists name no repository: tell it by release. */
+	if (!repo && !strcmp(k->format, "rpm-qa"))
+		k->repo_kind = classify_rpm_release(k, &k->repo_minor);
+	else if (!repo && !strcmp(k->format, "dpkg-l"))
+		k->repo_kind = classify_deb_archive(k, "", 0, &k->repo_minor);
 	if ((dup = seen_find(p, k)) != SIZE_MAX) {
 		struct package *old = &cs->packages.v[dup];
 
@@ -909,6 +924,37 @@ apt_list_row(struct pkg_parser *p, const struct text_line *l,
 	return add_row(p, &k, s + m->start[2], m->end[2] - m->start[2]);
 }
 
+/*
+ * A line of an installed-package list (rpm -qa, dpkg -l): installed by
+ * definition (dpkg: state 'i' or 'h' with 'i'), no repository printed.
+ */
+static int
+installed_row(struct pkg_parser *p, const struct text_line *l,
+	      const struct re_match *m, enum pkg_fmt f)
+{
+	const char *s = l->s, *version;
+	struct package k = {0};
+	int name = f == PF_RPM_QA ? 1 : 2, ver = f == PF_RPM_QA ? 2 : 3;
+	int arch = f == PF_RPM_QA ? 4 : 4;
+	size_t vlen = f == PF_RPM_QA ? m->end[3] - m->start[2]
+				     : m->end[3] - m->start[3];
+
+	set_mode(p, f);
+	if (take_name(p, l, m->start[name], m->end[name] - m->start[name],
+		      &k.name) < 0 ||
+	    take_version(p, l, m->start[ver], vlen, &version) < 0)
+		return -1;
+	k.version = version;
+	k.loc = text_loc(&p->r, l, m->start[ver]);
+	k.format = pf_names[f];
+	if (!(k.arch = arena_strndup(p->c->arena, s + m->start[arch],
+				     m->end[arch] - m->start[arch])))
+		return oom(p);
+	k.installed = f == PF_RPM_QA || s[m->start[1] + 1] == 'i'
+			      ? TRI_TRUE : TRI_FALSE;
+	return add_row(p, &k, NULL, 0);
+}
+
 static int
 unrecognized(struct pkg_parser *p, const struct text_line *l, size_t off)
 {
@@ -933,6 +979,8 @@ parse_line(struct pkg_parser *p, const struct text_line *l)
 		return yum_tokens(p, l, t, nt);
 	if (p->yum.n && yum_incomplete(p) < 0)
 		return -1;
+	if (re_match(&chatter_re, s, l->len, NULL))
+		return 0;
 	if (memchr(s, '|', l->len)) {
 		if (re_match(&dnf_download_re, s, l->len, NULL))
 			return 0;
@@ -951,8 +999,6 @@ parse_line(struct pkg_parser *p, const struct text_line *l)
 			p->yum_installed = TRI_FALSE;
 		return 0;
 	}
-	if (re_match(&chatter_re, s, l->len, NULL))
-		return 0;
 	/* grep -A1 puts "--" between groups. */
 	if (nt == 1 && tok_is(s, &t[0], "--"))
 		return policy_flush(p);
@@ -980,6 +1026,16 @@ parse_line(struct pkg_parser *p, const struct text_line *l)
 	if (nt == 3 && tok_is(s, &t[0], "***") &&
 	    is_integer(s + t[2].off, t[2].len))
 		return policy_version(p, l, &t[1], true);
+	if (re_match(&rpm_qa_re, s, l->len, &m)) {
+		if (policy_flush(p) < 0)
+			return -1;
+		return installed_row(p, l, &m, PF_RPM_QA);
+	}
+	if (re_match(&dpkg_re, s, l->len, &m)) {
+		if (policy_flush(p) < 0)
+			return -1;
+		return installed_row(p, l, &m, PF_DPKG);
+	}
 	if (re_match(&apt_list_re, s, l->len, &m)) {
 		if (policy_flush(p) < 0)
 			return -1;

@@ -31,6 +31,11 @@ static struct re policy_re = {
 		   "|^\\s*(?:\\*\\*\\*\\s+)?[0-9][0-9A-Za-z.:+~-]*\\s+[0-9]{1,4}$"};
 static struct re apt_list_re = {
 	.pattern = "^[a-z0-9][a-z0-9+.-]*/\\S+\\s+[0-9][^\\s]*\\s+[a-z0-9]+(?:\\s+\\[[^\\]]*\\])?\\s*$"};
+static struct re installed_list_re = {
+	/* rpm -qa, dpkg -l */
+	.pattern = "^[a-z0-9][a-z0-9+._-]*-[0-9][^-\\s]*-[^-\\s]+\\.(?:x86_64|aarch64|noarch|i686|ppc64le|s390x|armv7hl)$"
+		   "|^[uihrp][nicuhfwt]R?\\s+[a-z0-9][a-z0-9+.:-]*\\s+[0-9]\\S*\\s+\\S+"
+		   "|^Desired=Unknown/Install"};
 static struct re yum_re = {
 	.pattern = "^\\s*(?:[a-z0-9][a-z0-9+_-]*\\.(?:x86_64|aarch64|arm64|noarch|i686|"
 		   "ppc64le|s390x|armv7hl)\\s+\\S+|Installed Packages|Available Packages)"};
@@ -171,12 +176,14 @@ sniff_file(const char *path, struct diag *d, struct sniff *out)
 			text_fmt = FMT_NODES_TABLE;
 		} else if (re_match(&madison_re, l.s, l.len, NULL) ||
 			   re_match(&yum_re, l.s, l.len, NULL) ||
-			   re_match(&apt_list_re, l.s, l.len, NULL)) {
+			   re_match(&apt_list_re, l.s, l.len, NULL) ||
+			   re_match(&installed_list_re, l.s, l.len, NULL)) {
 			text_kind = KIND_PACKAGES;
 			text_fmt = FMT_PACKAGES_TEXT;
 		} else if (re_match(&images_header_re, l.s, l.len, NULL) ||
 			   contains(l.s, l.len, " << ") ||
-			   contains(l.s, l.len, "image:")) {
+			   contains(l.s, l.len, "image:") ||
+			   contains(l.s, l.len, "Image:")) {
 			text_kind = KIND_IMAGES;
 			text_fmt = FMT_IMAGES_TEXT;
 		} else if (re_match(&policy_re, l.s, l.len, NULL)) {

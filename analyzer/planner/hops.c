@@ -166,6 +166,14 @@ plan_refuse(struct plan_ctx *c, const char *id, const char *subject,
 
 static enum plan_repo pkg_origin(const struct package *p, unsigned *minor);
 
+/* rpm -qa and dpkg -l list what is installed, not what is available. */
+static bool
+is_installed_list(const struct package *p)
+{
+	return p->format &&
+	       (!strcmp(p->format, "rpm-qa") || !strcmp(p->format, "dpkg-l"));
+}
+
 /*
  * Newest captured kubeadm patch of minor; false if none. Rows of the
  * legacy repository do not count once it has been removed.
@@ -183,6 +191,9 @@ capture_newest(struct plan_ctx *c, unsigned minor, unsigned *patch)
 
 		if (pkg_origin(p, &rm) == PREPO_LEGACY &&
 		    (!c->legacy || c->opt->as_of >= c->legacy->removed))
+			continue;
+		/* What is installed says nothing of what the repo offers. */
+		if (is_installed_list(p))
 			continue;
 		if (strcmp(p->name, "kubeadm") || !p->upstream ||
 		    !kver_parse_numbers(p->upstream, strlen(p->upstream), &ma,
@@ -253,52 +264,18 @@ newest_patch(struct plan_ctx *c, unsigned minor, unsigned *patch,
 
 /* ------------------------------------------------------------ repos */
 
-/* True if s is digits separated by exactly dots dots ("150500.1.1": 2). */
-static bool
-is_dotted(const char *s, int dots)
-{
-	int n = 0;
-
-	if (!s || *s < '0' || *s > '9')
-		return false;
-	for (; *s; s++) {
-		if (*s == '.') {
-			if (s[1] < '0' || s[1] > '9')
-				return false;
-			n++;
-		} else if (*s < '0' || *s > '9') {
-			return false;
-		}
-	}
-	return n == dots;
-}
-
 /*
- * The repository a captured package comes from. `yum list` prints only the
- * repository id, so for it the release decides: 150500.x.y is pkgs.k8s.io
- * (whose repositories serve one minor each), 0 is the legacy repository.
+ * The repository a captured package comes from, as ingest classified it
+ * (for yum, dnf, rpm -qa and dpkg -l, which print no URL, by the release).
  */
 static enum plan_repo
 pkg_origin(const struct package *p, unsigned *minor)
 {
-	unsigned ma, mi, pa;
-	bool hp;
-
 	*minor = 0;
 	if (p->repo_kind == REPO_LEGACY)
 		return PREPO_LEGACY;
 	if (p->repo_kind == REPO_PKGS) {
 		*minor = p->repo_minor;
-		return PREPO_PKGS;
-	}
-	if (!p->format || strcmp(p->format, "yum") || !p->upstream)
-		return PREPO_UNKNOWN;
-	if (p->revision && !strcmp(p->revision, "0"))
-		return PREPO_LEGACY;
-	if (is_dotted(p->revision, 2) &&
-	    kver_parse_numbers(p->upstream, strlen(p->upstream), &ma, &mi, &pa,
-			       &hp)) {
-		*minor = mi;
 		return PREPO_PKGS;
 	}
 	return PREPO_UNKNOWN;
@@ -321,7 +298,8 @@ detect_repo(struct plan_ctx *c)
 	for (i = 0; i < c->cs->packages.n; i++) {
 		const struct package *p = &c->cs->packages.v[i];
 
-		if (p->format && !strcmp(p->format, "yum"))
+		if (p->format && (!strcmp(p->format, "yum") ||
+				  !strcmp(p->format, "rpm-qa")))
 			c->plan->rpm = true;
 		if (strcmp(p->name, "kubeadm"))
 			continue;

@@ -414,6 +414,42 @@ apt_list_rows_are_read(void **state)
 	assert_int_equal(p[2].installed, TRI_FALSE);
 }
 
+/* rpm -qa and dpkg -l: installed packages, repository told by release. */
+static void
+installed_package_lists_are_read(void **state)
+{
+	struct fx *f = *state;
+	const struct package *p;
+
+	assert_int_equal(ingest_file(&f->cs, &f->d, "fixtures/packages/rpm-qa.txt",
+				     KIND_UNKNOWN, false), 0);
+	assert_int_equal(ingest_file(&f->cs, &f->d, "fixtures/packages/dpkg-l.txt",
+				     KIND_UNKNOWN, false), 0);
+	assert_int_equal(f->cs.packages.n, 7);
+	p = f->cs.packages.v;
+	assert_string_equal(p[0].name, "kubeadm");
+	assert_string_equal(p[0].version, "1.28.3-150500.1.1");
+	assert_string_equal(p[0].upstream, "1.28.3");
+	assert_string_equal(p[0].arch, "x86_64");
+	assert_string_equal(p[0].format, "rpm-qa");
+	assert_null(p[0].repo);
+	assert_int_equal(p[0].repo_kind, REPO_PKGS);
+	assert_int_equal(p[0].repo_minor, 28);
+	assert_int_equal(p[0].installed, TRI_TRUE);
+	assert_int_equal(p[0].loc.line, 2);
+	assert_int_equal(p[0].loc.col, 9);
+	assert_string_equal(p[3].name, "kubernetes-cni");
+	assert_int_equal(p[3].repo_minor, 0);
+	assert_string_equal(p[4].name, "kubeadm");
+	assert_string_equal(p[4].version, "1.29.3-1.1");
+	assert_string_equal(p[4].format, "dpkg-l");
+	assert_int_equal(p[4].repo_kind, REPO_PKGS);
+	assert_int_equal(p[4].repo_minor, 29);
+	assert_int_equal(p[4].installed, TRI_TRUE);
+	assert_int_equal(p[4].loc.line, 7);
+	assert_int_equal(p[4].loc.col, 20);
+}
+
 /* ------------------------------------------------------------ helpers */
 
 /* Version splitting and repository classification, one madison row each. */
@@ -805,6 +841,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(dnf_metadata_expiration_line_is_skipped, setup, teardown),
 		cmocka_unit_test_setup_teardown(apt_list_rows_are_read, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(installed_package_lists_are_read,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(yum_repository_is_told_by_the_rpm_release,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(dnf_download_line_is_not_a_madison_row, setup, teardown),
