@@ -142,6 +142,16 @@ check_warnings(const struct cluster_state *cs, const char *want)
 }
 
 static const struct good_case good_cases[] = {
+    /* kubectl get --raw /version: the apiserver's own document. */
+    {FIX "raw-version.json",
+     "json",
+     {NULL, NULL, NULL, 0, 0},
+     {"v1.27.3", "27", "linux/amd64", 5, 17},
+     {NULL, NULL, NULL, 0, 0},
+     NULL,
+     0,
+     0,
+     ""},
     /* oc version: OpenShift's own versions are left out. */
     {FIX "oc-version.txt",
      "default",
