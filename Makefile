@@ -155,7 +155,7 @@ test: deps $(TEST_BINS) $(REPLAY_BINS) build/san/skewplan
 	else fail=$$((fail+1)); echo "FAILED: tests/run_golden.sh"; fi; \
 	if SKEWPLAN=build/san/skewplan sh tests/report_checks.sh; then pass=$$((pass+1)); \
 	else fail=$$((fail+1)); echo "FAILED: tests/report_checks.sh"; fi; \
-	echo "test binaries: $$pass passed, $$fail failed"; \
+	echo "suites: $$pass passed, $$fail failed"; \
 	[ $$fail -eq 0 ]
 
 golden-update: build/san/skewplan
