@@ -88,6 +88,8 @@ void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);
 void buf_addf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
+/* True if needle occurs in s[0..len). */
+bool buf_contains(const char *s, size_t len, const char *needle);
 /* Returns "" for an empty buffer; never NULL. Borrowed: until next change. */
 const char *buf_cstr(const struct buf *b);
 

@@ -106,6 +106,17 @@ buf_addf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+bool
+buf_contains(const char *s, size_t len, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	for (i = 0; i + n <= len; i++)
+		if (!memcmp(s + i, needle, n))
+			return true;
+	return false;
+}
+
 const char *
 buf_cstr(const struct buf *b)
 {

@@ -107,17 +107,6 @@ has_prefix(const char *s, size_t len, const char *prefix)
 }
 
 static bool
-contains(const char *s, size_t len, const char *needle)
-{
-	size_t i, n = strlen(needle);
-
-	for (i = 0; n <= len && i <= len - n; i++)
-		if (memcmp(s + i, needle, n) == 0)
-			return true;
-	return false;
-}
-
-static bool
 is_space(char ch)
 {
 	return ch == ' ' || ch == '\t';
@@ -179,7 +168,7 @@ set_command(struct vstate *st, const char *s, size_t len, struct src_loc loc)
 	buf_add(&st->cmd, s, len);
 	if (st->cmd.oom)
 		return oom(st, loc);
-	if (contains(s, len, "--short"))
+	if (buf_contains(s, len, "--short"))
 		st->short_flag = true;
 	return 0;
 }
@@ -215,13 +204,13 @@ bare_target(const struct vstate *st)
 
 	if (st->kubeadm)
 		return BIN_KUBEADM;
-	if (contains(s, len, "serverVersion"))
+	if (buf_contains(s, len, "serverVersion"))
 		return BIN_SERVER;
-	if (contains(s, len, "clientVersion"))
+	if (buf_contains(s, len, "clientVersion"))
 		return command_is_kubeadm(s, len) ? BIN_KUBEADM : BIN_CLIENT;
 	if (command_is_kubeadm(s, len))
 		return BIN_KUBEADM;
-	if (contains(s, len, "--raw") && contains(s, len, "/version"))
+	if (buf_contains(s, len, "--raw") && buf_contains(s, len, "/version"))
 		return BIN_SERVER;
 	return -1;
 }
@@ -240,10 +229,10 @@ is_unreachable_line(const char *s, size_t len)
 static enum capture_warning_kind
 warning_kind(const char *s, size_t len)
 {
-	if (contains(s, len, "version difference between client"))
+	if (buf_contains(s, len, "version difference between client"))
 		return CW_SKEW;
-	if (contains(s, len, "version information is deprecated") ||
-	    contains(s, len, "Flag --short has been deprecated"))
+	if (buf_contains(s, len, "version information is deprecated") ||
+	    buf_contains(s, len, "Flag --short has been deprecated"))
 		return CW_DEPRECATION;
 	return CW_OTHER;
 }
@@ -255,7 +244,7 @@ add_warning(struct vstate *st, enum capture_warning_kind kind, const char *s,
 	struct capture_warning *w;
 	const char *text;
 
-	if (contains(s, len, "Flag --short has been deprecated"))
+	if (buf_contains(s, len, "Flag --short has been deprecated"))
 		st->short_flag = true;
 	if (!(text = arena_strndup(st->c->arena, s, len)) ||
 	    !(w = vec_push(&st->c->cs->warnings)))

@@ -244,17 +244,6 @@ host_is(const char *h, size_t len, const char *name)
 	return true;
 }
 
-static bool
-contains(const char *s, size_t len, const char *needle)
-{
-	size_t n = strlen(needle), i;
-
-	for (i = 0; i + n <= len; i++)
-		if (!memcmp(s + i, needle, n))
-			return true;
-	return false;
-}
-
 static unsigned
 repo_minor(const char *s, size_t len)
 {
@@ -313,9 +302,9 @@ classify_repo(const char *s, size_t len, unsigned *minor)
 			return REPO_PKGS;
 		}
 	len = (size_t)(s + len - rest);
-	if (contains(rest, len, "kubernetes-xenial") ||
-	    contains(rest, len, "core:/stable:/v1.") ||
-	    contains(rest, len, "/kubernetes")) {
+	if (buf_contains(rest, len, "kubernetes-xenial") ||
+	    buf_contains(rest, len, "core:/stable:/v1.") ||
+	    buf_contains(rest, len, "/kubernetes")) {
 		*minor = repo_minor(rest, len);
 		return REPO_MIRROR;
 	}
@@ -367,7 +356,7 @@ classify_deb_archive(const struct package *k, const char *archive, size_t len,
 	unsigned major, mnr, patch;
 	bool has_patch;
 
-	if (contains(archive, len, "kubernetes-xenial") ||
+	if (buf_contains(archive, len, "kubernetes-xenial") ||
 	    (k->revision && re_match(&legacy_revision, k->revision,
 				     strlen(k->revision), NULL)))
 		return REPO_LEGACY;
@@ -918,8 +907,8 @@ apt_list_row(struct pkg_parser *p, const struct text_line *l,
 		return oom(p);
 	k.installed = TRI_FALSE;
 	if ((re_group_set(m, 5) &&
-	     contains(s + m->start[5], m->end[5] - m->start[5], "installed")) ||
-	    contains(s + m->start[2], m->end[2] - m->start[2], ",now"))
+	     buf_contains(s + m->start[5], m->end[5] - m->start[5], "installed")) ||
+	    buf_contains(s + m->start[2], m->end[2] - m->start[2], ",now"))
 		k.installed = TRI_TRUE;
 	return add_row(p, &k, s + m->start[2], m->end[2] - m->start[2]);
 }

@@ -66,17 +66,6 @@ doc_kind(const char *kind, size_t len)
 	return KIND_UNKNOWN;
 }
 
-static bool
-contains(const char *s, size_t len, const char *needle)
-{
-	size_t n = strlen(needle), i;
-
-	for (i = 0; i + n <= len; i++)
-		if (!memcmp(s + i, needle, n))
-			return true;
-	return false;
-}
-
 static void
 kind_from_command(struct sniff *out)
 {
@@ -119,8 +108,8 @@ sniff_file(const char *path, struct diag *d, struct sniff *out)
 
 			memcpy(out->command, l.command, n);
 			out->command[n] = '\0';
-			if (contains(l.command, l.command_len, "kubeadm") &&
-			    contains(l.command, l.command_len, "version"))
+			if (buf_contains(l.command, l.command_len, "kubeadm") &&
+			    buf_contains(l.command, l.command_len, "version"))
 				out->kubeadm = true;
 		}
 		if (l.noise != NOISE_NONE)
@@ -143,8 +132,8 @@ sniff_file(const char *path, struct diag *d, struct sniff *out)
 		}
 		/* Structured documents: decided by their keys. */
 		if (re_match(&version_key_re, l.s, l.len, &m) ||
-		    (out->json && (contains(l.s, l.len, "\"clientVersion\"") ||
-				   contains(l.s, l.len, "\"serverVersion\"")))) {
+		    (out->json && (buf_contains(l.s, l.len, "\"clientVersion\"") ||
+				   buf_contains(l.s, l.len, "\"serverVersion\"")))) {
 			out->kind = KIND_VERSION;
 			out->fmt = out->json ? FMT_VERSION_JSON
 					     : FMT_VERSION_YAML;
@@ -181,9 +170,9 @@ sniff_file(const char *path, struct diag *d, struct sniff *out)
 			text_kind = KIND_PACKAGES;
 			text_fmt = FMT_PACKAGES_TEXT;
 		} else if (re_match(&images_header_re, l.s, l.len, NULL) ||
-			   contains(l.s, l.len, " << ") ||
-			   contains(l.s, l.len, "image:") ||
-			   contains(l.s, l.len, "Image:")) {
+			   buf_contains(l.s, l.len, " << ") ||
+			   buf_contains(l.s, l.len, "image:") ||
+			   buf_contains(l.s, l.len, "Image:")) {
 			text_kind = KIND_IMAGES;
 			text_fmt = FMT_IMAGES_TEXT;
 		} else if (re_match(&policy_re, l.s, l.len, NULL)) {
