@@ -217,17 +217,6 @@ word_is(const char *s, size_t len, const char *w)
 	return strlen(w) == len && !memcmp(s, w, len);
 }
 
-static bool
-word_has(const char *s, size_t len, const char *w)
-{
-	size_t n = strlen(w), i;
-
-	for (i = 0; i + n <= len; i++)
-		if (!memcmp(s + i, w, n))
-			return true;
-	return false;
-}
-
 /* Column titles people give custom-columns; any title with IMAGE is one. */
 static const struct {
 	const char *word;
@@ -264,7 +253,7 @@ table_header(struct text_state *t, const char *s, size_t len)
 		if (!re_match(&header_word_re, s + tok[i].off, tok[i].len,
 			      NULL))
 			return false;
-		if (word_has(s + tok[i].off, tok[i].len, "IMAGE"))
+		if (buf_contains(s + tok[i].off, tok[i].len, "IMAGE"))
 			images = true;
 	}
 	if (!images)
@@ -274,8 +263,8 @@ table_header(struct text_state *t, const char *s, size_t len)
 		size_t wl = tok[i].len, k;
 
 		t->cols[i] = COL_OTHER;
-		if (word_has(w, wl, "IMAGE")) {
-			t->cols[i] = word_has(w, wl, "INIT") ? COL_INIT_IMAGES
+		if (buf_contains(w, wl, "IMAGE")) {
+			t->cols[i] = buf_contains(w, wl, "INIT") ? COL_INIT_IMAGES
 							     : COL_IMAGES;
 			continue;
 		}
