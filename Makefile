@@ -153,6 +153,8 @@ test: deps $(TEST_BINS) $(REPLAY_BINS) build/san/skewplan
 	else fail=$$((fail+1)); echo "FAILED: layout or lint"; fi; \
 	if SKEWPLAN=build/san/skewplan sh tests/run_golden.sh; then pass=$$((pass+1)); \
 	else fail=$$((fail+1)); echo "FAILED: tests/run_golden.sh"; fi; \
+	if SKEWPLAN=build/san/skewplan sh tests/capture_test.sh; then pass=$$((pass+1)); \
+	else fail=$$((fail+1)); echo "FAILED: tests/capture_test.sh"; fi; \
 	if SKEWPLAN=build/san/skewplan sh tests/report_checks.sh; then pass=$$((pass+1)); \
 	else fail=$$((fail+1)); echo "FAILED: tests/report_checks.sh"; fi; \
 	echo "suites: $$pass passed, $$fail failed"; \
