@@ -126,10 +126,13 @@ test-deps: deps
 	  echo "test-deps: missing:$$missing; run as root:" >&2; \
 	  echo "  apt-get update && apt-get install -y$$missing" >&2; exit 1; fi; \
 	if [ -n "$$missing" ]; then apt-get update -qq; \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing || \
+	  echo "test-deps: warning: could not install$$missing; the report checks that need them will say skipped" >&2; fi; \
 	command -v sarif-multitool >/dev/null 2>&1 || \
-	  npm install -g --no-fund --no-audit @microsoft/sarif-multitool; \
-	echo "test-deps: all installed"
+	  npm install -g --no-fund --no-audit @microsoft/sarif-multitool || \
+	  { sleep 10; npm install -g --no-fund --no-audit @microsoft/sarif-multitool; } || \
+	  echo "test-deps: warning: npm could not install @microsoft/sarif-multitool; the SARIF validation will say skipped" >&2; \
+	echo "test-deps: done"
 
 demo: deps skewplan
 	./skewplan audit --as-of 2023-03-20 --fail-on never fixtures/seed-v1.26.1
