@@ -456,6 +456,37 @@ starts_with(const char *s, size_t len, size_t off, const char *w)
 }
 
 /*
+ * If s[off..len) is "WORD REF..." where WORD has none of '/', ':', '@' and
+ * every later word has a tag or digest, returns the end of WORD, else 0.
+ */
+static size_t
+pod_name_first(const char *s, size_t off, size_t len)
+{
+	size_t e, b;
+	bool later = false;
+
+	for (e = off; e < len && !is_ws(s[e]); e++)
+		if (s[e] == '/' || s[e] == ':' || s[e] == '@' || s[e] == '"' ||
+		    s[e] == '\'')
+			return 0;
+	for (b = e; b < len;) {
+		bool tagged = false;
+
+		while (b < len && is_ws(s[b]))
+			b++;
+		if (b == len)
+			break;
+		for (; b < len && !is_ws(s[b]); b++)
+			if (s[b] == ':' || s[b] == '@')
+				tagged = true;
+		if (!tagged)
+			return 0;
+		later = true;
+	}
+	return later ? e : 0;
+}
+
+/*
  * A list line: [- ][image: ]ref [ref...] [# comment], each ref plain or
  * quoted; a quoted one may carry the comma of a JSON array.
  */
@@ -464,7 +495,8 @@ list_line(struct text_state *t, const char *s, size_t len)
 {
 	struct images_parse *p = t->p;
 	enum text_style style = TS_LIST;
-	size_t off = 0, i, nrefs = 0, key_end = 0;
+	size_t off = 0, i, nrefs = 0, key_end = 0, pod_end;
+	const char *pod = NULL;
 	bool stop;
 
 	while (off < len && is_ws(s[off]))
@@ -502,6 +534,17 @@ list_line(struct text_state *t, const char *s, size_t len)
 		return 0;
 	if (t->style == TS_NONE)
 		t->style = style;
+	/*
+	 * jsonpath with a range: "{.metadata.name}{'\t'}{..image}" prints the
+	 * pod's name first. A bare word (no '/', ':' or '@') before tagged
+	 * references is that name, not an image of Docker Hub.
+	 */
+	if (style == TS_LIST && (pod_end = pod_name_first(s, off, len)) != 0) {
+		if (name_of(p, s + off, pod_end - off, true, &pod) < 0)
+			return oom(p, text_loc(&t->r, t->l, off));
+		t->multi = true;
+		off = pod_end;
+	}
 	while (off < len) {
 		size_t b, e;
 		const struct image_ref *ref;
@@ -531,7 +574,7 @@ list_line(struct text_state *t, const char *s, size_t len)
 		loc = text_loc(&t->r, t->l, b);
 		nrefs++;
 		if ((ref = image_at(p, s + b, e - b, loc, &stop))) {
-			if (add_image(p, ref, NULL, NULL, NULL, NULL, false,
+			if (add_image(p, ref, NULL, pod, NULL, NULL, false,
 				      loc) < 0)
 				return -1;
 		} else if (stop) {
