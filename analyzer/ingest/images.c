@@ -455,35 +455,59 @@ starts_with(const char *s, size_t len, size_t off, const char *w)
 	return len - off >= n && !memcmp(s + off, w, n);
 }
 
+/* True if s[b..e) has none of the characters of an image reference. */
+static bool
+is_bare_word(const char *s, size_t b, size_t e)
+{
+	for (; b < e; b++)
+		if (s[b] == '/' || s[b] == ':' || s[b] == '@' || s[b] == '"' ||
+		    s[b] == '\'')
+			return false;
+	return true;
+}
+
 /*
- * If s[off..len) is "WORD REF..." where WORD has none of '/', ':', '@' and
- * every later word has a tag or digest, returns the end of WORD, else 0.
+ * jsonpath with a range prints names before the images:
+ * "{.metadata.name}{'\t'}{..image}" or, with the namespace first,
+ * "kube-system etcd-cp-1 registry.k8s.io/etcd:3.5.9-0". If s[off..len) is
+ * one or two bare words, a tab, then only tagged (or digested) references,
+ * sets tok[0..n) to the words and returns n; else 0.
  */
 static size_t
-pod_name_first(const char *s, size_t off, size_t len)
+leading_names(const char *s, size_t off, size_t len, struct token tok[2])
 {
-	size_t e, b;
-	bool later = false;
+	size_t n = 0, b = off, e;
+	bool refs = false;
 
-	for (e = off; e < len && !is_ws(s[e]); e++)
-		if (s[e] == '/' || s[e] == ':' || s[e] == '@' || s[e] == '"' ||
-		    s[e] == '\'')
-			return 0;
-	for (b = e; b < len;) {
+	while (b < len) {
 		bool tagged = false;
 
 		while (b < len && is_ws(s[b]))
 			b++;
 		if (b == len)
 			break;
-		for (; b < len && !is_ws(s[b]); b++)
-			if (s[b] == ':' || s[b] == '@')
+		for (e = b; e < len && !is_ws(s[e]); e++)
+			if (s[e] == ':' || s[e] == '@')
 				tagged = true;
-		if (!tagged)
+		if (!refs && is_bare_word(s, b, e)) {
+			if (n == 2)
+				return 0;
+			tok[n].off = b;
+			tok[n++].len = e - b;
+		} else if (tagged && n > 0) {
+			/* The names end at the tab of {'\t'}: {..image} alone
+			 * separates with spaces and may start untagged. */
+			if (!refs && !memchr(s + tok[n - 1].off + tok[n - 1].len,
+					     '\t', b - tok[n - 1].off -
+							 tok[n - 1].len))
+				return 0;
+			refs = true;
+		} else {
 			return 0;
-		later = true;
+		}
+		b = e;
 	}
-	return later ? e : 0;
+	return refs ? n : 0;
 }
 
 /*
@@ -495,8 +519,9 @@ list_line(struct text_state *t, const char *s, size_t len)
 {
 	struct images_parse *p = t->p;
 	enum text_style style = TS_LIST;
-	size_t off = 0, i, nrefs = 0, key_end = 0, pod_end;
-	const char *pod = NULL;
+	size_t off = 0, i, nrefs = 0, key_end = 0, nn;
+	struct token names[2];
+	const char *pod = NULL, *ns = NULL;
 	bool stop;
 
 	while (off < len && is_ws(s[off]))
@@ -535,15 +560,17 @@ list_line(struct text_state *t, const char *s, size_t len)
 	if (t->style == TS_NONE)
 		t->style = style;
 	/*
-	 * jsonpath with a range: "{.metadata.name}{'\t'}{..image}" prints the
-	 * pod's name first. A bare word (no '/', ':' or '@') before tagged
-	 * references is that name, not an image of Docker Hub.
+	 * Names before the references (jsonpath with a range) are the pod's
+	 * (and namespace's), not images of Docker Hub.
 	 */
-	if (style == TS_LIST && (pod_end = pod_name_first(s, off, len)) != 0) {
-		if (name_of(p, s + off, pod_end - off, true, &pod) < 0)
+	if (style == TS_LIST && (nn = leading_names(s, off, len, names)) > 0) {
+		if ((nn == 2 && name_of(p, s + names[0].off, names[0].len, true,
+					&ns) < 0) ||
+		    name_of(p, s + names[nn - 1].off, names[nn - 1].len, true,
+			    &pod) < 0)
 			return oom(p, text_loc(&t->r, t->l, off));
 		t->multi = true;
-		off = pod_end;
+		off = names[nn - 1].off + names[nn - 1].len;
 	}
 	while (off < len) {
 		size_t b, e;
@@ -574,7 +601,7 @@ list_line(struct text_state *t, const char *s, size_t len)
 		loc = text_loc(&t->r, t->l, b);
 		nrefs++;
 		if ((ref = image_at(p, s + b, e - b, loc, &stop))) {
-			if (add_image(p, ref, NULL, pod, NULL, NULL, false,
+			if (add_image(p, ref, ns, pod, NULL, NULL, false,
 				      loc) < 0)
 				return -1;
 		} else if (stop) {
