@@ -31,16 +31,6 @@ default_fmt(enum input_kind k, bool json)
 	}
 }
 
-/* Quotes the first content line of path in a note. */
-static void
-note_first_line(struct diag *d, const char *path, const struct sniff *sn)
-{
-	struct src_loc loc = {path, sn->first_line, 1};
-
-	(void)d;
-	(void)loc;
-}
-
 int
 ingest_file(struct cluster_state *cs, struct diag *d, const char *path,
 	    enum input_kind forced, bool forced_kubeadm)
@@ -80,7 +70,6 @@ ingest_file(struct cluster_state *cs, struct diag *d, const char *path,
 			  "version=, nodes=, images=, packages= or kubeadm=");
 		return -1;
 	}
-	note_first_line(d, path, &sn);
 	memset(&c, 0, sizeof(c));
 	c.cs = cs;
 	c.diag = d;
