@@ -1527,21 +1527,6 @@ rules_release(struct rules_db *db)
 	vec_release(&db->rules);
 }
 
-int
-rules_check(struct diag *d, const char *dir)
-{
-	struct arena a;
-	struct rules_db db;
-	int rc;
-
-	arena_init(&a);
-	rc = rules_load(&db, &a, d, dir);
-	if (rc == 0)
-		rules_release(&db);
-	arena_release(&a);
-	return rc;
-}
-
 const struct rule *
 rules_find(const struct rules_db *db, const char *id)
 {

@@ -185,11 +185,6 @@ int rules_load(struct rules_db *db, struct arena *a, struct diag *d,
 	       const char *dir);
 /* Frees the vectors of db (not the arena). Accepts a zeroed db. */
 void rules_release(struct rules_db *db);
-/*
- * `skewplan check-rules`: loads dir with every check and reports errors
- * to d. Returns 0 if the data is valid, else -1.
- */
-int rules_check(struct diag *d, const char *dir);
 
 const struct rule *rules_find(const struct rules_db *db, const char *id);
 const struct release *rules_release_of(const struct rules_db *db,
