@@ -186,7 +186,9 @@ int rules_load(struct rules_db *db, struct arena *a, struct diag *d,
 /* Frees the vectors of db (not the arena). Accepts a zeroed db. */
 void rules_release(struct rules_db *db);
 
+/* The rule with this id, or NULL. Borrowed: valid while db is. */
 const struct rule *rules_find(const struct rules_db *db, const char *id);
+/* The release data of minor 1.minor, or NULL when the data has none. */
 const struct release *rules_release_of(const struct rules_db *db,
 				       unsigned minor);
 /* The kubeadm default etcd tag for 1.minor.patch; NULL if unknown. */
