@@ -134,11 +134,18 @@ test-deps: deps
 	  echo "test-deps: warning: npm could not install @microsoft/sarif-multitool; the SARIF validation will say skipped" >&2; \
 	echo "test-deps: done"
 
-demo: deps skewplan
+# deps runs first, then a fresh make reads the pkg-config flags: this make
+# computed them when it read the Makefile, before deps installed anything.
+demo: deps
+	$(MAKE) skewplan
 	./skewplan audit --as-of 2023-03-20 --fail-on never fixtures/seed-v1.26.1
 	./skewplan plan --to latest-patch --as-of 2023-03-20 fixtures/seed-v1.26.1
 
-test: deps $(TEST_BINS) $(REPLAY_BINS) build/san/skewplan
+# As for demo: a fresh make after deps, so that the flags see what it installed.
+test: deps
+	@$(MAKE) --no-print-directory test-run
+
+test-run: $(TEST_BINS) $(REPLAY_BINS) build/san/skewplan
 	@set -e; pass=0; fail=0; \
 	for t in $(TEST_BINS); do \
 	  if ASAN_OPTIONS=detect_leaks=1 ./$$t; then pass=$$((pass+1)); \
@@ -156,6 +163,8 @@ test: deps $(TEST_BINS) $(REPLAY_BINS) build/san/skewplan
 	else fail=$$((fail+1)); echo "FAILED: layout or lint"; fi; \
 	if SKEWPLAN=build/san/skewplan sh tests/run_golden.sh; then pass=$$((pass+1)); \
 	else fail=$$((fail+1)); echo "FAILED: tests/run_golden.sh"; fi; \
+	if SKEWPLAN=build/san/skewplan sh tests/hostile/run.sh; then pass=$$((pass+1)); \
+	else fail=$$((fail+1)); echo "FAILED: tests/hostile/run.sh"; fi; \
 	if SKEWPLAN=build/san/skewplan sh tests/capture_test.sh; then pass=$$((pass+1)); \
 	else fail=$$((fail+1)); echo "FAILED: tests/capture_test.sh"; fi; \
 	if SKEWPLAN=build/san/skewplan sh tests/report_checks.sh; then pass=$$((pass+1)); \
@@ -196,5 +205,5 @@ install: skewplan
 clean:
 	rm -rf build skewplan
 
-.PHONY: FORCE fuzz all deps test-deps demo test golden-update bench valgrind lint check-layout \
+.PHONY: FORCE fuzz all deps test-deps demo test test-run golden-update bench valgrind lint check-layout \
 	fmt-check install clean check-deps check-test-deps
