@@ -285,9 +285,12 @@ int file_read_small(struct diag *d, const char *path, size_t limit,
 		    char **out, size_t *len);
 
 /*
- * Atomic output: opens "<dir>/.<name>.tmp.XXXXXX" beside path. Commit
- * flushes, fsyncs, closes and renames; abort closes and unlinks. Both
- * release the struct's contents.
+ * Atomic output: opens "<dir>/.<name>.tmp.XXXXXX" beside path (name cut to
+ * 64 bytes so the temporary name fits wherever path does), with the mode of
+ * the file it replaces, else 0666 less the umask. Commit flushes, fsyncs,
+ * closes and renames; abort closes and unlinks. Both release the struct's
+ * contents. Until then SIGINT, SIGTERM, SIGHUP and SIGQUIT unlink every
+ * open temporary file before the process dies of the signal.
  */
 struct atomic_file {
 	FILE *fp;

@@ -106,8 +106,11 @@ int output_parse_opt(struct output_opts *o, int argc, char **argv, int *i,
 		     struct diag *d, bool *matched);
 /*
  * Resolves every -o into a format (a FORMAT: prefix, else the extension:
- * .txt .md .html .json .sarif .xml, else -f), checks them against allowed
- * (OUT_FORMAT_BIT mask), --color and --source-root, and decides on colour
+ * .txt .md .html .json .sarif .xml) and adds the -f report on stdout (also
+ * with -o); two outputs naming one file (same device and inode, or same
+ * directory and name for a file still to be made) are a usage error.
+ * Checks them against allowed (OUT_FORMAT_BIT mask), --color and
+ * --source-root, and decides on colour
  * (always; never; auto: stdout is a terminal, NO_COLOR unset or empty and
  * TERM not "dumb"). Returns EXIT_OK or EXIT_USAGE.
  */

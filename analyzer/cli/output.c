@@ -149,6 +149,63 @@ check_allowed(enum out_format f, unsigned allowed, struct diag *d)
 			   canonical[f]);
 }
 
+/*
+ * The identity of the file an output path names: its device and inode when
+ * it exists, else those of its directory and its last component. Returns
+ * false when neither can be read (the write reports that later).
+ */
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+	const char *name;	/* borrowed: the path; "" for an existing file */
+	size_t len;
+};
+
+static bool
+file_id_of(const char *path, struct file_id *id)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	struct stat st;
+	size_t n;
+
+	if (stat(path, &st) == 0) {
+		id->dev = st.st_dev;
+		id->ino = st.st_ino;
+		id->name = "";
+		id->len = 0;
+		return true;
+	}
+	if (errno != ENOENT)
+		return false;
+	if (!slash) {
+		dir[0] = '.';
+		n = 1;
+	} else {
+		n = slash == path ? 1 : (size_t)(slash - path);
+		if (n >= sizeof(dir))
+			return false;
+		memcpy(dir, path, n);
+	}
+	dir[n] = '\0';
+	if (stat(dir, &st) != 0)
+		return false;
+	id->dev = st.st_dev;
+	id->ino = st.st_ino;
+	id->name = slash ? slash + 1 : path;
+	id->len = strlen(id->name);
+	return true;
+}
+
+static bool
+same_file(const char *x, const char *y)
+{
+	struct file_id a, b;
+
+	return file_id_of(x, &a) && file_id_of(y, &b) && a.dev == b.dev &&
+	       a.ino == b.ino && a.len == b.len && !memcmp(a.name, b.name, a.len);
+}
+
 int
 output_finish(struct output_opts *o, unsigned allowed, struct diag *d)
 {
@@ -169,15 +226,12 @@ output_finish(struct output_opts *o, unsigned allowed, struct diag *d)
 	if (o->source_root && access(o->source_root, X_OK) != 0)
 		return usage_error(d, "--source-root '%s': %s", o->source_root,
 				   strerror(errno));
-	o->nspecs = o->noutputs ? o->noutputs : 1;
+	/* -f names the report on stdout, with -o or without. */
+	o->nspecs = o->noutputs + (!o->noutputs || o->format);
 	o->specs = base_malloc(o->nspecs * sizeof(*o->specs));
 	if (!o->specs) {
 		diag_plain(d, DIAG_ERROR, "out of memory");
 		return EXIT_INTERNAL;
-	}
-	if (!o->noutputs) {
-		o->specs[0].format = def;
-		o->specs[0].path = NULL;
 	}
 	for (i = 0; i < o->noutputs; i++) {
 		v = o->outputs[i];
@@ -186,15 +240,11 @@ output_finish(struct output_opts *o, unsigned allowed, struct diag *d)
 			path = colon + 1;
 		} else {
 			path = v;
-			if (!format_of_ext(path, &f)) {
-				if (!o->format)
-					return usage_error(d, "cannot tell the "
-						"format of output '%s' (name it "
-						".txt, .md, .html, .json, .sarif "
-						"or .xml, or write FORMAT:FILE)",
-						v);
-				f = def;
-			}
+			if (!format_of_ext(path, &f))
+				return usage_error(d, "cannot tell the "
+					"format of output '%s' (name it "
+					".txt, .md, .html, .json, .sarif "
+					"or .xml, or write FORMAT:FILE)", v);
 		}
 		if (!*path)
 			return usage_error(d, "output '%s' names no file", v);
@@ -202,16 +252,29 @@ output_finish(struct output_opts *o, unsigned allowed, struct diag *d)
 			return rc;
 		o->specs[i].format = f;
 		o->specs[i].path = strcmp(path, "-") ? path : NULL;
+	}
+	if (o->nspecs > o->noutputs) {
+		o->specs[o->noutputs].format = def;
+		o->specs[o->noutputs].path = NULL;
+	}
+	for (i = 0; i < o->nspecs; i++)
 		for (j = 0; j < i; j++) {
 			if (!o->specs[j].path && !o->specs[i].path)
 				return usage_error(d, "standard output is "
-						   "named twice");
+						   "named twice%s", o->format &&
+						   i == o->noutputs
+						   ? " (by -f and -o)" : "");
 			if (o->specs[j].path && o->specs[i].path &&
 			    !strcmp(o->specs[j].path, o->specs[i].path))
 				return usage_error(d, "output '%s' is named "
-						   "twice", path);
+						   "twice", o->specs[i].path);
+			if (o->specs[j].path && o->specs[i].path &&
+			    same_file(o->specs[j].path, o->specs[i].path))
+				return usage_error(d, "outputs '%s' and '%s' "
+						   "name the same file",
+						   o->specs[j].path,
+						   o->specs[i].path);
 		}
-	}
 	if (o->color && !strcmp(o->color, "always")) {
 		o->color_on = true;
 	} else if (o->color && !strcmp(o->color, "never")) {
