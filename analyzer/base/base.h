@@ -230,16 +230,51 @@ void date_format(long days, char out[static 11]);
 
 /* ---------------------------------------------------------------- esc */
 
-/* Appends s escaped for HTML text and attribute values. */
-void esc_html(struct buf *b, const char *s, size_t len);
+/*
+ * Terminal, log and report text never carries an unsafe character raw.
+ * Unsafe are: the C0 controls (newline and tab too, unless a flag below
+ * says), DEL, the C1 controls U+0080-U+009F, the bidi controls U+061C,
+ * U+200E, U+200F, U+202A-U+202E and U+2066-U+2069, the invisible
+ * U+200B-U+200D, U+2060-U+2065 and U+FEFF, the separators U+2028 and
+ * U+2029, and the non-characters U+FFFE and U+FFFF. Each is written as
+ * \xNN below U+0080 and as \uNNNN above; a byte that is not UTF-8 as
+ * \xNN. Backslashes are left alone, so escaping twice is escaping once.
+ */
+#define ESC_LINES	1u	/* text laid out in lines: keep \n and \t */
+#define ESC_TAB_SPACE	2u	/* a tab shows as one space (esc_text) */
+
+/*
+ * Decodes the UTF-8 character at s[0..len) into *cp. Returns its length,
+ * or 0 when s does not start with a valid, shortest-form sequence.
+ */
+size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Whether code point cp is unsafe as said above. */
+bool esc_is_unsafe(uint32_t cp);
+
+/* Appends s with every unsafe character in its visible form. */
+void esc_text(struct buf *b, const char *s, size_t len, unsigned flags);
+/* esc_text() of one line: newlines and tabs escaped too. */
+void esc_display(struct buf *b, const char *s, size_t len);
+/*
+ * Appends s escaped for HTML and XML text and attribute values: unsafe
+ * characters in their visible form, then & < > " ' as entities. The
+ * result holds only characters XML 1.0 allows.
+ */
+void esc_html(struct buf *b, const char *s, size_t len, unsigned flags);
 /*
  * Appends s escaped for Markdown inline text (not inside code spans, and
  * not at the start of a line: '-', '#', '+' and "1." stay as they are, so
- * node-1 and 1.26.3 read as themselves in the raw comment).
+ * node-1 and 1.26.3 read as themselves in the raw comment). With ESC_LINES a
+ * newline becomes a space (an inline text has no line breaks).
  */
-void esc_md(struct buf *b, const char *s, size_t len);
-/* Appends s as a JSON-free, control-byte-safe display string (\xNN). */
-void esc_display(struct buf *b, const char *s, size_t len);
+void esc_md(struct buf *b, const char *s, size_t len, unsigned flags);
+/*
+ * Appends the printed JSON text s with every unsafe character above ASCII
+ * written as a \uNNNN escape: the same data to a JSON parser, no raw bidi
+ * or invisible character to a person reading the file. JSON text holds
+ * non-ASCII bytes only inside strings, so the result is valid JSON.
+ */
+void esc_json_text(struct buf *b, const char *s, size_t len);
 
 /* ---------------------------------------------------------------- re */
 

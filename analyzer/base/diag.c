@@ -50,39 +50,36 @@ read_source_line(const char *path, uint32_t n, struct buf *b)
 	return true;
 }
 
-void
-esc_display(struct buf *b, const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\t')
-			buf_addc(b, ' ');
-		else if (c < 0x20 || c == 0x7f)
-			buf_addf(b, "\\x%02x", c);
-		else
-			buf_addc(b, (char)c);
-	}
-}
-
+/*
+ * Prints the source line with its unsafe characters escaped (a tab as one
+ * space, so columns hold) and a caret under column loc.col, a byte offset:
+ * the caret counts the characters shown before it, one column each.
+ */
 static void
 quote_source(struct diag *d, FILE *out, struct src_loc loc)
 {
 	struct buf line = BUF_INIT, shown = BUF_INIT;
-	uint32_t i, caret = 0;
+	uint32_t cp;
+	size_t i, n, k, caret = 0, cols = 0;
+	bool placed = false;
 
 	if (d->no_source || loc.line == 0 ||
 	    !read_source_line(loc.path, loc.line, &line))
 		goto done;
-	for (i = 0; i < line.len; i++) {
-		if (i + 1 == loc.col)
-			caret = (uint32_t)shown.len;
-		esc_display(&shown, line.s + i, 1);
+	for (i = 0; i < line.len; i += n) {
+		n = utf8_decode(line.s + i, line.len - i, &cp);
+		n = n ? n : 1;
+		if (!placed && loc.col > 0 && loc.col - 1 < i + n) {
+			caret = cols;
+			placed = true;
+		}
+		k = shown.len;
+		esc_text(&shown, line.s + i, n, ESC_TAB_SPACE);
+		for (; k < shown.len; k++)
+			cols += ((unsigned char)shown.s[k] & 0xc0) != 0x80;
 	}
-	if (loc.col > line.len)
-		caret = (uint32_t)shown.len;
+	if (!placed)
+		caret = cols;
 	fprintf(out, " %s\n", buf_cstr(&shown));
 	if (loc.col > 0)
 		fprintf(out, " %*s^\n", (int)caret, "");
@@ -100,19 +97,28 @@ vreport(struct diag *d, enum diag_level lvl, const struct src_loc *loc,
 	const char *fmt, va_list ap)
 {
 	FILE *out = d->out ? d->out : stderr;
+	struct buf msg = BUF_INIT;
 
+	/*
+	 * The path and the message carry snapshot text (file names, quoted
+	 * subjects): escaped whole here, so no caller can forget.
+	 */
 	buf_reset(&d->last);
 	if (!loc || !loc->path)
 		buf_adds(&d->last, "skewplan");
-	else if (loc->line == 0)
-		buf_adds(&d->last, loc->path);
-	else if (loc->col == 0)
-		buf_addf(&d->last, "%s:%u", loc->path, (unsigned)loc->line);
 	else
-		buf_addf(&d->last, "%s:%u:%u", loc->path, (unsigned)loc->line,
+		esc_display(&d->last, loc->path, strlen(loc->path));
+	if (loc && loc->path && loc->line > 0 && loc->col == 0)
+		buf_addf(&d->last, ":%u", (unsigned)loc->line);
+	else if (loc && loc->path && loc->line > 0)
+		buf_addf(&d->last, ":%u:%u", (unsigned)loc->line,
 			 (unsigned)loc->col);
 	buf_addf(&d->last, ": %s: ", level_names[lvl]);
-	buf_vaddf(&d->last, fmt, ap);
+	buf_vaddf(&msg, fmt, ap);
+	esc_display(&d->last, buf_cstr(&msg), msg.len);
+	if (msg.oom)
+		d->last.oom = true;
+	buf_release(&msg);
 	if (d->last.oom)
 		fprintf(out, "skewplan: %s: out of memory while reporting a "
 			"problem\n", level_names[lvl]);

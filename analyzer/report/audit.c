@@ -8,34 +8,49 @@
 
 #define WRAP 78
 
-/* Appends text wrapped at WRAP columns; later lines start at indent. */
+/*
+ * Appends text wrapped at WRAP columns; later lines start at indent. The
+ * words are split at the characters of seps: " \n" for text whose lines
+ * are only line breaks (remediation, from the rules data), " " for a
+ * message or a waiver's reason, where a newline shows as \x0a.
+ */
 static void
-wrap(struct buf *b, const char *text, size_t col, size_t indent)
+wrap(struct buf *b, const char *text, const char *seps, size_t col,
+     size_t indent)
 {
+	struct buf word = BUF_INIT;
 	const char *s = text, *e;
-	size_t n;
 	bool first = true;
 
 	while (*s) {
-		while (*s == ' ' || *s == '\n')
-			s++;
+		s += strspn(s, seps);
 		if (!*s)
 			break;
-		e = s + strcspn(s, " \n");
-		n = (size_t)(e - s);
-		if (!first && col + 1 + n > WRAP) {
+		e = s + strcspn(s, seps);
+		buf_reset(&word);
+		esc_display(&word, s, (size_t)(e - s));
+		if (!first && col + 1 + word.len > WRAP) {
 			buf_addf(b, "\n%*s", (int)indent, "");
 			col = indent;
 		} else if (!first) {
 			buf_addc(b, ' ');
 			col++;
 		}
-		esc_display(b, s, n);
-		col += n;
+		buf_add(b, buf_cstr(&word), word.len);
+		col += word.len;
 		first = false;
 		s = e;
 	}
+	if (word.oom)
+		b->oom = true;
+	buf_release(&word);
 	buf_addc(b, '\n');
+}
+
+static void
+add_esc(struct buf *b, const char *s)
+{
+	esc_display(b, s, strlen(s));
 }
 
 static void
@@ -45,29 +60,34 @@ finding_text(struct buf *b, const struct finding *f)
 
 	buf_addf(b, "  %s [%s] ", rules_severity_name(f->severity),
 		 f->rule->id);
-	wrap(b, f->message, 5 + strlen(rules_severity_name(f->severity)) +
-				    strlen(f->rule->id),
+	wrap(b, f->message, " ",
+	     5 + strlen(rules_severity_name(f->severity)) +
+		     strlen(f->rule->id),
 	     4);
 	buf_adds(b, "    subject:   ");
 	esc_display(b, f->subject, strlen(f->subject));
 	buf_addc(b, '\n');
 	report_add_evidence(b, f, "    evidence:  ", "\n               ",
 			    "    evidence:  (none: the input is absent)",
-			    report_add_loc);
+			    report_add_loc_text);
 	buf_addc(b, '\n');
 	buf_adds(b, "    fix:       ");
-	wrap(b, f->remediation, 15, 15);
-	for (i = 0; i < f->rule->nreferences; i++)
-		buf_addf(b, "    %-11s%s\n", i ? "" : "reference:",
-			 f->rule->references[i]);
+	wrap(b, f->remediation, " \n", 15, 15);
+	for (i = 0; i < f->rule->nreferences; i++) {
+		buf_addf(b, "    %-11s", i ? "" : "reference:");
+		esc_display(b, f->rule->references[i],
+			    strlen(f->rule->references[i]));
+		buf_addc(b, '\n');
+	}
 	if (f->waiver) {
 		size_t start = b->len;
 
-		buf_addf(b, "    waiver:    %s, %s ", f->waiver->owner,
-			 f->waiver_expired ? "expired" : "until");
+		buf_adds(b, "    waiver:    ");
+		esc_display(b, f->waiver->owner, strlen(f->waiver->owner));
+		buf_addf(b, ", %s ", f->waiver_expired ? "expired" : "until");
 		report_add_date(b, f->waiver->expires);
 		buf_adds(b, ": ");
-		wrap(b, f->waiver->reason, b->len - start, 15);
+		wrap(b, f->waiver->reason, " ", b->len - start, 15);
 	}
 	buf_addc(b, '\n');
 }
@@ -87,11 +107,15 @@ report_audit_text(struct buf *out, const struct rules_db *db,
 	report_add_date(out, as_of);
 	buf_adds(out, "\n  rules data:  compiled ");
 	report_add_date(out, db->compiled);
-	if (db->dir)
-		buf_addf(out, ", from %s", db->dir);
-	buf_addf(out, "\n  cluster:     server %s, kubectl %s, ",
-		 report_ver_text(&cs->server, "(not captured)"),
-		 report_ver_text(&cs->client, "(not captured)"));
+	if (db->dir) {
+		buf_adds(out, ", from ");
+		esc_display(out, db->dir, strlen(db->dir));
+	}
+	buf_adds(out, "\n  cluster:     server ");
+	add_esc(out, report_ver_text(&cs->server, "(not captured)"));
+	buf_adds(out, ", kubectl ");
+	add_esc(out, report_ver_text(&cs->client, "(not captured)"));
+	buf_adds(out, ", ");
 	report_add_inventory(out, cs);
 	buf_adds(out, "\n\n");
 	report_add_groups(out, f, &groups);
@@ -229,9 +253,11 @@ report_rules_text(struct buf *out, const struct rules_db *db)
 		if (strlen(db->rules.v[i].id) > w)
 			w = strlen(db->rules.v[i].id);
 	buf_addf(out, "%-*s  %-8s  %s\n", (int)w, "ID", "SEVERITY", "TITLE");
-	for (i = 0; i < db->rules.n; i++)
-		buf_addf(out, "%-*s  %-8s  %s\n", (int)w, db->rules.v[i].id,
-			 rules_severity_name(db->rules.v[i].severity),
-			 db->rules.v[i].title);
+	for (i = 0; i < db->rules.n; i++) {
+		buf_addf(out, "%-*s  %-8s  ", (int)w, db->rules.v[i].id,
+			 rules_severity_name(db->rules.v[i].severity));
+		add_esc(out, db->rules.v[i].title);
+		buf_addc(out, '\n');
+	}
 	return out->oom ? -1 : 0;
 }

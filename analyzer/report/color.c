@@ -2,7 +2,9 @@
  * color.c - ANSI colour for the text reports on a terminal. The text
  * writers stay plain; this pass colours the severity word of a finding
  * line ("  error [rule] ..."), the section headings and the summary, so
- * the words a script might grep for are unchanged.
+ * the words a script might grep for are unchanged. The writers escape
+ * snapshot text (esc_display), so every ESC here is one of this pass and
+ * no snapshot string can start a line that looks like a finding.
  */
 #include <string.h>
 

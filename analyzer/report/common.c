@@ -1,6 +1,6 @@
 /*
  * common.c - what the writers share: UTF-8 repair (snapshot text is bytes;
- * JSON and XML readers want UTF-8) and XML escaping, the artifact lookup,
+ * JSON readers want UTF-8) and XML escaping, the artifact lookup,
  * the findings grouped by severity, and dates, locations, versions and the
  * audit trail as text.
  */
@@ -8,44 +8,14 @@
 
 #include "internal.h"
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629), or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t len)
-{
-	size_t n, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n > len)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 void
 report_add_utf8(struct buf *b, const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
 	size_t i = 0, n;
 
 	while (i < len) {
-		n = utf8_len(p + i, len - i);
+		n = utf8_decode(s + i, len - i, &cp);
 		if (n == 0) {
 			buf_adds(b, "\xef\xbf\xbd");
 			i++;
@@ -57,15 +27,39 @@ report_add_utf8(struct buf *b, const char *s, size_t len)
 }
 
 void
-report_add_xml(struct buf *b, const char *s, size_t len)
+report_add_xml(struct buf *b, const char *s, size_t len, unsigned flags)
+{
+	esc_html(b, s, len, flags);
+}
+
+void
+report_add_md_code(struct buf *b, const char *raw)
 {
 	struct buf t = BUF_INIT;
+	const char *s;
+	size_t run = 0, longest = 0, n, i;
+	bool pad;
 
-	report_add_utf8(&t, s, len);
+	esc_display(&t, raw, strlen(raw));
 	if (t.oom)
 		b->oom = true;
-	else
-		esc_html(b, buf_cstr(&t), t.len);
+	s = buf_cstr(&t);
+	n = t.len;
+	for (i = 0; i < n; i++) {
+		run = s[i] == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	pad = n == 0 || s[0] == '`' || s[n - 1] == '`' || s[0] == ' ';
+	for (i = 0; i <= longest; i++)
+		buf_addc(b, '`');
+	if (pad)
+		buf_addc(b, ' ');
+	buf_add(b, s, n);
+	if (pad)
+		buf_addc(b, ' ');
+	for (i = 0; i <= longest; i++)
+		buf_addc(b, '`');
 	buf_release(&t);
 }
 
@@ -174,6 +168,19 @@ report_add_loc(struct buf *b, struct src_loc loc)
 }
 
 void
+report_add_loc_text(struct buf *b, struct src_loc loc)
+{
+	struct buf t = BUF_INIT;
+
+	report_add_loc(&t, loc);
+	if (t.oom)
+		b->oom = true;
+	else
+		esc_display(b, buf_cstr(&t), t.len);
+	buf_release(&t);
+}
+
+void
 report_add_loc_xml(struct buf *b, struct src_loc loc)
 {
 	struct buf t = BUF_INIT;
@@ -182,7 +189,7 @@ report_add_loc_xml(struct buf *b, struct src_loc loc)
 	if (t.oom)
 		b->oom = true;
 	else
-		report_add_xml(b, buf_cstr(&t), t.len);
+		report_add_xml(b, buf_cstr(&t), t.len, 0);
 	buf_release(&t);
 }
 

@@ -4,7 +4,9 @@
  * the findings; for a plan the runbook with a checkbox per step, each hop
  * on a new page, and sign-off tables. Inline CSS only, no script, no
  * external asset. Every string that is not a literal of this file goes
- * through esc_html() (report_add_xml).
+ * through esc_html() (report_add_xml): h() for one-line text, where a
+ * newline shows as \x0a like any control, hl() for text whose lines
+ * matter (remediation, commands, expected output).
  */
 #include <string.h>
 
@@ -57,7 +59,13 @@ static const char css[] =
 static void
 h(struct buf *b, const char *s)
 {
-	report_add_xml(b, s ? s : "", s ? strlen(s) : 0);
+	report_add_xml(b, s ? s : "", s ? strlen(s) : 0, 0);
+}
+
+static void
+hl(struct buf *b, const char *s)
+{
+	report_add_xml(b, s ? s : "", s ? strlen(s) : 0, ESC_LINES);
 }
 
 static void
@@ -147,7 +155,7 @@ finding_html(struct buf *b, const struct finding *f)
 	report_add_evidence(b, f, "", "<br>", "none: the input is absent",
 			    loc_html);
 	buf_adds(b, "</dd>\n<dt>Fix</dt><dd>");
-	h(b, f->remediation);
+	hl(b, f->remediation);
 	buf_adds(b, "</dd>\n");
 	for (i = 0; i < f->rule->nreferences; i++) {
 		buf_adds(b, i ? "<br>" : "<dt>References</dt><dd>");
@@ -248,7 +256,7 @@ step_html(struct buf *b, const struct plan_step *s)
 	if (s->ncommands) {
 		buf_adds(b, "<pre class=\"cmd\">");
 		for (k = 0; k < s->ncommands; k++) {
-			h(b, s->commands[k]);
+			hl(b, s->commands[k]);
 			buf_addc(b, '\n');
 		}
 		buf_adds(b, "</pre>\n");
@@ -257,7 +265,7 @@ step_html(struct buf *b, const struct plan_step *s)
 		buf_adds(b, "<p>Check: <code>");
 		h(b, s->verify[k].command);
 		buf_adds(b, "</code> shows:</p>\n<pre class=\"expect\">");
-		h(b, s->verify[k].expect);
+		hl(b, s->verify[k].expect);
 		buf_adds(b, "</pre>\n");
 	}
 	buf_adds(b, "</div>\n</div>\n");

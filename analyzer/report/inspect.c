@@ -1,6 +1,7 @@
 /*
  * inspect.c - `skewplan inspect` as text and as the JSON contract in the
- * README.
+ * README. The text shows every snapshot string through esc_display(); the
+ * JSON holds them as read, with unsafe characters as \u escapes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,38 @@ loc_text(struct buf *b, struct src_loc loc)
 {
 	buf_addf(b, "%s:%u:%u", loc.path ? loc.path : "-", (unsigned)loc.line,
 		 (unsigned)(loc.col ? loc.col : 1));
+}
+
+/* loc_text() with unsafe characters escaped, for the text listing. */
+static void
+loc_shown(struct buf *b, struct src_loc loc)
+{
+	struct buf t = BUF_INIT;
+
+	loc_text(&t, loc);
+	esc_display(b, buf_cstr(&t), t.len);
+	if (t.oom)
+		b->oom = true;
+	buf_release(&t);
+}
+
+/*
+ * Appends s escaped ("-" for NULL), then spaces up to width columns (one
+ * a character), then sep: a column of the text listing.
+ */
+static void
+cell(struct buf *b, const char *s, int width, const char *sep)
+{
+	size_t start = b->len, cols = 0;
+
+	if (!s)
+		s = "-";
+	esc_display(b, s, strlen(s));
+	for (; start < b->len; start++)
+		cols += ((unsigned char)b->s[start] & 0xc0) != 0x80;
+	for (; cols < (size_t)width; cols++)
+		buf_addc(b, ' ');
+	buf_adds(b, sep);
 }
 
 static cJSON *
@@ -141,12 +174,17 @@ put_json(FILE *out, const char *prefix, cJSON *item)
 
 	if (!item)
 		return -1;
+	struct buf shown = BUF_INIT;
+
 	text = cJSON_PrintUnformatted(item);
 	cJSON_Delete(item);
 	if (!text)
 		return -1;
-	rc = fprintf(out, "%s%s", prefix, text) < 0 ? -1 : 0;
+	esc_json_text(&shown, text, strlen(text));
 	free(text);
+	rc = shown.oom || fprintf(out, "%s%s", prefix, buf_cstr(&shown)) < 0
+		     ? -1 : 0;
+	buf_release(&shown);
 	return rc;
 }
 
@@ -233,8 +271,8 @@ ver_text(struct buf *b, const char *label, const struct version_info *vi)
 		buf_adds(b, "(not captured)\n");
 		return;
 	}
-	buf_addf(b, "%-24s ", vi->ver.text);
-	loc_text(b, vi->loc);
+	cell(b, vi->ver.text, 24, " ");
+	loc_shown(b, vi->loc);
 	buf_addc(b, '\n');
 }
 
@@ -263,14 +301,17 @@ report_inspect_text(FILE *fp, const struct cluster_state *cs)
 
 	buf_addf(out, "Inputs (%zu)\n", cs->inputs.n);
 	vec_foreach(&cs->inputs, in)
-		buf_addf(out, "  %-8s %-24s %s\n", model_kind_name(in->kind),
-			 in->format, in->path);
+	{
+		buf_addf(out, "  %-8s ", model_kind_name(in->kind));
+		cell(out, in->format, 24, " ");
+		cell(out, in->path, 0, "\n");
+	}
 	buf_adds(out, "\nVersions\n");
 	ver_text(out, "client", &cs->client);
 	ver_text(out, "server", &cs->server);
 	ver_text(out, "kubeadm", &cs->kubeadm);
-	buf_addf(out, "  %-10s %s\n", "kustomize",
-		 cs->kustomize ? cs->kustomize : "(not captured)");
+	buf_addf(out, "  %-10s ", "kustomize");
+	cell(out, cs->kustomize ? cs->kustomize : "(not captured)", 0, "\n");
 	buf_addf(out, "\nNodes (%zu)\n", cs->nodes.n);
 	vec_foreach(&cs->nodes, n)
 	{
@@ -278,10 +319,12 @@ report_inspect_text(FILE *fp, const struct cluster_state *cs)
 
 		for (i = 0; i < n->nroles; i++)
 			buf_addf(&roles, "%s%s", i ? "," : "", n->roles[i]);
-		buf_addf(out, "  %-24s %-28s %-22s %-20s ", n->name, n->status,
-			 n->nroles ? buf_cstr(&roles) : "<none>",
-			 n->kubelet.text ? n->kubelet.text : "?");
-		loc_text(out, n->loc);
+		buf_adds(out, "  ");
+		cell(out, n->name, 24, " ");
+		cell(out, n->status, 28, " ");
+		cell(out, n->nroles ? buf_cstr(&roles) : "<none>", 22, " ");
+		cell(out, n->kubelet.text ? n->kubelet.text : "?", 20, " ");
+		loc_shown(out, n->loc);
 		buf_addc(out, '\n');
 		buf_release(&roles);
 		rc |= flush_buf(fp, out);
@@ -289,22 +332,28 @@ report_inspect_text(FILE *fp, const struct cluster_state *cs)
 	buf_addf(out, "\nImages (%zu)\n", cs->images.n);
 	vec_foreach(&cs->images, im)
 	{
-		buf_addf(out, "  %-56s %-24s ", im->ref->image,
-			 im->ref->component ? im->ref->component : "-");
-		if (im->pod)
-			buf_addf(out, "%s/%s ",
-				 im->namespace_ ? im->namespace_ : "-", im->pod);
-		loc_text(out, im->loc);
+		buf_adds(out, "  ");
+		cell(out, im->ref->image, 56, " ");
+		cell(out, im->ref->component ? im->ref->component : "-", 24,
+		     " ");
+		if (im->pod) {
+			cell(out, im->namespace_ ? im->namespace_ : "-", 0,
+			     "/");
+			cell(out, im->pod, 0, " ");
+		}
+		loc_shown(out, im->loc);
 		buf_addc(out, '\n');
 		rc |= flush_buf(fp, out);
 	}
 	buf_addf(out, "\nPackages (%zu)\n", cs->packages.n);
 	vec_foreach(&cs->packages, p)
 	{
-		buf_addf(out, "  %-8s %-22s %-12s %-4s ", p->name, p->version,
-			 model_repo_kind_name(p->repo_kind),
+		buf_adds(out, "  ");
+		cell(out, p->name, 8, " ");
+		cell(out, p->version, 22, " ");
+		buf_addf(out, "%-12s %-4s ", model_repo_kind_name(p->repo_kind),
 			 p->installed == TRI_TRUE ? "inst" : "");
-		loc_text(out, p->loc);
+		loc_shown(out, p->loc);
 		buf_addc(out, '\n');
 		rc |= flush_buf(fp, out);
 	}

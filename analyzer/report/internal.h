@@ -50,14 +50,22 @@ void report_add_evidence(struct buf *b, const struct finding *f,
 
 /* ------------------------------------------------------------ text */
 
+/*
+ * Appends a Markdown code span holding raw as esc_display() shows it,
+ * fenced with more backticks than it holds, so nothing closes it early.
+ */
+void report_add_md_code(struct buf *b, const char *raw);
+
 /* Appends days as YYYY-MM-DD, or "unknown" for RULES_NO_DATE. */
 void report_add_date(struct buf *b, long days);
 
 /*
  * Appends loc as "path:line:col" (column 1 when unknown), "path" for a
- * whole file, or "-" without a file.
+ * whole file, or "-" without a file. The path is as read: for JSON.
  */
 void report_add_loc(struct buf *b, struct src_loc loc);
+/* The same with unsafe characters escaped (esc_display), for text. */
+void report_add_loc_text(struct buf *b, struct src_loc loc);
 /* The same, escaped for XML and HTML. */
 void report_add_loc_xml(struct buf *b, struct src_loc loc);
 

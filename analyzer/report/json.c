@@ -2,6 +2,8 @@
  * json.c - the cJSON helpers of the JSON writers (audit, plan, inspect and
  * SARIF): calls that chain with && and free what they could not attach.
  */
+#include <string.h>
+
 #include "internal.h"
 
 bool
@@ -71,7 +73,7 @@ report_jprint(struct buf *out, cJSON *root, bool ok)
 	cJSON_Delete(root);
 	if (!text)
 		return -1;
-	buf_adds(out, text);
+	esc_json_text(out, text, strlen(text));
 	buf_addc(out, '\n');
 	cJSON_free(text);
 	return out->oom ? -1 : 0;

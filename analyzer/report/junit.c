@@ -27,10 +27,11 @@ same_rule(const struct rule *a, const struct rule *b)
 	return a == b || !strcmp(a->id, b->id);
 }
 
+/* One line of XML text or attribute: a newline shows as \x0a. */
 static void
 xml(struct buf *b, const char *s)
 {
-	report_add_xml(b, s, strlen(s));
+	report_add_xml(b, s, strlen(s), 0);
 }
 
 /* The details of f as the body of a failure or system-out element. */
@@ -47,7 +48,7 @@ details(struct buf *b, const struct finding *f)
 			    "\nevidence: (none: the input is absent)",
 			    report_add_loc_xml);
 	buf_adds(b, "\nremediation: ");
-	xml(b, f->remediation);
+	report_add_xml(b, f->remediation, strlen(f->remediation), ESC_LINES);
 	for (i = 0; i < f->rule->nreferences; i++) {
 		buf_adds(b, "\nreference: ");
 		xml(b, f->rule->references[i]);

@@ -7,62 +7,27 @@
  * Snapshot text goes through esc_md() outside code spans; code spans are
  * fenced with more backticks than the text holds, so no string can close
  * them early. '@' is escaped too, so a snapshot cannot mention a user.
+ * Unsafe characters (esc_text) read as \x1b or \u202e in both.
  */
 #include <string.h>
 
 #include "internal.h"
 
-/* Markdown inline text: esc_md(), plus '@' (GitHub mentions). */
+/*
+ * Markdown inline text: esc_md(), plus '@' (GitHub mentions). flags is
+ * ESC_LINES for text whose newlines are only line breaks (remediation).
+ */
 static void
-md_text(struct buf *b, const char *s)
+md_text(struct buf *b, const char *s, unsigned flags)
 {
-	struct buf t = BUF_INIT;
 	const char *at;
 
-	report_add_utf8(&t, s, strlen(s));
-	s = buf_cstr(&t);
 	while ((at = strchr(s, '@'))) {
-		esc_md(b, s, (size_t)(at - s));
+		esc_md(b, s, (size_t)(at - s), flags);
 		buf_adds(b, "\\@");
 		s = at + 1;
 	}
-	esc_md(b, s, strlen(s));
-	if (t.oom)
-		b->oom = true;
-	buf_release(&t);
-}
-
-/* A code span holding s verbatim (newlines become spaces). */
-static void
-md_code(struct buf *b, const char *s)
-{
-	size_t run = 0, longest = 0, n = strlen(s), i;
-	bool pad;
-
-	for (i = 0; i < n; i++) {
-		run = s[i] == '`' ? run + 1 : 0;
-		if (run > longest)
-			longest = run;
-	}
-	pad = n == 0 || s[0] == '`' || s[n - 1] == '`' || s[0] == ' ';
-	for (i = 0; i <= longest; i++)
-		buf_addc(b, '`');
-	if (pad)
-		buf_addc(b, ' ');
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\n' || c == '\r' || c == '\t')
-			buf_addc(b, ' ');
-		else if (c < 0x20 || c == 0x7f)
-			buf_addf(b, "\\x%02x", c);
-		else
-			buf_addc(b, (char)c);
-	}
-	if (pad)
-		buf_addc(b, ' ');
-	for (i = 0; i <= longest; i++)
-		buf_addc(b, '`');
+	esc_md(b, s, strlen(s), flags);
 }
 
 static void
@@ -71,7 +36,7 @@ md_loc(struct buf *b, struct src_loc loc)
 	struct buf t = BUF_INIT;
 
 	report_add_loc(&t, loc);
-	md_code(b, buf_cstr(&t));
+	report_add_md_code(b, buf_cstr(&t));
 	if (t.oom)
 		b->oom = true;
 	buf_release(&t);
@@ -84,7 +49,7 @@ md_link(struct buf *b, const char *url)
 	if (!strncmp(url, "https://", 8) && !strpbrk(url, " <>\n\t\"`"))
 		buf_addf(b, "<%s>", url);
 	else
-		md_text(b, url);
+		md_text(b, url, 0);
 }
 
 static void
@@ -93,25 +58,25 @@ md_finding(struct buf *b, const struct finding *f)
 	size_t i;
 
 	buf_addf(b, "- **`%s`** ", f->rule->id);
-	md_text(b, f->subject);
+	md_text(b, f->subject, 0);
 	buf_adds(b, ": ");
-	md_text(b, f->message);
+	md_text(b, f->message, 0);
 	buf_adds(b, "\n  - evidence: ");
 	report_add_evidence(b, f, "", ", ", "none: the input is absent",
 			    md_loc);
 	buf_adds(b, "\n  - fix: ");
-	md_text(b, f->remediation);
+	md_text(b, f->remediation, ESC_LINES);
 	for (i = 0; i < f->rule->nreferences; i++) {
 		buf_adds(b, i ? ", " : "\n  - references: ");
 		md_link(b, f->rule->references[i]);
 	}
 	if (f->waiver) {
 		buf_adds(b, "\n  - waiver: ");
-		md_text(b, f->waiver->owner);
+		md_text(b, f->waiver->owner, 0);
 		buf_adds(b, f->waiver_expired ? ", expired " : ", until ");
 		report_add_date(b, f->waiver->expires);
 		buf_adds(b, ": ");
-		md_text(b, f->waiver->reason);
+		md_text(b, f->waiver->reason, 0);
 	}
 	buf_addc(b, '\n');
 }
@@ -124,7 +89,7 @@ md_trail(struct buf *b, const struct report_input *in)
 	report_add_trail(b, in, " · ");
 	if (in->cluster) {
 		buf_adds(b, " · snapshot ");
-		md_code(b, in->cluster);
+		report_add_md_code(b, in->cluster);
 	}
 	buf_adds(b, "</sub>\n");
 }
@@ -149,9 +114,9 @@ audit_markdown(struct buf *b, const struct report_input *in)
 	buf_addf(b, "| %zu | %zu | %zu | %zu |\n\n", c.sev[SEV_ERROR],
 		 c.sev[SEV_WARNING], c.sev[SEV_INFO], c.suppressed);
 	buf_adds(b, "Cluster: kube-apiserver ");
-	md_code(b, report_ver_text(&cs->server, "not captured"));
+	report_add_md_code(b, report_ver_text(&cs->server, "not captured"));
 	buf_adds(b, ", kubectl ");
-	md_code(b, report_ver_text(&cs->client, "not captured"));
+	report_add_md_code(b, report_ver_text(&cs->client, "not captured"));
 	buf_adds(b, ", ");
 	report_add_inventory(b, cs);
 	if (in->fail_on >= 0)

@@ -7,6 +7,7 @@
 
 #include "internal.h"
 
+/* Appends l as "path:line:col", the path as read (for JSON). */
 static void
 add_loc(struct buf *b, const struct src_loc *l)
 {
@@ -14,9 +15,29 @@ add_loc(struct buf *b, const struct src_loc *l)
 		 (unsigned)l->col);
 }
 
+/* The same with unsafe characters escaped, for text. */
+static void
+add_loc_text(struct buf *b, const struct src_loc *l)
+{
+	struct buf t = BUF_INIT;
+
+	add_loc(&t, l);
+	esc_display(b, buf_cstr(&t), t.len);
+	if (t.oom)
+		b->oom = true;
+	buf_release(&t);
+}
+
+/* Appends s with unsafe characters escaped, for one line of text. */
+static void
+add_esc(struct buf *b, const char *s)
+{
+	esc_display(b, s, strlen(s));
+}
+
 /*
- * Appends s line by line: the first line after ind, the others after
- * more (ind again when NULL). No line ends in a blank.
+ * Appends s line by line, each escaped: the first line after ind, the
+ * others after more (ind again when NULL). No line ends in a blank.
  */
 static void
 add_lines(struct buf *b, const char *ind, const char *more, const char *s)
@@ -28,7 +49,7 @@ add_lines(struct buf *b, const char *ind, const char *more, const char *s)
 		nl = strchr(p, '\n');
 		len = nl ? (size_t)(nl - p) : strlen(p);
 		buf_adds(b, pre);
-		buf_add(b, p, len);
+		esc_text(b, p, len, ESC_LINES);
 		while (b->len && b->s[b->len - 1] == ' ')
 			b->s[--b->len] = '\0';
 		buf_addc(b, '\n');
@@ -65,13 +86,16 @@ text_findings(struct buf *b, const struct plan *p)
 	for (i = 0; i < p->findings.n; i++) {
 		const struct finding *f = &p->findings.v[i];
 
-		buf_addf(b, "  %s [%s] %s: %s\n",
-			 rules_severity_name(f->severity), f->rule->id,
-			 f->subject, f->message);
+		buf_addf(b, "  %s [%s] ", rules_severity_name(f->severity),
+			 f->rule->id);
+		add_esc(b, f->subject);
+		buf_adds(b, ": ");
+		add_esc(b, f->message);
+		buf_addc(b, '\n');
 		add_indented(b, "      ", f->remediation);
 		for (j = 0; j < f->nevidence; j++) {
 			buf_adds(b, "      evidence: ");
-			add_loc(b, &f->evidence[j]);
+			add_loc_text(b, &f->evidence[j]);
 			buf_addc(b, '\n');
 		}
 	}
@@ -118,8 +142,13 @@ report_plan_text(struct buf *b, const struct plan *p)
 
 		buf_addf(b, "  %zu. ", i + 1);
 		report_add_plan_span(b, &h->from, " -> ", &h->to);
-		buf_addf(b, "   kubeadm %s, kubelet %s, kubectl %s from the ",
-			 h->kubeadm, h->kubelet, h->kubectl);
+		buf_adds(b, "   kubeadm ");
+		add_esc(b, h->kubeadm);
+		buf_adds(b, ", kubelet ");
+		add_esc(b, h->kubelet);
+		buf_adds(b, ", kubectl ");
+		add_esc(b, h->kubectl);
+		buf_adds(b, " from the ");
 		report_add_repo(b, p, h);
 		buf_adds(b, h->packages_verified ? "\n"
 						 : " (not in the capture)\n");
@@ -139,13 +168,16 @@ report_plan_text(struct buf *b, const struct plan *p)
 			report_add_plan_span(b, &h->from, " -> ", &h->to);
 			buf_addc(b, '\n');
 		}
-		buf_addf(b, "\nStep %s  %s\n  where: %s\n", s->id, s->title,
-			 s->where);
+		buf_addf(b, "\nStep %s  ", s->id);
+		add_esc(b, s->title);
+		buf_adds(b, "\n  where: ");
+		add_esc(b, s->where);
+		buf_addc(b, '\n');
 		for (k = 0; k < s->ncommands; k++)
 			add_lines(b, "    $ ", "    > ", s->commands[k]);
 		for (k = 0; k < s->nverify; k++) {
 			buf_adds(b, "  check: ");
-			buf_adds(b, s->verify[k].command);
+			add_esc(b, s->verify[k].command);
 			buf_adds(b, "\n");
 			add_indented(b, "    | ", s->verify[k].expect);
 		}
@@ -168,15 +200,20 @@ md_findings(struct buf *b, const struct plan *p)
 
 		buf_addf(b, "- **%s** `%s` ", rules_severity_name(f->severity),
 			 f->rule->id);
-		esc_md(b, f->subject, strlen(f->subject));
+		esc_md(b, f->subject, strlen(f->subject), 0);
 		buf_adds(b, ": ");
-		esc_md(b, f->message, strlen(f->message));
+		esc_md(b, f->message, strlen(f->message), 0);
 		buf_adds(b, "  \n  ");
-		esc_md(b, f->remediation, strlen(f->remediation));
+		esc_md(b, f->remediation, strlen(f->remediation), ESC_LINES);
 		for (j = 0; j < f->nevidence; j++) {
-			buf_adds(b, "  \n  evidence: `");
-			add_loc(b, &f->evidence[j]);
-			buf_adds(b, "`");
+			struct buf t = BUF_INIT;
+
+			buf_adds(b, "  \n  evidence: ");
+			add_loc(&t, &f->evidence[j]);
+			report_add_md_code(b, buf_cstr(&t));
+			if (t.oom)
+				b->oom = true;
+			buf_release(&t);
 		}
 		buf_addc(b, '\n');
 	}
@@ -218,8 +255,13 @@ report_plan_markdown(struct buf *b, const struct plan *p)
 
 		buf_addf(b, "| %zu | ", i + 1);
 		report_add_plan_span(b, &h->from, " | ", &h->to);
-		buf_addf(b, " | `%s` | `%s` | `%s` | ", h->kubeadm, h->kubelet,
-			 h->kubectl);
+		buf_adds(b, " | ");
+		report_add_md_code(b, h->kubeadm);
+		buf_adds(b, " | ");
+		report_add_md_code(b, h->kubelet);
+		buf_adds(b, " | ");
+		report_add_md_code(b, h->kubectl);
+		buf_adds(b, " | ");
 		report_add_repo(b, p, h);
 		buf_adds(b, h->packages_verified ? " |\n"
 						 : ", not in the capture |\n");
@@ -240,9 +282,9 @@ report_plan_markdown(struct buf *b, const struct plan *p)
 			buf_addc(b, '\n');
 		}
 		buf_addf(b, "\n- [ ] **%s** ", s->id);
-		esc_md(b, s->title, strlen(s->title));
+		esc_md(b, s->title, strlen(s->title), 0);
 		buf_adds(b, " — ");
-		esc_md(b, s->where, strlen(s->where));
+		esc_md(b, s->where, strlen(s->where), 0);
 		buf_addc(b, '\n');
 		if (s->ncommands) {
 			buf_adds(b, "\n  ```sh\n");
@@ -251,9 +293,9 @@ report_plan_markdown(struct buf *b, const struct plan *p)
 			buf_adds(b, "  ```\n");
 		}
 		for (k = 0; k < s->nverify; k++) {
-			buf_adds(b, "\n  Check: `");
-			buf_adds(b, s->verify[k].command);
-			buf_adds(b, "` shows:\n");
+			buf_adds(b, "\n  Check: ");
+			report_add_md_code(b, s->verify[k].command);
+			buf_adds(b, " shows:\n");
 			md_block(b, "", s->verify[k].expect);
 		}
 	}

@@ -102,11 +102,16 @@ const struct report_artifact *report_artifact_of(const struct report_input *in,
 
 /*
  * Appends s[0..len) with every invalid UTF-8 sequence replaced by U+FFFD,
- * so that JSON and XML consumers accept it.
+ * so that JSON consumers accept it.
  */
 void report_add_utf8(struct buf *b, const char *s, size_t len);
-/* Appends s escaped for XML and HTML text and attributes, UTF-8 cleaned. */
-void report_add_xml(struct buf *b, const char *s, size_t len);
+/*
+ * Appends s escaped for XML and HTML text and attributes by esc_html():
+ * unsafe characters and bytes that are not UTF-8 in their visible form,
+ * newlines too unless flags has ESC_LINES.
+ */
+void report_add_xml(struct buf *b, const char *s, size_t len,
+		    unsigned flags);
 
 /*
  * Copies the text report text[0..len) to out with ANSI colour on the

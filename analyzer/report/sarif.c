@@ -31,14 +31,28 @@ str(const char *s)
 	return report_jtake(&b);
 }
 
-/* A SARIF message text: a sentence, so it ends with a full stop. */
+/* A JSON string of s as a person reads it: esc_display(). */
+static cJSON *
+shown(const char *s)
+{
+	struct buf b = BUF_INIT;
+
+	esc_display(&b, s, strlen(s));
+	return report_jtake(&b);
+}
+
+/*
+ * A SARIF message text: a sentence, so it ends with a full stop. Viewers
+ * show it to a person, so unsafe characters, newlines included, are in
+ * their visible form (esc_display), not only JSON-escaped.
+ */
 static cJSON *
 sentence(const char *s)
 {
 	struct buf b = BUF_INIT;
 	size_t n = strlen(s);
 
-	report_add_utf8(&b, s, n);
+	esc_text(&b, s, n, 0);
 	if (n == 0 || !strchr(".!?", s[n - 1]))
 		buf_addc(&b, '.');
 	return report_jtake(&b);
@@ -208,7 +222,7 @@ suppression(const struct finding *f)
 	ok = !b.oom && report_jpush(arr, o = cJSON_CreateObject()) &&
 	     report_jadd(o, "kind", cJSON_CreateString("external")) &&
 	     report_jadd(o, "status", cJSON_CreateString("accepted")) &&
-	     report_jadd(o, "justification", str(buf_cstr(&b)));
+	     report_jadd(o, "justification", shown(buf_cstr(&b)));
 	buf_release(&b);
 	return report_jdone(arr, ok);
 }

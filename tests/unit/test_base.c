@@ -166,12 +166,154 @@ html_and_markdown_escaping_neutralise_markup(void **state)
 	struct buf b = BUF_INIT;
 
 	(void)state;
-	esc_html(&b, "<script>a&b\"'</script>", 22);
+	esc_html(&b, "<script>a&b\"'</script>", 22, 0);
 	assert_string_equal(buf_cstr(&b),
 			    "&lt;script&gt;a&amp;b&quot;&#39;&lt;/script&gt;");
 	buf_reset(&b);
-	esc_md(&b, "a|b*c`d<e>", 10);
+	esc_md(&b, "a|b*c`d<e>", 10, 0);
 	assert_string_equal(buf_cstr(&b), "a\\|b\\*c\\`d&lt;e&gt;");
+	buf_release(&b);
+}
+
+/*
+ * The hostile strings of issue 15 item 10 and how every escaper shows
+ * them: the same visible form in text, HTML/XML and Markdown.
+ */
+static const struct {
+	const char *in;
+	const char *text;	/* esc_display */
+	const char *html;	/* esc_html, no flags */
+	const char *md;		/* esc_md, no flags */
+} hostile[] = {
+	{"a\x1b[2Jb", "a\\x1b[2Jb", "a\\x1b[2Jb", "a\\x1b\\[2Jb"},
+	{"\x1b]8;;https://e.example/\x1b\\x\x1b]8;;\x1b\\",
+	 "\\x1b]8;;https://e.example/\\x1b\\x\\x1b]8;;\\x1b\\",
+	 "\\x1b]8;;https://e.example/\\x1b\\x\\x1b]8;;\\x1b\\",
+	 "\\x1b\\]8;;https://e.example/\\x1b\\\\x\\x1b\\]8;;\\x1b\\\\"},
+	{"\x1b]52;c;cm0K\x07", "\\x1b]52;c;cm0K\\x07", "\\x1b]52;c;cm0K\\x07",
+	 "\\x1b\\]52;c;cm0K\\x07"},
+	{"n\n  error [fake-rule] x", "n\\x0a  error [fake-rule] x",
+	 "n\\x0a  error [fake-rule] x", "n\\x0a  error \\[fake-rule\\] x"},
+	{"cr\rtab\tdel\x7f", "cr\\x0dtab\\x09del\\x7f",
+	 "cr\\x0dtab\\x09del\\x7f", "cr\\x0dtab\\x09del\\x7f"},
+	/* C1 CSI as UTF-8, and as a lone byte that is not UTF-8. */
+	{"c1\xc2\x9b" "31m \x9b", "c1\\u009b31m \\x9b", "c1\\u009b31m \\x9b",
+	 "c1\\u009b31m \\x9b"},
+	/* U+202E, U+200B, U+2066, U+FEFF, U+2028, U+061C. */
+	{"\xe2\x80\xae" "abc\xe2\x80\x8b\xe2\x81\xa6\xef\xbb\xbf\xe2\x80\xa8\xd8\x9c",
+	 "\\u202eabc\\u200b\\u2066\\ufeff\\u2028\\u061c",
+	 "\\u202eabc\\u200b\\u2066\\ufeff\\u2028\\u061c",
+	 "\\u202eabc\\u200b\\u2066\\ufeff\\u2028\\u061c"},
+	/* Safe non-ASCII passes: é, →, 日本, an emoji. */
+	{"\xc3\xa9\xe2\x86\x92\xe6\x97\xa5\xe6\x9c\xac\xf0\x9f\x98\x80",
+	 "\xc3\xa9\xe2\x86\x92\xe6\x97\xa5\xe6\x9c\xac\xf0\x9f\x98\x80",
+	 "\xc3\xa9\xe2\x86\x92\xe6\x97\xa5\xe6\x9c\xac\xf0\x9f\x98\x80",
+	 "\xc3\xa9\xe2\x86\x92\xe6\x97\xa5\xe6\x9c\xac\xf0\x9f\x98\x80"},
+	/* Overlong and surrogate encodings are bytes, not characters. */
+	{"\xc0\x8a\xed\xa0\x80", "\\xc0\\x8a\\xed\\xa0\\x80",
+	 "\\xc0\\x8a\\xed\\xa0\\x80", "\\xc0\\x8a\\xed\\xa0\\x80"},
+	/* A truncated sequence at the end. */
+	{"x\xe2\x80", "x\\xe2\\x80", "x\\xe2\\x80", "x\\xe2\\x80"},
+};
+
+static void
+escapers_show_controls_bidi_and_invisibles_in_one_form(void **state)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(hostile); i++) {
+		size_t n = strlen(hostile[i].in);
+
+		buf_reset(&b);
+		esc_display(&b, hostile[i].in, n);
+		assert_string_equal(buf_cstr(&b), hostile[i].text);
+		buf_reset(&b);
+		esc_text(&b, hostile[i].in, n, 0);
+		assert_string_equal(buf_cstr(&b), hostile[i].text);
+		buf_reset(&b);
+		esc_html(&b, hostile[i].in, n, 0);
+		assert_string_equal(buf_cstr(&b), hostile[i].html);
+		buf_reset(&b);
+		esc_md(&b, hostile[i].in, n, 0);
+		assert_string_equal(buf_cstr(&b), hostile[i].md);
+	}
+	buf_release(&b);
+}
+
+static void
+escaping_twice_is_escaping_once(void **state)
+{
+	struct buf once = BUF_INIT, twice = BUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(hostile); i++) {
+		buf_reset(&once);
+		buf_reset(&twice);
+		esc_display(&once, hostile[i].in, strlen(hostile[i].in));
+		esc_display(&twice, buf_cstr(&once), once.len);
+		assert_string_equal(buf_cstr(&twice), buf_cstr(&once));
+	}
+	buf_release(&once);
+	buf_release(&twice);
+}
+
+static void
+escape_flags_keep_line_layout_only_where_asked(void **state)
+{
+	struct buf b = BUF_INIT;
+	const char *in = "a\n\tb\r\x1b";
+
+	(void)state;
+	esc_text(&b, in, strlen(in), ESC_LINES);
+	assert_string_equal(buf_cstr(&b), "a\n\tb\\x0d\\x1b");
+	buf_reset(&b);
+	esc_text(&b, in, strlen(in), ESC_TAB_SPACE);
+	assert_string_equal(buf_cstr(&b), "a\\x0a b\\x0d\\x1b");
+	buf_reset(&b);
+	esc_html(&b, in, strlen(in), ESC_LINES);
+	assert_string_equal(buf_cstr(&b), "a\n\tb\\x0d\\x1b");
+	buf_reset(&b);
+	/* Markdown inline text has no line breaks: a newline is a space. */
+	esc_md(&b, in, strlen(in), ESC_LINES);
+	assert_string_equal(buf_cstr(&b), "a \tb\\x0d\\x1b");
+	buf_release(&b);
+}
+
+static void
+unsafe_set_is_exactly_the_documented_one(void **state)
+{
+	static const uint32_t unsafe[] = {
+		0x00, 0x07, 0x0a, 0x1b, 0x1f, 0x7f, 0x80, 0x85, 0x9b, 0x9f,
+		0x061c, 0x200b, 0x200c, 0x200d, 0x200e, 0x200f, 0x2028,
+		0x2029, 0x202a, 0x202e, 0x2060, 0x2066, 0x2069, 0xfeff,
+		0xfffe, 0xffff,
+	};
+	static const uint32_t safe[] = {
+		0x20, 0x41, 0x7e, 0xa0, 0xe9, 0x061b, 0x061d, 0x200a, 0x2010,
+		0x2027, 0x202f, 0x206a, 0x2192, 0xfefe, 0xfffd, 0x1f600,
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(unsafe); i++)
+		assert_true(esc_is_unsafe(unsafe[i]));
+	for (i = 0; i < ARRAY_SIZE(safe); i++)
+		assert_false(esc_is_unsafe(safe[i]));
+}
+
+static void
+json_text_escapes_raw_bidi_and_keeps_the_data(void **state)
+{
+	struct buf b = BUF_INIT;
+	const char *in = "{\"k\":\"a\xe2\x80\xae" "b\xc2\x9b\xc3\xa9\\u001b\"}";
+
+	(void)state;
+	esc_json_text(&b, in, strlen(in));
+	assert_string_equal(buf_cstr(&b),
+			    "{\"k\":\"a\\u202eb\\u009b\xc3\xa9\\u001b\"}");
 	buf_release(&b);
 }
 
@@ -256,6 +398,11 @@ main(void)
 		cmocka_unit_test(node_names_are_checked_against_dns_1123),
 		cmocka_unit_test(package_versions_follow_debian_and_rpm_grammar),
 		cmocka_unit_test(html_and_markdown_escaping_neutralise_markup),
+		cmocka_unit_test(escapers_show_controls_bidi_and_invisibles_in_one_form),
+		cmocka_unit_test(escaping_twice_is_escaping_once),
+		cmocka_unit_test(escape_flags_keep_line_layout_only_where_asked),
+		cmocka_unit_test(unsafe_set_is_exactly_the_documented_one),
+		cmocka_unit_test(json_text_escapes_raw_bidi_and_keeps_the_data),
 		cmocka_unit_test(arena_allocation_failure_is_reported_not_crashed),
 		cmocka_unit_test(buf_grows_and_formats),
 		cmocka_unit_test(strmap_finds_what_was_put_through_growth),
