@@ -98,9 +98,15 @@ void
 esc_text(struct buf *b, const char *s, size_t len, unsigned flags)
 {
 	char vis[12];
-	size_t i = 0, n, safe;
+	size_t i = 0, run, n, safe;
 
 	while (i < len) {
+		/* Printable ASCII, the bulk of any text, is copied in runs. */
+		for (run = i; run < len && s[run] >= 0x20 && s[run] < 0x7f;)
+			run++;
+		buf_add(b, s + i, run - i);
+		if ((i = run) == len)
+			break;
 		if ((n = unsafe_at(s + i, len - i, flags, vis, &safe))) {
 			buf_adds(b, vis);
 			i += n;
@@ -180,13 +186,31 @@ esc_md(struct buf *b, const char *s, size_t len, unsigned flags)
 	}
 }
 
+static bool
+may_lead_unsafe(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	return u == 0xc2 || u == 0xd8 || u == 0xe2 || u == 0xef;
+}
+
 void
 esc_json_text(struct buf *b, const char *s, size_t len)
 {
 	uint32_t cp = 0;
-	size_t i = 0, n;
+	size_t i = 0, run, n;
 
 	while (i < len) {
+		/*
+		 * Only these lead bytes start an unsafe character above
+		 * ASCII (U+0080-U+009F, U+061C, U+20xx, U+FEFF, U+FFFE/F):
+		 * everything else is copied in runs.
+		 */
+		for (run = i; run < len && !may_lead_unsafe(s[run]);)
+			run++;
+		buf_add(b, s + i, run - i);
+		if ((i = run) == len)
+			break;
 		n = utf8_decode(s + i, len - i, &cp);
 		if (n > 1 && esc_is_unsafe(cp)) {
 			buf_addf(b, "\\u%04x", (unsigned)cp);
