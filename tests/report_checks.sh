@@ -100,18 +100,28 @@ check "-o onto a directory keeps the other file" \
 	[ "$(cat "$tmp/keep.json")" = old ]
 check "-o onto a directory leaves it empty" \
 	[ "$(find "$tmp/isdir" "$tmp" -maxdepth 1 -name '.*tmp*' | wc -l)" -eq 0 ]
-if [ "$(id -u)" != 0 ]; then
+# Root writes into a read-only directory anyway: as root, the check runs
+# as the unprivileged user nobody (setpriv, from util-linux).
+AS_USER=""
+if [ "$(id -u)" = 0 ]; then
+	command -v setpriv >/dev/null 2>&1 &&
+		AS_USER="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+	chmod 711 "$tmp"
+fi
+if [ "$(id -u)" != 0 ] || [ -n "$AS_USER" ]; then
 	mkdir "$tmp/ro"
 	echo old >"$tmp/ro/r.json"
 	chmod 555 "$tmp/ro"
 	# shellcheck disable=SC2086
-	"$SKEWPLAN" audit $SEED -o "$tmp/ro/r.json" >/dev/null 2>&1
-	check "-o into a read-only directory exits 5" [ $? -eq 5 ]
+	$AS_USER "$SKEWPLAN" audit $SEED -o "$tmp/ro/r.json" >"$tmp/ro.out" 2>&1
+	rc=$?
+	check "-o into a read-only directory exits 5" [ $rc -eq 5 ]
+	[ $rc -eq 5 ] || head -5 "$tmp/ro.out"
 	check "-o into a read-only directory keeps the file" \
 		[ "$(cat "$tmp/ro/r.json")" = old ]
 	chmod 755 "$tmp/ro"
 else
-	skip "read-only directory (running as root)"
+	skip "read-only directory (running as root without setpriv)"
 fi
 # shellcheck disable=SC2086
 "$SKEWPLAN" audit $SEED -o "$tmp/x.bin" >/dev/null 2>&1
@@ -314,7 +324,7 @@ EOF
 			fi
 		done
 		check "the A4 print is A4" sh -c \
-			"command -v pdfinfo >/dev/null || exit 0; pdfinfo '$tmp/plan-a4.pdf' | grep -q 'A4'"
+			"pdfinfo '$tmp/plan-a4.pdf' | grep -q 'A4'"
 	fi
 else
 	skip "HTML to PDF (apt-get install -y chromium poppler-utils)"

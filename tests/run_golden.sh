@@ -2,9 +2,22 @@
 # Golden CLI tests. Each tests/golden/<case>/ holds:
 #   cmd              the arguments (one line; run from the repo root)
 #   expected.stdout  expected.stderr  expected.exit
-# Output is compared byte for byte; GOLDEN_UPDATE=1 rewrites the files.
-# Arguments, if any, name the cases to run (default: all).
+# Output is compared byte for byte. `--update` (used only by `make
+# golden-update`) rewrites the expected files and prints the diff it
+# applies; GOLDEN_UPDATE in the environment is refused, so that a stray
+# variable can never turn the suite into a rewrite that always passes.
+# Arguments, if any, name the cases to run (default: all, and then every
+# case directory on disk must run).
 set -u
+update=0
+if [ "${1:-}" = --update ]; then
+	update=1
+	shift
+fi
+if [ -n "${GOLDEN_UPDATE:-}" ]; then
+	echo "golden: GOLDEN_UPDATE is not honoured; run: make golden-update [CASES='a b']" >&2
+	exit 2
+fi
 SKEWPLAN=${SKEWPLAN:-./skewplan}
 LC_ALL=C TZ=UTC
 export LC_ALL TZ
@@ -18,17 +31,26 @@ if [ $# -gt 0 ]; then
 else
 	cases=$(echo tests/golden/*/)
 fi
+want=0
 for dir in $cases; do
-	[ -f "$dir/cmd" ] || continue
+	want=$((want + 1))
+	if [ ! -f "$dir/cmd" ]; then
+		echo "golden $(basename "$dir"): no cmd file"
+		fail=$((fail + 1))
+		continue
+	fi
 	name=$(basename "$dir")
 	# shellcheck disable=SC2046
 	eval "set -- $(cat "$dir/cmd")"
 	"$SKEWPLAN" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
 	echo $? >"$tmp/exit"
-	if [ "${GOLDEN_UPDATE:-0}" = 1 ]; then
+	if [ $update = 1 ]; then
 		for f in stdout stderr exit; do
+			[ -f "$dir/expected.$f" ] || : >"$dir/expected.$f"
+			diff -u "$dir/expected.$f" "$tmp/$f" || true
 			cp "$tmp/$f" "$dir/expected.$f"
 		done
+		pass=$((pass + 1))
 		continue
 	fi
 	ok=1
@@ -41,5 +63,9 @@ for dir in $cases; do
 	done
 	if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done
+if [ "$want" = 0 ] || [ $((pass + fail)) -lt "$want" ]; then
+	echo "golden: ran $((pass + fail)) of $want cases (run from the repository root)"
+	fail=$((fail + 1))
+fi
 echo "golden: $pass passed, $fail failed"
 [ $fail -eq 0 ]

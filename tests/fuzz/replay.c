@@ -4,6 +4,8 @@
  * ever found under the sanitizers (SQLite's fuzzcheck).
  */
 #include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,30 +45,66 @@ replay_file(const char *path)
 	return 0;
 }
 
+/*
+ * Replays one path: a file, or every file below a directory (recursively,
+ * dot files excepted). A path that cannot be read is an error, never a
+ * silent skip: a seed the target never sees proves nothing.
+ */
+static int
+replay_path(const char *path, int *count)
+{
+	struct stat st;
+	DIR *dp;
+	struct dirent *de;
+	int rc = 0;
+
+	if (stat(path, &st) != 0) {
+		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		if (replay_file(path) != 0) {
+			fprintf(stderr, "replay: %s: cannot read\n", path);
+			return -1;
+		}
+		(*count)++;
+		return 0;
+	}
+	if (!(dp = opendir(path))) {
+		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		char sub[4096];
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name) >=
+		    (int)sizeof(sub)) {
+			fprintf(stderr, "replay: %s/%s: path too long\n", path,
+				de->d_name);
+			rc = -1;
+			continue;
+		}
+		if (replay_path(sub, count) != 0)
+			rc = -1;
+	}
+	closedir(dp);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
-	int i, count = 0;
+	int i, count = 0, rc = 0;
 
-	for (i = 1; i < argc; i++) {
-		DIR *dp = opendir(argv[i]);
-		struct dirent *de;
-		char path[4096];
-
-		if (!dp) {
-			if (replay_file(argv[i]) == 0)
-				count++;
-			continue;
-		}
-		while ((de = readdir(dp)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", argv[i], de->d_name);
-			if (replay_file(path) == 0)
-				count++;
-		}
-		closedir(dp);
-	}
+	for (i = 1; i < argc; i++)
+		if (replay_path(argv[i], &count) != 0)
+			rc = 1;
 	printf("replayed %d inputs\n", count);
-	return 0;
+	if (count == 0) {
+		fprintf(stderr, "replay: no inputs\n");
+		rc = 1;
+	}
+	return rc;
 }

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "captures.h"
+
 #include "../../analyzer/ingest/internal.h"
 
 #define SHA_A "4bcb707da9898d2625f5d4edc6d0c96519a24f16db914fc673aa8f97e41dbabf"
@@ -993,12 +995,10 @@ real_captures_give_the_expected_images(void **state)
 		{"../shared/captures/036-kinder-etcd-images-arrow-format/"
 		 "images.txt", "pod-image-pairs", c036, ARRAY_SIZE(c036)},
 	};
-	struct stat st;
 	size_t i, j;
 
 	(void)state;
-	if (stat("../shared/captures", &st) != 0)
-		skip();
+	need_captures();
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct run r;
 

@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "captures.h"
+
 #define ingest_nodes ingest_nodes_under_test
 #include "../../analyzer/ingest/kubectl_nodes.c"
 #undef ingest_nodes
@@ -869,14 +871,6 @@ headers_are_recognised_with_their_offsets(void **state)
 
 /* ------------------------------------------------------------ captures */
 
-static bool
-have_captures(void)
-{
-	struct stat st;
-
-	return stat(CAPTURES, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 static void
 real_captures_give_the_facts_of_their_case_files(void **state)
 {
@@ -932,8 +926,7 @@ real_captures_give_the_facts_of_their_case_files(void **state)
 	struct fx *f = *state;
 	size_t i;
 
-	if (!have_captures())
-		skip();
+	need_captures();
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		if (ingest_file(&f->cs, &f->d, cases[i].path, KIND_UNKNOWN,
 				false) != 0)
@@ -977,8 +970,7 @@ capture_020_tables_one_and_four_hold_the_case_file_facts(void **state)
 				   "upgrade/nodes.txt";
 	struct fx *f = *state;
 
-	if (!have_captures())
-		skip();
+	need_captures();
 	assert_int_equal(ingest_file(&f->cs, &f->d,
 				     slice_tmp(f, "t1.txt", src, 1, 4),
 				     KIND_UNKNOWN, false), 0);
@@ -1004,8 +996,7 @@ capture_020_tables_as_two_files_conflict(void **state)
 	const char *t1, *t6;
 	char want[512];
 
-	if (!have_captures())
-		skip();
+	need_captures();
 	t1 = slice_tmp(f, "t1.txt", src, 1, 4);
 	t6 = slice_tmp(f, "t6.txt", src, 21, 24);
 	assert_int_equal(ingest_file(&f->cs, &f->d, t1, KIND_UNKNOWN, false),

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "captures.h"
+
 #include "../../analyzer/ingest/internal.h"
 
 #define FIX "fixtures/version/"
@@ -860,12 +862,10 @@ check_capture_ver(const char *path, const struct version_info *vi,
 static void
 real_captures_parse_with_the_facts_in_their_case_files(void **state)
 {
-	struct stat sb;
 	size_t i;
 
 	(void)state;
-	if (stat(CAPTURES, &sb) != 0)
-		skip();
+	need_captures();
 	for (i = 0; i < ARRAY_SIZE(captures); i++) {
 		const struct capture_case *cc = &captures[i];
 		char path[512];
@@ -900,12 +900,10 @@ capture_skew_facts_match_their_case_files(void **state)
 	    {"009-aks-prompt-on-code-fence-line/version.txt", 3},
 	    {"002-rancher-shell-short-k3s-skew-warning/version.txt", 4},
 	};
-	struct stat sb;
 	size_t i;
 
 	(void)state;
-	if (stat(CAPTURES, &sb) != 0)
-		skip();
+	need_captures();
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		char path[512];
 		struct run r;

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "captures.h"
+
 #include "../../analyzer/ingest/internal.h"
 
 #define CAPTURES "../shared/captures"
@@ -789,13 +791,11 @@ real_captures_give_their_expected_rows(void **state)
 		{"042-yum-showduplicates-wide-padding/madison.txt", "yum"},
 		{"043-policy-installed-marker-truncated/madison.txt", "apt-cache-policy"},
 	};
-	struct stat st;
 	size_t i, j;
 	char path[512];
 
 	(void)state;
-	if (stat(CAPTURES, &st) != 0)
-		skip();
+	need_captures();
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		struct fx *f;
 		size_t k = 0;
