@@ -275,6 +275,12 @@ void esc_md(struct buf *b, const char *s, size_t len, unsigned flags);
  * non-ASCII bytes only inside strings, so the result is valid JSON.
  */
 void esc_json_text(struct buf *b, const char *s, size_t len);
+/*
+ * Appends s as one shell word (base/shell.c): as it is when every byte is
+ * in [A-Za-z0-9_@%+=:,./-] and s is not empty, else in single quotes with
+ * each ' written '\''. The one quoting function of runbook commands.
+ */
+void esc_sh(struct buf *b, const char *s, size_t len);
 
 /* ---------------------------------------------------------------- re */
 

@@ -74,7 +74,7 @@ run_audit(struct audit_opts *o, struct diag *d, struct arena *a,
 {
 	struct rules_eval_options eo = {-1};
 	struct report_input in;
-	const char *dir;
+	const char *dir, *origin;
 	long as_of;
 	int rc, min;
 	unsigned long v;
@@ -96,9 +96,11 @@ run_audit(struct audit_opts *o, struct diag *d, struct arena *a,
 		return rc;
 	if (o->nargs == 0)
 		return usage_error(d, "no snapshot given");
-	dir = o->rules ? o->rules : cli_rules_dir(a);
+	if ((rc = cli_rules_dir_arg(d, a, o->rules, &dir, &origin)) != EXIT_OK)
+		return rc;
 	if (rules_load(db, a, d, dir) < 0)
 		return EXIT_RULES;
+	db->origin = origin;
 	if (o->waivers && rules_waivers_load(db, d, o->waivers, w) < 0)
 		return EXIT_RULES;
 	if ((rc = load_snapshot(cs, d, o->args, o->nargs)) != EXIT_OK)
@@ -161,7 +163,7 @@ cmd_rules(int argc, char **argv, struct diag *d)
 	struct arena arena;
 	struct rules_db db;
 	struct buf out = BUF_INIT;
-	const char *dir = NULL;
+	const char *dir = NULL, *origin;
 	int i, rc;
 	bool m;
 
@@ -174,8 +176,10 @@ cmd_rules(int argc, char **argv, struct diag *d)
 					   argv[i]);
 	}
 	arena_init(&arena);
-	if (!dir)
-		dir = cli_rules_dir(&arena);
+	if ((rc = cli_rules_dir_arg(d, &arena, dir, &dir, &origin)) != EXIT_OK) {
+		arena_release(&arena);
+		return rc;
+	}
 	if (rules_load(&db, &arena, d, dir) < 0) {
 		rc = EXIT_RULES;
 	} else {
@@ -198,7 +202,7 @@ cmd_check_rules(int argc, char **argv, struct diag *d)
 	struct arena arena;
 	struct rules_db db;
 	struct buf out = BUF_INIT;
-	const char *dir;
+	const char *dir, *origin;
 	char date[11];
 	int rc;
 
@@ -207,7 +211,11 @@ cmd_check_rules(int argc, char **argv, struct diag *d)
 	if (argc == 2 && argv[1][0] == '-')
 		return usage_error(d, "unknown option '%s'", argv[1]);
 	arena_init(&arena);
-	dir = argc == 2 ? argv[1] : cli_rules_dir(&arena);
+	if (argc == 2 && !*argv[1]) {
+		arena_release(&arena);
+		return usage_error(d, "check-rules '' names no directory");
+	}
+	dir = argc == 2 ? argv[1] : cli_rules_dir(&arena, &origin);
 	if (rules_load(&db, &arena, d, dir) < 0) {
 		diag_plain(d, DIAG_NOTE, "rules data in '%s' is invalid", dir);
 		rc = EXIT_RULES;

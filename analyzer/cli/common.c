@@ -2,12 +2,16 @@
  * common.c - what `audit` and `plan` share: the rules directory, the as-of
  * date (the only place the clock is read) and "--name VALUE" options.
  */
+#define _XOPEN_SOURCE 700 /* realpath(3) */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "../rules/rules.h"
 #include "internal.h"
 
 #ifndef SKEWPLAN_RULES_DIR
@@ -23,30 +27,110 @@ has_rulesets(const char *dir)
 	return n > 0 && (size_t)n < sizeof(path) && access(path, R_OK) == 0;
 }
 
-const char *
-cli_rules_dir(struct arena *a)
+/*
+ * A directory only its owner can change, and whose owner is root or the
+ * user running skewplan: a rules directory found by looking around the
+ * binary must be no easier to plant than the binary itself (a binary run
+ * from /tmp/x must not pick up a /tmp/rules anyone could make).
+ */
+static bool
+is_trusted_dir(const char *dir)
 {
-	static const char *const beside[] = {"rules", "../share/skewplan/rules"};
+	struct stat st;
+
+	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+	       (st.st_uid == 0 || st.st_uid == geteuid()) &&
+	       !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+/*
+ * dir resolved (no "build/san/../.."), relative to the working directory
+ * when it lies inside it.
+ */
+static const char *
+display_path(struct arena *a, const char *dir)
+{
+	char *cwd = realpath(".", NULL), *real = realpath(dir, NULL);
+	const char *out = dir;
+	size_t n;
+
+	if (cwd && real && (n = strlen(cwd)) > 1 && !strncmp(real, cwd, n) &&
+	    real[n] == '/')
+		out = arena_strdup(a, real + n + 1);
+	else if (real)
+		out = arena_strdup(a, real);
+	free(cwd);
+	free(real);
+	return out ? out : dir;
+}
+
+/*
+ * The source tree the binary was built in: the binary's directory or one of
+ * its two parents (./skewplan, build/san/skewplan) holding analyzer/main.c
+ * and rules/rulesets.yaml, every directory on the way trusted. Found from
+ * /proc/self/exe, never from the working directory.
+ */
+static const char *
+source_tree_rules(struct arena *a, const char *exe_dir)
+{
+	static const char *const up[] = {"", "/..", "/../.."};
+	const char *root, *rules, *marker;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(up); i++) {
+		root = arena_printf(a, "%s%s", exe_dir, up[i]);
+		rules = arena_printf(a, "%s%s/rules", exe_dir, up[i]);
+		marker = arena_printf(a, "%s%s/analyzer/main.c", exe_dir,
+				      up[i]);
+		if (!root || !rules || !marker)
+			return NULL;
+		if (access(marker, R_OK) == 0 && has_rulesets(rules) &&
+		    is_trusted_dir(root) && is_trusted_dir(rules))
+			return display_path(a, rules);
+	}
+	return NULL;
+}
+
+const char *
+cli_rules_dir(struct arena *a, const char **origin)
+{
 	char exe[4096], *slash;
 	const char *dir;
 	ssize_t n;
-	size_t i;
 
-	if (has_rulesets("rules"))
-		return "rules";
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
 		if ((slash = strrchr(exe, '/')) != NULL) {
 			*slash = '\0';
-			for (i = 0; i < ARRAY_SIZE(beside); i++) {
-				dir = arena_printf(a, "%s/%s", exe, beside[i]);
-				if (dir && has_rulesets(dir))
-					return dir;
+			if ((dir = source_tree_rules(a, exe)) != NULL) {
+				*origin = RULES_FROM_SOURCE_TREE;
+				return dir;
+			}
+			dir = arena_printf(a, "%s/../share/skewplan/rules", exe);
+			if (dir && has_rulesets(dir)) {
+				*origin = RULES_FROM_INSTALL;
+				return dir;
 			}
 		}
 	}
+	*origin = RULES_FROM_INSTALL;
 	return SKEWPLAN_RULES_DIR;
+}
+
+int
+cli_rules_dir_arg(struct diag *d, struct arena *a, const char *arg,
+		  const char **dir, const char **origin)
+{
+	if (!arg) {
+		*dir = cli_rules_dir(a, origin);
+		return EXIT_OK;
+	}
+	if (!*arg)
+		return usage_error(d, "--rules '' names no directory");
+	*dir = arg;
+	*origin = RULES_FROM_OPTION;
+	return EXIT_OK;
 }
 
 int

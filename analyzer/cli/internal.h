@@ -19,11 +19,23 @@ int load_snapshot(struct cluster_state *cs, struct diag *d, char **args,
 		  int n);
 
 /*
- * The rules directory when --rules is absent: rules/ in the working
- * directory (a checkout), then rules/ or ../share/skewplan/rules beside the
- * binary, then the installed SKEWPLAN_RULES_DIR. Strings: arena or static.
+ * The rules directory when --rules is absent, never one found through the
+ * working directory: rules/ of the source tree the binary sits in (the
+ * binary's directory or one of its two parents, holding analyzer/main.c,
+ * each directory owned by root or the user and writable by no one else),
+ * then ../share/skewplan/rules beside the binary, then the installed
+ * SKEWPLAN_RULES_DIR. *origin is RULES_FROM_SOURCE_TREE or
+ * RULES_FROM_INSTALL. A source tree under the working directory is named
+ * relative to it. Strings: arena or static.
  */
-const char *cli_rules_dir(struct arena *a);
+const char *cli_rules_dir(struct arena *a, const char **origin);
+/*
+ * The rules directory for a --rules value arg (borrowed: argv), or the
+ * default when arg is NULL; an empty arg is a usage error. Sets *dir and
+ * *origin (RULES_FROM_OPTION for arg). Returns EXIT_OK or EXIT_USAGE.
+ */
+int cli_rules_dir_arg(struct diag *d, struct arena *a, const char *arg,
+		      const char **dir, const char **origin);
 /*
  * The as-of date in days: arg (YYYY-MM-DD) when given, else
  * SOURCE_DATE_EPOCH, else today (UTC); the program's only clock read.

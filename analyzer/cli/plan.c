@@ -65,6 +65,7 @@ run(struct plan_args *o, struct diag *d, struct arena *a,
 {
 	struct plan_options po;
 	struct report_input in;
+	const char *dir, *origin;
 	unsigned long v;
 	char *end;
 	int rc, res;
@@ -85,8 +86,11 @@ run(struct plan_args *o, struct diag *d, struct arena *a,
 	}
 	if ((rc = cli_as_of(d, o->as_of, &po.as_of)) != EXIT_OK)
 		return rc;
-	if (rules_load(db, a, d, o->rules ? o->rules : cli_rules_dir(a)) < 0)
+	if ((rc = cli_rules_dir_arg(d, a, o->rules, &dir, &origin)) != EXIT_OK)
+		return rc;
+	if (rules_load(db, a, d, dir) < 0)
 		return EXIT_RULES;
+	db->origin = origin;
 	if ((rc = load_snapshot(cs, d, o->args, o->nargs)) != EXIT_OK)
 		return rc;
 	res = plan_build(db, cs, &po, plan, d);

@@ -785,6 +785,8 @@ plan_build(const struct rules_db *db, const struct cluster_state *cs,
 	c.d = d;
 	plan->as_of = opt->as_of;
 	plan->rules_compiled = db->compiled;
+	plan->rules_dir = db->dir;
+	plan->rules_origin = db->origin;
 	if ((rc = check_names(&c)) != PLAN_OK)
 		return rc;
 	if (!cs->server.present || cs->server.ver.major != 1)

@@ -90,6 +90,8 @@ struct plan {
 	struct plan_ver from, to;
 	long as_of;
 	long rules_compiled;	/* the rules data's compiled: date */
+	const char *rules_dir;	/* borrowed: the rules db's dir */
+	const char *rules_origin;	/* borrowed: the rules db's origin */
 	bool rpm;		/* yum/dnf instead of apt */
 	bool refused;
 	struct plan_node *nodes;	/* arena; control-plane nodes first */

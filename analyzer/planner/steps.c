@@ -118,17 +118,35 @@ tmpl(struct arena *a, const char *t, const struct plan_ver *v,
 	return out;
 }
 
+/*
+ * s as one shell word (esc_sh): every string that enters a runbook command
+ * goes through here, even those checked by a pattern before.
+ */
+static const char *
+shq(struct arena *a, const char *s)
+{
+	struct buf b = BUF_INIT;
+	const char *out;
+
+	if (!s)
+		return NULL;
+	esc_sh(&b, s, strlen(s));
+	out = b.oom ? NULL : arena_strndup(a, buf_cstr(&b), b.len);
+	buf_release(&b);
+	return out;
+}
+
 /* "kubeadm=1.26.3-00", "kubeadm='1.29.15-*'" or the rpm forms. */
 static const char *
 pkg_spec(struct plan_ctx *c, const char *name, const char *version)
 {
-	bool wild = strchr(version, '*') != NULL;
+	const char *v;
 
 	if (c->plan->rpm)
-		return wild ? arena_printf(c->a, "'%s-%s'", name, version)
-			    : arena_printf(c->a, "%s-%s", name, version);
-	return wild ? arena_printf(c->a, "%s='%s'", name, version)
-		    : arena_printf(c->a, "%s=%s", name, version);
+		return shq(c->a, arena_printf(c->a, "%s-%s", name, version));
+	if (!(v = shq(c->a, version)))
+		return NULL;
+	return arena_printf(c->a, "%s=%s", name, v);
 }
 
 static const char *
@@ -398,8 +416,9 @@ switch_repo(struct sb *b, unsigned hn, const struct plan_hop *h)
 		return;
 	}
 	if (c->plan->rpm) {
+		/* repo_content lines are checked: none can be "EOF". */
 		cmd(b, arena_printf(a, "cat <<'EOF' > %s\n%sEOF",
-				    r->yum_repo_file, content));
+				    shq(a, r->yum_repo_file), content));
 		cmd(b, "yum clean all && yum makecache");
 		expect = h->packages_verified
 			? arena_printf(a, "kubeadm.x86_64 rows from the kubernetes "
@@ -415,7 +434,8 @@ switch_repo(struct sb *b, unsigned hn, const struct plan_hop *h)
 		cmd(b, "mkdir -p -m 755 /etc/apt/keyrings");
 		cmd(b, key);
 	}
-	cmd(b, arena_printf(a, "echo '%s' > %s", content, r->apt_sources_file));
+	cmd(b, arena_printf(a, "echo %s > %s", shq(a, content),
+			    shq(a, r->apt_sources_file)));
 	cmd(b, "apt-get update");
 	expect = arena_printf(a, "rows from https://pkgs.k8s.io/core:/stable:/"
 			      "v%u.%u/deb only, the newest %s", h->to.major,
@@ -474,7 +494,7 @@ kubelets(struct sb *b, unsigned hn, const struct plan_hop *h, const int *idx,
 		step(b, hn, idx[i], PA_DRAIN, KUBECTL,
 		     arena_printf(a, "Drain %s", name));
 		cmd(b, arena_printf(a, "kubectl drain %s --ignore-daemonsets",
-				    name));
+				    shq(a, name)));
 		check(b, arena_printf(a, "kubectl get node %s", name),
 		      node_table(c, idx[i], "Ready,SchedulingDisabled",
 				 &h->from));
@@ -505,7 +525,7 @@ kubelets(struct sb *b, unsigned hn, const struct plan_hop *h, const int *idx,
 
 		step(b, hn, idx[i], PA_UNCORDON, KUBECTL,
 		     arena_printf(a, "Uncordon %s", name));
-		cmd(b, arena_printf(a, "kubectl uncordon %s", name));
+		cmd(b, arena_printf(a, "kubectl uncordon %s", shq(a, name)));
 		check(b, arena_printf(a, "kubectl get node %s", name),
 		      node_table(c, idx[i], "Ready", &h->to));
 	}

@@ -109,7 +109,7 @@ report_audit_text(struct buf *out, const struct rules_db *db,
 	report_add_date(out, db->compiled);
 	if (db->dir) {
 		buf_adds(out, ", from ");
-		esc_display(out, db->dir, strlen(db->dir));
+		report_add_rules_dir(out, db->dir, db->origin);
 	}
 	buf_adds(out, "\n  cluster:     server ");
 	add_esc(out, report_ver_text(&cs->server, "(not captured)"));
@@ -232,6 +232,8 @@ report_audit_json(struct buf *out, const struct rules_db *db,
 			 cJSON_CreateString(SKEWPLAN_VERSION)) &&
 	     report_jadd(root, "asOf", report_jdate(as_of)) &&
 	     report_jadd(root, "rulesDataAsOf", report_jdate(db->compiled)) &&
+	     report_jadd(root, "rulesDir", report_jstr(db->dir)) &&
+	     report_jadd(root, "rulesOrigin", report_jstr(db->origin)) &&
 	     report_jadd(root, "cluster", cluster_json(cs)) &&
 	     report_jadd(root, "findings", arr = cJSON_CreateArray());
 	for (i = 0; ok && i < f->n; i++)

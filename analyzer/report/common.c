@@ -209,6 +209,16 @@ report_add_inventory(struct buf *b, const struct cluster_state *cs)
 }
 
 void
+report_add_rules_dir(struct buf *b, const char *dir, const char *origin)
+{
+	if (!dir)
+		return;
+	esc_display(b, dir, strlen(dir));
+	if (origin)
+		buf_addf(b, " (%s)", origin);
+}
+
+void
 report_add_trail(struct buf *b, const struct report_input *in,
 		 const char *sep)
 {

@@ -80,6 +80,11 @@ void report_add_inventory(struct buf *b, const struct cluster_state *cs);
  * Appends "skewplan VERSION, rules data compiled DATE, as of DATE" with
  * sep in place of each ", ": the audit trail every print report ends with.
  */
+/*
+ * Appends "DIR (ORIGIN)", where the rules data was read and why, DIR made
+ * control-byte safe (esc_display); nothing when dir is NULL.
+ */
+void report_add_rules_dir(struct buf *b, const char *dir, const char *origin);
 void report_add_trail(struct buf *b, const struct report_input *in,
 		      const char *sep);
 

@@ -242,6 +242,15 @@ properties(struct buf *b, const struct report_input *in)
 		buf_addf(b, "\t\t\t<property name=\"skewplan.rules-data\" "
 			 "value=\"%s\"/>\n", date);
 	}
+	if (in->db->dir) {
+		buf_adds(b, "\t\t\t<property name=\"skewplan.rules-dir\" "
+			 "value=\"");
+		report_add_xml(b, in->db->dir, strlen(in->db->dir), 0);
+		buf_adds(b, "\"/>\n");
+	}
+	if (in->db->origin)
+		buf_addf(b, "\t\t\t<property name=\"skewplan.rules-origin\" "
+			 "value=\"%s\"/>\n", in->db->origin);
 	buf_addf(b, "\t\t\t<property name=\"skewplan.fail-on\" value=\"%s\"/>\n",
 		 in->fail_on < 0 ? "never"
 				 : rules_severity_name((enum severity)in->fail_on));

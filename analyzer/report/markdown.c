@@ -87,6 +87,12 @@ md_trail(struct buf *b, const struct report_input *in)
 {
 	buf_adds(b, "\n---\n\n<sub>");
 	report_add_trail(b, in, " · ");
+	if (in->db->dir) {
+		buf_adds(b, " · rules ");
+		report_add_md_code(b, in->db->dir);
+		if (in->db->origin)
+			buf_addf(b, " (%s)", in->db->origin);
+	}
 	if (in->cluster) {
 		buf_adds(b, " · snapshot ");
 		report_add_md_code(b, in->cluster);

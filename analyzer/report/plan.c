@@ -111,8 +111,13 @@ text_header(struct buf *b, const struct plan *p)
 	report_add_plan_span(b, &p->from, " -> ", &p->to);
 	buf_addf(b, " (as of %s)\n", date);
 	date_format(p->rules_compiled, date);
-	buf_addf(b, "skewplan %s, rules data compiled %s\n", SKEWPLAN_VERSION,
+	buf_addf(b, "skewplan %s, rules data compiled %s", SKEWPLAN_VERSION,
 		 date);
+	if (p->rules_dir) {
+		buf_adds(b, " from ");
+		report_add_rules_dir(b, p->rules_dir, p->rules_origin);
+	}
+	buf_addc(b, '\n');
 	buf_addf(b, "Cluster: %zu node%s (%zu control-plane, %zu worker%s)\n",
 		 p->nnodes, p->nnodes == 1 ? "" : "s", count_cp(p),
 		 p->nnodes - count_cp(p),
@@ -131,7 +136,12 @@ report_plan_text(struct buf *b, const struct plan *p)
 		date_format(p->as_of, asof);
 		date_format(p->rules_compiled, compiled);
 		buf_addf(b, "Plan refused (as of %s)\nskewplan %s, rules data "
-			 "compiled %s\n\n", asof, SKEWPLAN_VERSION, compiled);
+			 "compiled %s", asof, SKEWPLAN_VERSION, compiled);
+		if (p->rules_dir) {
+			buf_adds(b, " from ");
+			report_add_rules_dir(b, p->rules_dir, p->rules_origin);
+		}
+		buf_adds(b, "\n\n");
 		text_findings(b, p);
 		return b->oom ? -1 : 0;
 	}
@@ -436,6 +446,8 @@ report_plan_json(struct buf *b, const struct plan *p)
 	     report_jadd(root, "skewplanVersion",
 			 cJSON_CreateString(SKEWPLAN_VERSION)) &&
 	     report_jadd(root, "rulesDataAsOf", cJSON_CreateString(compiled)) &&
+	     report_jadd(root, "rulesDir", report_jstr(p->rules_dir)) &&
+	     report_jadd(root, "rulesOrigin", report_jstr(p->rules_origin)) &&
 	     report_jadd(root, "from", jver(&p->from)) &&
 	     report_jadd(root, "to", jver(&p->to)) &&
 	     report_jadd(root, "asOf", cJSON_CreateString(asof)) &&

@@ -347,7 +347,9 @@ report_sarif(struct buf *out, const struct report_input *in)
 	     report_jadd(props, "command", cJSON_CreateString(in->command)) &&
 	     report_jadd(props, "asOf", report_jdate(in->as_of)) &&
 	     report_jadd(props, "rulesDataAsOf",
-			 report_jdate(in->db->compiled));
+			 report_jdate(in->db->compiled)) &&
+	     report_jadd(props, "rulesDir", report_jstr(in->db->dir)) &&
+	     report_jadd(props, "rulesOrigin", report_jstr(in->db->origin));
 	if (ok && in->plan)
 		ok = report_jadd(props, "planRefused",
 				 cJSON_CreateBool(in->plan->refused));

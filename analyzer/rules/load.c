@@ -901,6 +901,97 @@ load_registries(struct lctx *c, const struct ynode *root)
 
 /* ---------------------------------------------------------- packages */
 
+/*
+ * The strings of packages.yaml that the planner puts into shell commands
+ * of a runbook, each held to a pattern that admits what the documented
+ * repositories need and nothing a shell would act on: no quote, '$(', '`',
+ * ';', '|', '&', '<', '>' or newline beyond what the pattern spells out.
+ * A rules directory is data, and data must not be able to run code.
+ */
+#define SAFE_URL "https://[A-Za-z0-9.-]+(?:/[A-Za-z0-9._:~{}-]*)*"
+#define SAFE_PATH "(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)+"
+static struct re re_deb_line = {
+	"^deb \\[signed-by=" SAFE_PATH "\\] " SAFE_URL
+	" [A-Za-z0-9._/-]+(?: [A-Za-z0-9._-]+)*$", 0, NULL, NULL};
+static struct re re_url = {"^" SAFE_URL "$", 0, NULL, NULL};
+/* yum's own $basearch and $releasever, expanded by yum, not the shell. */
+static struct re re_yum_url = {
+	"^https://[A-Za-z0-9.-]+(?:/[A-Za-z0-9._:~{}$-]*)*$", 0, NULL, NULL};
+static struct re re_path = {"^" SAFE_PATH "$", 0, NULL, NULL};
+static struct re re_key_install = {
+	"^(?:sudo )?curl -fsSL " SAFE_URL " \\| (?:sudo )?gpg --dearmor -o "
+	SAFE_PATH "$", 0, NULL, NULL};
+/* One line of a yum .repo file, written through a quoted here-document. */
+static struct re re_repo_line = {
+	"^(?:\\[[A-Za-z0-9_-]+\\]|[a-z_]+=[A-Za-z0-9 ._:/$={}~-]*)$", 0, NULL,
+	NULL};
+static struct re re_install_pinned = {
+	"^[A-Za-z0-9 ._:/={}*&-]*(?:'\\{version\\}-\\*'[A-Za-z0-9 ._:/={}&-]*)?$",
+	0, NULL, NULL};
+
+/* Checks key of m against re; a mismatch is an error at the value. */
+static int
+check_safe(struct lctx *c, const struct ynode *m, const char *key,
+	   struct re *re, const char *want)
+{
+	const struct ynode *v = ynode_get(m, key);
+	const char *s, *nl;
+	size_t len, line = 1;
+
+	if (!v || !v->s)
+		return 0;
+	if (re != &re_repo_line) {
+		if (re_match(re, v->s, strlen(v->s), NULL))
+			return 0;
+		return diag_error(c->d, v->loc, "%s is not %s (it goes into "
+				  "the runbook's shell commands)", key, want);
+	}
+	for (s = v->s; *s; s = nl + 1) {
+		nl = strchr(s, '\n');
+		len = nl ? (size_t)(nl - s) : strlen(s);
+		if (!re_match(re, s, len, NULL))
+			return diag_error(c->d, v->loc, "%s line %zu is not "
+					  "%s (it goes into the runbook's shell "
+					  "commands)", key, line, want);
+		if (!nl)
+			break;
+		line++;
+	}
+	return 0;
+}
+
+static int
+check_repo_tool_strings(struct lctx *c, const struct ynode *m, bool is_apt)
+{
+	int rc = 0;
+
+	if (is_apt) {
+		rc |= check_safe(c, m, "deb_line", &re_deb_line,
+				 "a plain 'deb [signed-by=/PATH] https://URL "
+				 "SUITE [COMPONENT...]' line");
+		rc |= check_safe(c, m, "sources_file", &re_path,
+				 "an absolute path of plain names");
+		rc |= check_safe(c, m, "keyring", &re_path,
+				 "an absolute path of plain names");
+		rc |= check_safe(c, m, "key_url", &re_url, "a plain https URL");
+		rc |= check_safe(c, m, "key_install", &re_key_install,
+				 "'curl -fsSL https://URL | gpg --dearmor -o "
+				 "/PATH'");
+	} else {
+		rc |= check_safe(c, m, "baseurl", &re_yum_url,
+				 "a plain https URL");
+		rc |= check_safe(c, m, "gpgkey", &re_url, "a plain https URL");
+		rc |= check_safe(c, m, "repo_file", &re_path,
+				 "an absolute path of plain names");
+		rc |= check_safe(c, m, "repo_content", &re_repo_line,
+				 "a '[section]' or 'key=value' line of plain "
+				 "characters");
+	}
+	rc |= check_safe(c, m, "install_pinned", &re_install_pinned,
+			 "a command of plain words with '{version}-*' quoted");
+	return rc ? -1 : 0;
+}
+
 static int
 load_repo_tool(struct lctx *c, const struct ynode *r, const char *tool,
 	       bool legacy, struct pkg_repo *p)
@@ -937,6 +1028,8 @@ load_repo_tool(struct lctx *c, const struct ynode *r, const char *tool,
 						"missing key '%s' in %s of a "
 						"per-minor repository",
 						fs[i].key, what);
+	if (check_repo_tool_strings(c, m, is_apt) < 0)
+		rc = -1;
 	pat = ynode_get(m, "revision_pattern");
 	if ((err = regcomp(&re, pat->s, REG_EXTENDED | REG_NOSUB)) != 0) {
 		char msg[128];

@@ -161,9 +161,19 @@ struct rule {
  * The loaded rules data. The arena is borrowed and must outlive the db;
  * the vectors' storage is owned and freed by rules_release().
  */
+/* How the rules directory was chosen (struct rules_db origin). */
+#define RULES_FROM_OPTION "given with --rules"
+#define RULES_FROM_SOURCE_TREE "the source tree of the binary"
+#define RULES_FROM_INSTALL "installed"
+
 struct rules_db {
 	struct arena *arena;	/* borrowed */
 	const char *dir;	/* arena */
+	/*
+	 * static: how dir was chosen, one of RULES_FROM_*; set by the caller
+	 * after rules_load() (which leaves it NULL), stated by every report.
+	 */
+	const char *origin;
 	long compiled;		/* releases.yaml compiled: */
 	struct src_loc compiled_loc;
 	long patches_through;	/* or RULES_NO_DATE */

@@ -97,6 +97,33 @@ kver_orders_prereleases_before_releases_and_ignores_distro_suffixes(void **state
 }
 
 static void
+shell_words_are_bare_when_safe_and_single_quoted_otherwise(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"node-1", "node-1"},
+		{"kubeadm-1.29.15-*", "'kubeadm-1.29.15-*'"},
+		{"/etc/apt/sources.list.d/kubernetes.list",
+		 "/etc/apt/sources.list.d/kubernetes.list"},
+		{"deb [x] https://h/ /", "'deb [x] https://h/ /'"},
+		{"a'; reboot; '", "'a'\\''; reboot; '\\'''"},
+		{"$(id)", "'$(id)'"},
+		{"", "''"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf b = BUF_INIT;
+
+		esc_sh(&b, cases[i].in, strlen(cases[i].in));
+		assert_string_equal(buf_cstr(&b), cases[i].out);
+		buf_release(&b);
+	}
+}
+
+static void
 kver_minor_field_accepts_plus_suffix_only(void **state)
 {
 	unsigned m = 0;
@@ -394,6 +421,7 @@ main(void)
 		cmocka_unit_test(kver_rejects_what_is_not_a_version),
 		cmocka_unit_test(kver_orders_prereleases_before_releases_and_ignores_distro_suffixes),
 		cmocka_unit_test(kver_minor_field_accepts_plus_suffix_only),
+		cmocka_unit_test(shell_words_are_bare_when_safe_and_single_quoted_otherwise),
 		cmocka_unit_test(date_round_trips_and_rejects_impossible_days),
 		cmocka_unit_test(node_names_are_checked_against_dns_1123),
 		cmocka_unit_test(package_versions_follow_debian_and_rpm_grammar),
