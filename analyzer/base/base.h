@@ -349,8 +349,16 @@ void atomic_file_abort(struct atomic_file *af);
  * The walker keeps the path of the current node as a string such as
  * ".items[].spec.containers[].image" (map keys after '.', sequence entries
  * as "[]") and calls back on every scalar and on every mapping or sequence
- * start and end. Nothing is built in memory; aliases are reported, never
- * expanded, and anchors are ignored.
+ * start and end. Nothing is built in memory. Anchors are ignored.
+ *
+ * Outside a skipped node (see open() below) the walker refuses, with a
+ * located error, what it cannot pass on faithfully: an alias (never
+ * expanded, so no billion laughs; "*cv" would otherwise stand for a value
+ * silently lost), a merge key "<<", a mapping or sequence used as a key,
+ * and a key given twice in one mapping (the error names both lines).
+ * Nesting is limited to LIMIT_DEPTH levels everywhere, inside skipped nodes
+ * too: libyaml's time grows with the square of the flow nesting, so the
+ * walk stops at the limit before that matters.
  */
 struct yaml_walk;
 typedef int (*yaml_read_fn)(void *data, unsigned char *buf, size_t size,
@@ -365,6 +373,7 @@ struct yaml_walk_ops {
 	 * Returning YAML_WALK_SKIP skips its contents: no callbacks until the
 	 * node closes, not even close() (status.images of a Node, a Pod's
 	 * status, managedFields: most of a kubectl document is of no use).
+	 * Only the nesting limit is checked inside a skipped node.
 	 */
 	int (*open)(void *ctx, struct yaml_walk *w, bool is_map,
 		    struct src_loc loc);
@@ -379,6 +388,31 @@ struct yaml_walk_frame {
 	bool want_key;		/* in a map: next scalar is a key */
 	size_t path_len;	/* length of the path before this frame */
 	size_t index;		/* in a sequence: index of the next entry */
+	size_t nkeys;		/* in a map: w->keys.n when it opened */
+	size_t key_text_len;	/* in a map: w->key_text.len when it opened */
+};
+
+/* One key of a mapping still open, for the duplicate check. */
+struct yaml_walk_key {
+	uint32_t hash;
+	int depth;		/* the mapping's frame index */
+	size_t off, len;	/* the key's bytes in w->key_text */
+	struct src_loc loc;
+};
+
+/*
+ * Counts lines over the bytes given to libyaml, so that a reader error
+ * (invalid UTF-8), which libyaml locates only by byte offset, gets its
+ * line and column. win holds the bytes of the last read and the few before
+ * it; line and col are those of win's first byte.
+ */
+struct yaml_walk_src {
+	yaml_read_fn read;
+	void *data;		/* borrowed */
+	size_t off;		/* bytes read so far */
+	size_t win_off;		/* offset of win.s[0] */
+	uint32_t line, col;	/* 1-based, at win_off; col in characters */
+	struct buf win;		/* owned */
 };
 
 struct yaml_walk {
@@ -391,14 +425,21 @@ struct yaml_walk {
 	bool is_null;		/* current scalar is a plain null (~, null) */
 	unsigned documents;	/* documents seen so far */
 	bool skipping;		/* inside a node whose open() said skip */
-	unsigned skip_nest;	/* nodes opened inside the skipped one */
+	unsigned skip_nest;	/* nodes open inside the skipped one */
 	unsigned long events;
+	/* Keys of the open mappings: an open-addressing set of keys indexes. */
+	struct buf key_text;		/* owned */
+	VEC(struct yaml_walk_key) keys;	/* owned */
+	size_t *key_slots;		/* owned: index + 1 into keys, 0 empty */
+	size_t key_slots_cap;		/* a power of two, or 0 */
+	struct yaml_walk_src src;
 };
 
 /*
  * Runs the walk over the bytes that read() returns. Returns 0, or -1 after
- * a diagnostic (YAML syntax error, nesting over LIMIT_DEPTH, or a callback
- * that returned -1). w->path is released before return.
+ * a diagnostic (YAML syntax error, nesting over LIMIT_DEPTH, an alias, a
+ * duplicate key, or a callback that returned -1). Everything w owns is
+ * released before return.
  */
 int yaml_walk_run(struct yaml_walk *w, const char *path_name, struct diag *d,
 		  yaml_read_fn read, void *read_data,

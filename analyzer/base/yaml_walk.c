@@ -2,6 +2,7 @@
  * yaml_walk.c - libyaml's event loop with the current path, shared by the
  * ingest parsers (YAML and kubectl's JSON alike) and the rules loader.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -102,6 +103,125 @@ leave_value(struct yaml_walk *w)
 		f->want_key = true;
 }
 
+/*
+ * The keys of every open mapping are kept in one hash set, keyed by the
+ * mapping's depth and the key's bytes (only one mapping is open at each
+ * depth), so that a repeated key is found in constant time however large
+ * the mapping. A mapping's keys leave the set when it closes.
+ */
+static uint32_t
+key_hash(int depth, const char *s, size_t len)
+{
+	return base_hash(s, len) ^ ((uint32_t)depth * 0x9e3779b9u);
+}
+
+static bool
+key_is(const struct yaml_walk *w, const struct yaml_walk_key *k, int depth,
+       uint32_t h, const char *s, size_t len)
+{
+	return k->hash == h && k->depth == depth && k->len == len &&
+	       (len == 0 || !memcmp(w->key_text.s + k->off, s, len));
+}
+
+/* Grows the slot array to twice its size and puts every key back. */
+static int
+key_slots_grow(struct yaml_walk *w)
+{
+	size_t cap = w->key_slots_cap ? w->key_slots_cap * 2 : 64, i, j;
+	size_t *slots;
+
+	if (cap > SIZE_MAX / sizeof(*slots) ||
+	    !(slots = base_malloc(cap * sizeof(*slots))))
+		return -1;
+	memset(slots, 0, cap * sizeof(*slots));
+	for (i = 0; i < w->keys.n; i++) {
+		for (j = w->keys.v[i].hash & (cap - 1); slots[j];
+		     j = (j + 1) & (cap - 1))
+			;
+		slots[j] = i + 1;
+	}
+	free(w->key_slots);
+	w->key_slots = slots;
+	w->key_slots_cap = cap;
+	return 0;
+}
+
+/*
+ * Records key s[0..len) of the mapping on top of the stack, or reports
+ * that the mapping has it already.
+ */
+static int
+key_add(struct yaml_walk *w, const char *s, size_t len, struct src_loc loc)
+{
+	int depth = w->depth - 1;
+	uint32_t h = key_hash(depth, s, len);
+	struct yaml_walk_key *k;
+	size_t j, mask;
+
+	if ((w->keys.n + 1) * 2 > w->key_slots_cap && key_slots_grow(w) < 0)
+		return diag_error(w->diag, loc, "out of memory");
+	mask = w->key_slots_cap - 1;
+	for (j = h & mask; w->key_slots[j]; j = (j + 1) & mask) {
+		k = &w->keys.v[w->key_slots[j] - 1];
+		if (key_is(w, k, depth, h, s, len)) {
+			struct buf shown = BUF_INIT;
+			int rc;
+
+			esc_display(&shown, s, len > 64 ? 64 : len);
+			rc = diag_error(w->diag, loc,
+					"duplicate key '%s%s' (first on line "
+					"%u)",
+					shown.oom ? "" : buf_cstr(&shown),
+					len > 64 ? "..." : "",
+					(unsigned)k->loc.line);
+			buf_release(&shown);
+			return rc;
+		}
+	}
+	if (!(k = vec_push(&w->keys)))
+		return diag_error(w->diag, loc, "out of memory");
+	k->hash = h;
+	k->depth = depth;
+	k->off = w->key_text.len;
+	k->len = len;
+	k->loc = loc;
+	buf_add(&w->key_text, s, len);
+	if (w->key_text.oom)
+		return diag_error(w->diag, loc, "out of memory");
+	w->key_slots[j] = w->keys.n;
+	return 0;
+}
+
+/*
+ * Drops the keys of the mapping on top of the stack from the set, newest
+ * first, with backward-shift deletion (linear probing has no tombstones).
+ */
+static void
+keys_drop(struct yaml_walk *w, const struct yaml_walk_frame *f)
+{
+	size_t mask = w->key_slots_cap - 1, i, j, home;
+
+	while (w->keys.n > f->nkeys) {
+		size_t idx = w->keys.n--;
+
+		for (i = w->keys.v[idx - 1].hash & mask; w->key_slots[i] != idx;
+		     i = (i + 1) & mask)
+			;
+		w->key_slots[i] = 0;
+		for (j = (i + 1) & mask; w->key_slots[j]; j = (j + 1) & mask) {
+			home = w->keys.v[w->key_slots[j] - 1].hash & mask;
+			/* Move the entry back unless its home is in (i, j]. */
+			if (i <= j ? (i < home && home <= j)
+				   : (i < home || home <= j))
+				continue;
+			w->key_slots[i] = w->key_slots[j];
+			w->key_slots[j] = 0;
+			i = j;
+		}
+	}
+	w->key_text.len = f->key_text_len;
+}
+
 static bool
 is_plain_null(const yaml_event_t *ev)
 {
@@ -125,13 +245,20 @@ on_scalar(struct yaml_walk *w, const yaml_event_t *ev,
 	int rc = 0;
 
 	if (f && f->is_map && f->want_key) {
+		struct src_loc loc = mark_loc(w, ev->start_mark);
+
+		if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+		    n == 2 && !memcmp(v, "<<", 2))
+			return diag_error(w->diag, loc,
+					  "YAML merge key '<<' is not supported");
+		if (key_add(w, v, n, loc) < 0)
+			return -1;
 		/* Keys become path elements; only short keys matter to us. */
 		buf_addc(&w->path, '.');
 		buf_add(&w->path, v, n > 256 ? 256 : n);
 		f->want_key = false;
 		if (w->path.oom)
-			return diag_error(w->diag, mark_loc(w, ev->start_mark),
-					  "out of memory");
+			return diag_error(w->diag, loc, "out of memory");
 		return 0;
 	}
 	enter_value(w);
@@ -144,21 +271,33 @@ on_scalar(struct yaml_walk *w, const yaml_event_t *ev,
 }
 
 static int
+depth_error(struct yaml_walk *w, const yaml_event_t *ev)
+{
+	return diag_error(w->diag, mark_loc(w, ev->start_mark),
+			  "nesting deeper than %d levels", LIMIT_DEPTH);
+}
+
+static int
 on_open(struct yaml_walk *w, const yaml_event_t *ev, bool is_map,
 	const struct yaml_walk_ops *ops, void *ctx)
 {
 	struct yaml_walk_frame *f;
 
 	if (w->depth == LIMIT_DEPTH)
+		return depth_error(w, ev);
+	if (w->depth && w->stack[w->depth - 1].is_map &&
+	    w->stack[w->depth - 1].want_key)
 		return diag_error(w->diag, mark_loc(w, ev->start_mark),
-				  "nesting deeper than %d levels",
-				  LIMIT_DEPTH);
+				  "a %s as a mapping key is not supported",
+				  is_map ? "mapping" : "sequence");
 	enter_value(w);
 	f = &w->stack[w->depth++];
 	f->is_map = is_map;
 	f->want_key = is_map;
 	f->path_len = w->path.len;
 	f->index = 0;
+	f->nkeys = w->keys.n;
+	f->key_text_len = w->key_text.len;
 	if (w->path.oom)
 		return diag_error(w->diag, mark_loc(w, ev->start_mark),
 				  "out of memory");
@@ -176,32 +315,34 @@ on_open(struct yaml_walk *w, const yaml_event_t *ev, bool is_map,
 }
 
 /*
- * Inside a skipped node only the nesting is followed. Returns true if the
- * event was consumed; the skipped node's own end is not, so that it pops
- * its frame (without a close() call).
+ * Inside a skipped node only the nesting is followed, and limited like
+ * everywhere else. Returns 1 if the event was consumed, 0 if not (the
+ * skipped node's own end, so that it pops its frame without a close()
+ * call), or -1 after a diagnostic.
  */
-static bool
+static int
 skip_event(struct yaml_walk *w, const yaml_event_t *ev)
 {
 	switch (ev->type) {
 	case YAML_MAPPING_START_EVENT:
 	case YAML_SEQUENCE_START_EVENT:
-		if (++w->skip_nest > 1000000u)
-			w->skip_nest = 1000000u;
-		return true;
+		if ((unsigned)w->depth + w->skip_nest >= LIMIT_DEPTH)
+			return depth_error(w, ev);
+		w->skip_nest++;
+		return 1;
 	case YAML_MAPPING_END_EVENT:
 	case YAML_SEQUENCE_END_EVENT:
 		if (w->skip_nest == 0) {
 			w->skipping = false;
-			return false;
+			return 0;
 		}
 		w->skip_nest--;
-		return true;
+		return 1;
 	case YAML_SCALAR_EVENT:
 	case YAML_ALIAS_EVENT:
-		return true;
+		return 1;
 	default:
-		return false;
+		return 0;
 	}
 }
 
@@ -213,9 +354,124 @@ on_close(struct yaml_walk *w, bool is_map, const struct yaml_walk_ops *ops,
 
 	if (ops->close && !skipped)
 		rc = ops->close(ctx, w, is_map);
+	if (is_map)
+		keys_drop(w, &w->stack[w->depth - 1]);
 	w->depth--;
 	leave_value(w);
 	return rc;
+}
+
+/*
+ * An alias stands for a node seen before. Expanding it invites billion
+ * laughs; ignoring it would lose the fact it stands for ("serverVersion:
+ * *cv"). kubectl never writes one, so it is refused where it is read.
+ */
+static int
+on_alias(struct yaml_walk *w, const yaml_event_t *ev)
+{
+	const char *name = (const char *)ev->data.alias.anchor;
+	struct src_loc loc = mark_loc(w, ev->start_mark);
+
+	diag_error(w->diag, loc, "YAML alias '*%.64s' is not supported",
+		   name ? name : "");
+	diag_note(w->diag, loc, "write the value out in full: aliases are "
+		  "not expanded");
+	return -1;
+}
+
+/* Advances line and col over s[0..len). */
+static void
+src_count(struct yaml_walk_src *src, const unsigned char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\n') {
+			src->line++;
+			src->col = 1;
+		} else if ((s[i] & 0xc0) != 0x80) {
+			src->col++;
+		}
+	}
+}
+
+/* Keeps at most this many bytes of the previous read in the window. */
+#define SRC_KEEP 8
+
+/*
+ * The yaml_read_fn the walker gives libyaml: calls the caller's, and keeps
+ * the bytes just read (plus the last few before them, in case libyaml
+ * still holds an incomplete UTF-8 sequence from the previous read).
+ */
+static int
+src_read(void *data, unsigned char *out, size_t size, size_t *size_read)
+{
+	struct yaml_walk_src *src = data;
+	size_t keep;
+
+	if (!src->read(src->data, out, size, size_read))
+		return 0;
+	keep = src->win.len < SRC_KEEP ? src->win.len : SRC_KEEP;
+	src_count(src, (const unsigned char *)src->win.s,
+		  src->win.len - keep);
+	src->win_off += src->win.len - keep;
+	if (keep)
+		memmove(src->win.s, src->win.s + src->win.len - keep, keep);
+	src->win.len = keep;
+	buf_add(&src->win, (const char *)out, *size_read);
+	src->off += *size_read;
+	/* Without the window an error is located at libyaml's mark. */
+	if (src->win.oom) {
+		buf_release(&src->win);
+		src->win.oom = true;
+	}
+	return 1;
+}
+
+/*
+ * Where a reader error happened: libyaml gives the byte offset only (its
+ * mark is still where the scanner is, up to a buffer behind).
+ */
+static struct src_loc
+reader_error_loc(struct yaml_walk *w, const yaml_parser_t *parser)
+{
+	struct yaml_walk_src at = w->src;
+	size_t off = parser->problem_offset;
+
+	if (w->src.win.oom || off < at.win_off ||
+	    off - at.win_off > at.win.len)
+		return mark_loc(w, parser->problem_mark);
+	src_count(&at, (const unsigned char *)at.win.s, off - at.win_off);
+	return (struct src_loc){w->path_name, at.line, at.col};
+}
+
+static int
+parse_error(struct yaml_walk *w, const yaml_parser_t *parser)
+{
+	struct src_loc loc = mark_loc(w, parser->problem_mark);
+
+	if (parser->error == YAML_MEMORY_ERROR)
+		return diag_error(w->diag, loc, "out of memory");
+	if (parser->error == YAML_READER_ERROR)
+		return diag_error(w->diag, reader_error_loc(w, parser), "%s",
+				  parser->problem ? parser->problem
+						  : "read error");
+	return diag_error(w->diag, loc, "invalid YAML/JSON: %s%s%s",
+			  parser->problem ? parser->problem : "syntax error",
+			  parser->context ? " " : "",
+			  parser->context ? parser->context : "");
+}
+
+static void
+walk_release(struct yaml_walk *w)
+{
+	buf_release(&w->path);
+	buf_release(&w->key_text);
+	vec_release(&w->keys);
+	free(w->key_slots);
+	w->key_slots = NULL;
+	w->key_slots_cap = 0;
+	buf_release(&w->src.win);
 }
 
 int
@@ -231,33 +487,24 @@ yaml_walk_run(struct yaml_walk *w, const char *path_name, struct diag *d,
 	memset(w, 0, sizeof(*w));
 	w->path_name = path_name;
 	w->diag = d;
+	w->src.read = read;
+	w->src.data = read_data;
+	w->src.line = w->src.col = 1;
 	if (!yaml_parser_initialize(&parser))
 		return diag_error(d, (struct src_loc){path_name, 0, 0},
 				  "out of memory");
-	yaml_parser_set_input(&parser, read, read_data);
+	yaml_parser_set_input(&parser, src_read, &w->src);
 	while (!done && rc == 0) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			struct src_loc loc = mark_loc(w, parser.problem_mark);
-
-			if (parser.error == YAML_MEMORY_ERROR)
-				rc = diag_error(d, loc, "out of memory");
-			else if (parser.error == YAML_READER_ERROR)
-				rc = diag_error(d, loc, "%s",
-						parser.problem ? parser.problem
-							       : "read error");
-			else
-				rc = diag_error(d, loc, "invalid YAML/JSON: %s%s%s",
-						parser.problem ? parser.problem
-							       : "syntax error",
-						parser.context ? " " : "",
-						parser.context ? parser.context
-							       : "");
+			rc = parse_error(w, &parser);
 			break;
 		}
 		w->events++;
 		was_skipping = w->skipping;
-		if (w->skipping && skip_event(w, &ev)) {
+		if (w->skipping && (rc = skip_event(w, &ev)) != 0) {
 			yaml_event_delete(&ev);
+			if (rc > 0)
+				rc = 0;
 			continue;
 		}
 		switch (ev.type) {
@@ -283,19 +530,7 @@ yaml_walk_run(struct yaml_walk *w, const char *path_name, struct diag *d,
 			rc = on_scalar(w, &ev, ops, ctx);
 			break;
 		case YAML_ALIAS_EVENT:
-			/*
-			 * An alias stands for a node seen before. It is never
-			 * expanded (no billion laughs); as a key or value it
-			 * just takes its slot.
-			 */
-			if (w->depth && w->stack[w->depth - 1].is_map &&
-			    w->stack[w->depth - 1].want_key) {
-				buf_adds(&w->path, ".*");
-				w->stack[w->depth - 1].want_key = false;
-			} else {
-				enter_value(w);
-				leave_value(w);
-			}
+			rc = on_alias(w, &ev);
 			break;
 		default:
 			break;
@@ -303,6 +538,6 @@ yaml_walk_run(struct yaml_walk *w, const char *path_name, struct diag *d,
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);
-	buf_release(&w->path);
+	walk_release(w);
 	return rc;
 }

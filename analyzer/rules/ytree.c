@@ -38,7 +38,7 @@ static int
 tb_add(struct tb *t, struct yaml_walk *w, enum ynode_kind kind,
        struct src_loc loc, int parent_frame, struct ynode **out)
 {
-	struct ynode *n, *p = t->cur, *s;
+	struct ynode *n, *p = t->cur;
 
 	if (!p && t->root)
 		return diag_error(t->d, loc,
@@ -52,20 +52,12 @@ tb_add(struct tb *t, struct yaml_walk *w, enum ynode_kind kind,
 		t->root = n;
 		return 0;
 	}
-	if (p->kind == YN_MAP) {
-		if (!(n->key = entry_key(t, w, parent_frame)))
-			return diag_error(t->d, loc, "out of memory");
-		if (!strcmp(n->key, "*"))
-			return diag_error(t->d, loc,
-					  "aliases are not allowed here");
-		if (!strcmp(n->key, "<<"))
-			return diag_error(t->d, loc,
-					  "merge keys are not allowed here");
-		for (s = p->child; s; s = s->next)
-			if (!strcmp(s->key, n->key))
-				return diag_error(t->d, loc,
-						  "duplicate key '%s'", n->key);
-	}
+	/*
+	 * The walk has refused aliases, merge keys and a key given twice in
+	 * one map (with a hash set, not a scan of the siblings).
+	 */
+	if (p->kind == YN_MAP && !(n->key = entry_key(t, w, parent_frame)))
+		return diag_error(t->d, loc, "out of memory");
 	n->parent = p;
 	if (p->last)
 		p->last->next = n;

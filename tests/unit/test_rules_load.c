@@ -245,6 +245,18 @@ static const struct bad_case bad_cases[] = {
 	{"rulesets.yaml", "schema: skewplan.rules/v1",
 	 "schema: skewplan.rules/v2", "skewplan.rules/v2",
 	 "unknown schema 'skewplan.rules/v2' (want 'skewplan.rules/v1')"},
+	/* A key given twice: the walk names both lines (issue 15). */
+	{"health/health.yaml", "    severity: error\n",
+	 "    severity: error\n    severity: info\n", "severity: info",
+	 "duplicate key 'severity' (first on line 7)"},
+	/* An alias is refused, not taken as an empty value. */
+	{"health/health.yaml", "    severity: error\n",
+	 "    severity: &sev error\n    title2: *sev\n", "*sev",
+	 "YAML alias '*sev' is not supported"},
+	/* A reader error is located on its own line, not at 1:1. */
+	{"health/health.yaml", "every node must be Ready",
+	 "every node must be \xffReady", "\xffReady",
+	 "invalid leading UTF-8 octet"},
 	{"rulesets.yaml", "{ family: meta, file: meta/meta.yaml }",
 	 "{ family: health, file: meta/meta.yaml }", "health, file: meta",
 	 "family 'health' is listed twice"},
