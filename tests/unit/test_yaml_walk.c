@@ -229,7 +229,7 @@ yaml_walk_refuses_a_key_given_twice_naming_both_lines(void **state)
 		 "3:1: error: duplicate key '' (first on line 1)"},
 		/* Control bytes in a key are shown escaped. */
 		{"\"a\\tb\\u0001\": 1\n\"a\\tb\\u0001\": 2\n",
-		 "2:1: error: duplicate key 'a b\\x01' (first on line 1)"},
+		 "2:1: error: duplicate key 'a\\x09b\\x01' (first on line 1)"},
 	};
 	struct log lg = {BUF_INIT, NULL};
 	size_t i;
