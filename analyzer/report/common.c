@@ -44,7 +44,7 @@ report_add_md_code(struct buf *b, const char *raw)
 	if (t.oom)
 		b->oom = true;
 	s = buf_cstr(&t);
-	n = t.len;
+	n = t.oom ? 0 : t.len;	/* buf_cstr() is "" after a failed append */
 	for (i = 0; i < n; i++) {
 		run = s[i] == '`' ? run + 1 : 0;
 		if (run > longest)
