@@ -432,6 +432,7 @@ struct yaml_walk {
 	VEC(struct yaml_walk_key) keys;	/* owned */
 	size_t *key_slots;		/* owned: index + 1 into keys, 0 empty */
 	size_t key_slots_cap;		/* a power of two, or 0 */
+	uint32_t key_seed;
 	struct yaml_walk_src src;
 };
 

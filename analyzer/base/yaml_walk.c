@@ -108,11 +108,38 @@ leave_value(struct yaml_walk *w)
  * mapping's depth and the key's bytes (only one mapping is open at each
  * depth), so that a repeated key is found in constant time however large
  * the mapping. A mapping's keys leave the set when it closes.
+ *
+ * The hash is FNV-1a started from a seed that differs between runs (the
+ * address space layout), then mixed (murmur3's finalizer): keys crafted to
+ * collide under plain FNV-1a, which is cheap, do not pile up in one probe
+ * chain. Nothing visible depends on the seed.
  */
 static uint32_t
-key_hash(int depth, const char *s, size_t len)
+key_hash(const struct yaml_walk *w, int depth, const char *s, size_t len)
 {
-	return base_hash(s, len) ^ ((uint32_t)depth * 0x9e3779b9u);
+	uint32_t h = w->key_seed ^ ((uint32_t)depth * 0x9e3779b9u);
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+static const char seed_anchor;
+
+static uint32_t
+key_seed(const struct yaml_walk *w)
+{
+	uintptr_t x = (uintptr_t)w ^ ((uintptr_t)&seed_anchor << 7);
+
+	return (uint32_t)x ^ (uint32_t)((uint64_t)x >> 32) ^ 2166136261u;
 }
 
 static bool
@@ -154,7 +181,7 @@ static int
 key_add(struct yaml_walk *w, const char *s, size_t len, struct src_loc loc)
 {
 	int depth = w->depth - 1;
-	uint32_t h = key_hash(depth, s, len);
+	uint32_t h = key_hash(w, depth, s, len);
 	struct yaml_walk_key *k;
 	size_t j, mask;
 
@@ -490,6 +517,7 @@ yaml_walk_run(struct yaml_walk *w, const char *path_name, struct diag *d,
 	w->src.read = read;
 	w->src.data = read_data;
 	w->src.line = w->src.col = 1;
+	w->key_seed = key_seed(w);
 	if (!yaml_parser_initialize(&parser))
 		return diag_error(d, (struct src_loc){path_name, 0, 0},
 				  "out of memory");
