@@ -19,18 +19,50 @@ static struct re prompt_re = {
 		   "|[$%>])(?:\\s+|$)(.*)$"};
 /* A "# " prompt, only when a known command follows. */
 static struct re hash_prompt_re = {.pattern = "^\\s*#\\s+(.*)$"};
-/* The command itself, with or without a prompt before it. */
+/*
+ * The command itself, with or without a prompt before it. Without a
+ * prompt, a leading word is not enough: "docker-worker-1", "ssh-gw",
+ * "echo-server:1.0" and a pod named "cat" are data. kubectl, kubeadm and
+ * the package tools need a subcommand; the other tools need a whole line
+ * of their usual shape (options, quoted arguments, paths, a pipe).
+ * Every repetition is possessive, so no line can make this backtrack.
+ */
 static struct re command_re = {
 	.pattern =
-		"^(?:sudo\\s+(?:-\\S+\\s+)*)?(?:\\S*/)?"
-		"(?:(?:kubectl|k|oc|microk8s[. ]kubectl|k3s kubectl)(?:\\.exe)?\\s+"
+		"(?(DEFINE)"
+		"(?<opt>-[^\\s|;&<>]++)"
+		"(?<q>'[^']*+'|\"[^\"]*+\")"
+		"(?<path>[/~.$][^\\s|;&<>]*+"
+		"|[^\\s|;&<>:/]*+/[^\\s|;&<>:]*+"
+		"|[^\\s|;&<>*]*+\\*[^\\s|;&<>]*+"
+		"|[\\w.-]*?\\.(?:txt|ya?ml|json|list|repo|conf|log|out))"
+		"(?<arg>\\s++(?:(?&opt)|(?&q)|(?&path)))"
+		"(?<tail>\\s*+(?:[|;&>].*+)?$)"
+		"(?<tool>(?:sudo\\s++)?(?:kubectl|k|oc|kubeadm|kubelet|crictl|"
+		"docker|apt-cache|apt|yum|dnf|rpm|dpkg|cat|grep)(?:\\s|$))"
+		")"
+		"^(?:sudo\\s++(?:-\\S++\\s++)*+)?"
+		"(?:(?:\\.{1,2}|~)?/(?:[^\\s/]++/)*+)?"
+		"(?:(?:kubectl|k|oc|microk8s[. ]kubectl|k3s kubectl)(?:\\.exe)?\\s++"
 		"(?:version|get|describe|config|drain|cordon|uncordon|top|"
 		"cluster-info|api-resources|-n\\b|--namespace|-A\\b|"
 		"--all-namespaces|--context|--kubeconfig|-o\\b)"
-		"|kubeadm\\s+(?:version|config|upgrade|-v)"
-		"|(?:apt-cache|apt|apt-get)\\s+(?:madison|policy|list|show)"
-		"|(?:yum|dnf)\\s+(?:-\\S+\\s+)*(?:list|info|--showduplicates)"
-		"|(?:cat|grep|egrep|crictl|docker|yq|jq|ssh|watch|ls|for|echo)\\b)"};
+		"|kubeadm\\s++(?:version|config|upgrade|-v)"
+		"|(?:apt-cache|apt|apt-get)\\s++(?:madison|policy|list|show)"
+		"|(?:yum|dnf)\\s++(?:-\\S++\\s++)*+(?:list|info|--showduplicates)"
+		"|(?:docker|podman|nerdctl)\\s++(?:images|image|ps|inspect|pull|"
+		"version|info|exec|run|container|logs)(?:\\s|$)"
+		"|crictl\\s++(?:images|img|ps|pods|inspect|inspecti|inspectp|"
+		"version|info|exec|logs|pull)(?:\\s|$)"
+		"|(?:cat|ls)(?&arg)*+(?&tail)"
+		"|(?:yq|jq)(?:(?&arg)|\\s++(?:e|eval|eval-all|ea)(?=\\s))++(?&tail)"
+		"|e?grep(?:\\s++(?&opt))*+\\s++(?:(?&q)|(?![\\w./-]*+:\\w)[^\\s|;&<>]++)"
+		"(?&arg)*+(?&tail)"
+		"|ssh\\s.*?\\s(?:'|\"|(?&tool))"
+		"|watch(?:\\s++-[^\\s|;&<>]++(?:\\s++[0-9.]++)?+)*+\\s++(?:(?&q)|(?&tool))"
+		"|for\\s++\\w++\\s++in(?:\\s|$)"
+		"|echo(?:$|\\s++(?:(?&q)|\\$|-[neE]++\\s|[-=#*]{3}))"
+		")"};
 static struct re warning_re = {
 	.pattern = "^\\s*(?:WARNING:|Warning:|warning:|"
 		   "[WEIF]\\d{4} \\d\\d:\\d\\d:\\d\\d|"

@@ -94,6 +94,72 @@ noise_lines_are_classified(void **state)
 	vec_release(&cm);
 }
 
+/*
+ * A leading command word is not a command: only a whole line of that
+ * command's shape (or a prompt) is. Each data line here was dropped once.
+ */
+static void
+command_words_alone_do_not_make_a_command(void **state)
+{
+	static const struct {
+		const char *raw;
+		enum noise noise;
+	} cases[] = {
+		{"docker-worker-1   Ready    <none>   9d    v1.26.1", NOISE_NONE},
+		{"ssh-gw            Ready    <none>   9d    v1.26.1", NOISE_NONE},
+		{"cat   Ready   <none>   9d   v1.26.1", NOISE_NONE},
+		{"for   Ready   <none>   9d   v1.26.1", NOISE_NONE},
+		{"grep   Ready   <none>   9d   v1.26.1", NOISE_NONE},
+		{"docker   Ready   <none>   9d   v1.26.1", NOISE_NONE},
+		{"docker.io/library/nginx:1.25", NOISE_NONE},
+		{"docker.io/library/cat", NOISE_NONE},
+		{"echo-server:1.0", NOISE_NONE},
+		{"docker-registry-7d9c5b-x2kq   k8s.gcr.io/registry:2.8",
+		 NOISE_NONE},
+		{"cat   docker.io/library/nginx:1.25", NOISE_NONE},
+		{"jq   docker.io/stedolan/jq:1.6", NOISE_NONE},
+		{"grep   registry.k8s.io/pause:3.9", NOISE_NONE},
+		{"watch-dog   quay.io/w/dog:1.0", NOISE_NONE},
+		{"ls-agent   Ready   <none>   9d   v1.26.1", NOISE_NONE},
+		{"echo   Ready   <none>   9d   v1.26.1", NOISE_NONE},
+		{"cat /etc/apt/sources.list.d/kubernetes.list", NOISE_PROMPT},
+		{"cat nodes.txt", NOISE_PROMPT},
+		{"grep -h image: /etc/kubernetes/manifests/*.yaml", NOISE_PROMPT},
+		{"egrep 'kube|etcd'", NOISE_PROMPT},
+		{"docker images", NOISE_PROMPT},
+		{"crictl images | grep pause", NOISE_PROMPT},
+		{"sudo crictl ps", NOISE_PROMPT},
+		{"yq .items[].spec.containers[0].image pods.yaml", NOISE_PROMPT},
+		{"jq -r '.clientVersion.gitVersion'", NOISE_PROMPT},
+		{"ssh cp-1 sudo kubeadm version", NOISE_PROMPT},
+		{"ssh -i key root@cp-1 'kubelet --version'", NOISE_PROMPT},
+		{"watch -n 5 kubectl get nodes", NOISE_PROMPT},
+		{"for n in cp-1 w-1; do ssh $n kubelet --version; done",
+		 NOISE_PROMPT},
+		{"echo \"--- $n\"", NOISE_PROMPT},
+		{"echo ---", NOISE_PROMPT},
+		{"ls -l /etc/kubernetes/manifests", NOISE_PROMPT},
+		{"/usr/local/bin/kubectl get no", NOISE_PROMPT},
+	};
+	struct buf b = BUF_INIT;
+	struct colmap cm = {NULL, 0, 0};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct text_line l;
+
+		clean(cases[i].raw, false, &l, &b, &cm);
+		if (l.noise != cases[i].noise)
+			fail_msg("case %zu '%s': noise %d, want %d", i,
+				 cases[i].raw, l.noise, cases[i].noise);
+		if (l.noise == NOISE_NONE)
+			assert_int_equal(l.len, strlen(cases[i].raw));
+	}
+	buf_release(&b);
+	vec_release(&cm);
+}
+
 static void
 markup_is_stripped_and_columns_point_into_the_raw_line(void **state)
 {
@@ -360,6 +426,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(noise_lines_are_classified),
+		cmocka_unit_test(command_words_alone_do_not_make_a_command),
 		cmocka_unit_test(markup_is_stripped_and_columns_point_into_the_raw_line),
 		cmocka_unit_test(sniff_detects_kind_from_content),
 		cmocka_unit_test(yaml_walk_reports_paths_through_blanked_noise),
