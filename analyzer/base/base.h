@@ -302,8 +302,17 @@ struct re_match {
 	int n;
 };
 
-/* Compiles lazily on first use. Returns false on no match (or bad pattern). */
+/*
+ * Compiles lazily on first use. Returns false on no match (or bad pattern).
+ * Every match runs under a match limit that grows with len, a depth, a
+ * heap and a JIT stack limit: a match stopped by one is no match, and is
+ * counted in re_limit_hits() for the caller that owns the input to report.
+ */
 bool re_match(struct re *re, const char *s, size_t len, struct re_match *m);
+/* Matches stopped by a limit so far (a running count: compare two reads). */
+unsigned long re_limit_hits(void);
+/* Which limit stopped the last such match: "match limit", "depth limit"... */
+const char *re_limit_reason(void);
 bool re_group_set(const struct re_match *m, int g);
 void re_release(struct re *re);
 /* Frees every pattern passed to re_match so far (registry at exit). */

@@ -274,6 +274,7 @@ text_reader_open(struct text_reader *r, const char *path, struct diag *d)
 	memset(r, 0, sizeof(*r));
 	r->path = path;
 	r->diag = d;
+	r->re_hits = re_limit_hits();
 	r->fp = fopen(path, "rb");
 	if (!r->fp)
 		return diag_error(d, (struct src_loc){path, 0, 0},
@@ -293,12 +294,25 @@ text_reader_close(struct text_reader *r)
 }
 
 int
+text_reader_check_limits(struct text_reader *r)
+{
+	if (re_limit_hits() == r->re_hits)
+		return 0;
+	r->re_hits = re_limit_hits();
+	return diag_error(r->diag, (struct src_loc){r->path, r->lineno, 0},
+			  "line too complex to match: a pattern hit its %s "
+			  "on %zu bytes", re_limit_reason(), r->raw.len);
+}
+
+int
 text_reader_next(struct text_reader *r, struct text_line *out)
 {
 	char chunk[4096];
 	struct src_loc loc;
 	char *nul;
 
+	if (text_reader_check_limits(r) < 0)
+		return -1;
 	if (r->eof || !r->fp)
 		return 0;
 	buf_reset(&r->raw);

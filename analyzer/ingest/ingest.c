@@ -39,6 +39,7 @@ ingest_file(struct cluster_state *cs, struct diag *d, const char *path,
 	struct sniff sn;
 	struct input *in;
 	unsigned errors = d->errors;
+	unsigned long re_hits = re_limit_hits();
 	int rc;
 
 	if (sniff_file(path, d, &sn) < 0)
@@ -86,6 +87,10 @@ ingest_file(struct cluster_state *cs, struct diag *d, const char *path,
 	case KIND_IMAGES: rc = ingest_images(&c); break;
 	default: rc = ingest_packages(&c); break;
 	}
+	if (rc == 0 && d->errors == errors && re_limit_hits() != re_hits)
+		return diag_error(d, (struct src_loc){path, 0, 0},
+				  "input too complex to match: a pattern hit "
+				  "its %s", re_limit_reason());
 	if (rc < 0 || d->errors > errors)
 		return -1;
 	in = vec_push(&cs->inputs);

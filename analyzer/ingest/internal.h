@@ -49,14 +49,23 @@ struct text_reader {
 	struct buf clean;	/* the cleaned line */
 	struct colmap colmap;	/* clean offset -> raw 1-based column */
 	uint32_t lineno;
+	unsigned long re_hits;	/* re_limit_hits() when the last line began */
 	bool eof;
 };
 
 int text_reader_open(struct text_reader *r, const char *path,
 		     struct diag *d);
-/* Returns 1 with *out filled, 0 at end of file, -1 after a diagnostic. */
+/*
+ * Returns 1 with *out filled, 0 at end of file, -1 after a diagnostic:
+ * among them a pattern that hit its match limit on the previous line.
+ */
 int text_reader_next(struct text_reader *r, struct text_line *out);
 void text_reader_close(struct text_reader *r);
+/*
+ * Returns -1 after a diagnostic at the current line if a pattern hit a
+ * PCRE2 limit since the line was read (text_reader_next checks this too).
+ */
+int text_reader_check_limits(struct text_reader *r);
 /* Location of byte off of the current cleaned line. */
 struct src_loc text_loc(const struct text_reader *r, const struct text_line *l,
 			size_t off);

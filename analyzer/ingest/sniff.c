@@ -6,6 +6,13 @@
 #include "internal.h"
 
 #define SNIFF_LINES 400
+/*
+ * Sniffing looks at no more than this much of a line: enough for any
+ * header and the first images of a one-line jsonpath capture, and a bound
+ * on the work of every pattern below whatever the line's length. The
+ * parser reads the whole line and checks it.
+ */
+#define SNIFF_LINE_MAX (64u << 10)
 
 static struct re version_text_re = {
 	.pattern = "^\\s*(?:Client Version:|Server Version:|Kustomize Version:|"
@@ -23,7 +30,8 @@ static struct re nodes_row_re = {
 	.pattern = "^\\s*\\S+\\s+(?:Ready|NotReady|Unknown)(?:,SchedulingDisabled)?"
 		   "\\s+\\S+\\s+\\S+\\s+v?[0-9]+\\.[0-9]+\\.[0-9]+\\S*\\s*$"};
 static struct re images_header_re = {
-	.pattern = "^\\s*[A-Z][A-Z_-]*(?:\\s+[A-Z][A-Z_-]*)*\\s+IMAGES?\\b|^\\s*IMAGES?\\b"};
+	.pattern = "^\\s*+[A-Z][A-Z_-]*+(?:\\s++(?!IMAGES?\\b)[A-Z][A-Z_-]*+)*+"
+		   "\\s++IMAGES?\\b|^\\s*+IMAGES?\\b"};
 static struct re madison_re = {
 	.pattern = "^\\s*[a-z0-9][a-z0-9+.-]*\\s*\\|\\s*\\S+\\s*\\|"};
 static struct re policy_re = {
@@ -39,13 +47,24 @@ static struct re installed_list_re = {
 static struct re yum_re = {
 	.pattern = "^\\s*(?:[a-z0-9][a-z0-9+_-]*\\.(?:x86_64|aarch64|arm64|noarch|i686|"
 		   "ppc64le|s390x|armv7hl)\\s+\\S+|Installed Packages|Available Packages)"};
+/*
+ * An image reference anywhere in the line. A match may start only where a
+ * reference can: a '-' starts one only if no name character precedes it,
+ * so a long "-a-a-a..." line is scanned once, not once per '-' (which was
+ * quadratic: a 600 KB line took a minute). Every repeat is possessive.
+ */
 static struct re image_line_re = {
-	.pattern = "(?:^|[\\s\"'=<,-])(?:[a-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9._/-]+"
-		   "(?::[\\w][\\w.-]*|@sha256:[0-9a-f]{64})(?:[\\s\"',#]|$)"};
+	.pattern = "(?:^|[\\s\"'=<,]|(?<![a-z0-9._/-])-)"
+		   "(?:[a-z0-9.-]++(?::[0-9]++)?/)?[a-z0-9._/-]++"
+		   "(?::\\w[\\w.-]*+|@sha256:[0-9a-f]{64})(?:[\\s\"',#]|$)"};
 
 /* The first line of a kubectl YAML document (keys are sorted). */
 static struct re k8s_doc_re = {
 	.pattern = "^(?:apiVersion|items|kind|metadata)\\s*:"};
+
+/* A "kind" key anywhere in a line of JSON (compact JSON is one line). */
+static struct re json_kind_re = {
+	.pattern = "\"kind\"\\s*+:\\s*+\"([A-Za-z]++)\""};
 
 static enum input_kind
 doc_kind(const char *kind, size_t len)
@@ -63,6 +82,29 @@ doc_kind(const char *kind, size_t len)
 	for (i = 0; i < ARRAY_SIZE(images); i++)
 		if (strlen(images[i]) == len && !memcmp(kind, images[i], len))
 			return KIND_IMAGES;
+	return KIND_UNKNOWN;
+}
+
+/*
+ * The first known "kind" in a line of JSON. kubectl and the apiserver put
+ * the top-level kind first in compact JSON (get --raw /api/v1/nodes), and
+ * the first item's kind first in a List; other kinds (ownerReferences,
+ * Status) are passed over.
+ */
+static enum input_kind
+json_line_kind(const char *s, size_t len)
+{
+	struct re_match m;
+	size_t off = 0;
+
+	while (off < len && re_match(&json_kind_re, s + off, len - off, &m)) {
+		enum input_kind k = doc_kind(s + off + m.start[1],
+					     m.end[1] - m.start[1]);
+
+		if (k != KIND_UNKNOWN)
+			return k;
+		off += m.end[0];
+	}
 	return KIND_UNKNOWN;
 }
 
@@ -91,6 +133,8 @@ sniff_file(const char *path, struct diag *d, struct sniff *out)
 	struct text_reader r;
 	struct text_line l;
 	struct re_match m;
+	const char *s;
+	size_t n;
 	bool structured = false, first_content = true;
 	enum input_kind text_kind = KIND_UNKNOWN;
 	enum fmt text_fmt = FMT_UNKNOWN;
@@ -102,12 +146,12 @@ sniff_file(const char *path, struct diag *d, struct sniff *out)
 	while (lines++ < SNIFF_LINES && (rc = text_reader_next(&r, &l)) > 0) {
 		if (l.noise == NOISE_PROMPT && !out->command[0] &&
 		    l.command_len > 0) {
-			size_t n = l.command_len < sizeof(out->command) - 1
-					   ? l.command_len
-					   : sizeof(out->command) - 1;
+			size_t cn = l.command_len < sizeof(out->command) - 1
+					    ? l.command_len
+					    : sizeof(out->command) - 1;
 
-			memcpy(out->command, l.command, n);
-			out->command[n] = '\0';
+			memcpy(out->command, l.command, cn);
+			out->command[cn] = '\0';
 			if (buf_contains(l.command, l.command_len, "kubeadm") &&
 			    buf_contains(l.command, l.command_len, "version"))
 				out->kubeadm = true;
@@ -116,31 +160,36 @@ sniff_file(const char *path, struct diag *d, struct sniff *out)
 			continue;
 		if (!out->first_line)
 			out->first_line = l.lineno;
+		s = l.s;
+		n = l.len < SNIFF_LINE_MAX ? l.len : SNIFF_LINE_MAX;
 		if (first_content) {
-			const char *s = l.s;
-			size_t n = l.len;
+			const char *t = s;
+			size_t tn = n;
 
-			while (n && (*s == ' ' || *s == '\t'))
-				s++, n--;
+			while (tn && (*t == ' ' || *t == '\t'))
+				t++, tn--;
 			first_content = false;
-			if (n && (*s == '{' || *s == '[')) {
+			if (tn && (*t == '{' || *t == '[')) {
 				out->json = true;
 				structured = true;
-			} else if (re_match(&k8s_doc_re, s, n, NULL)) {
+			} else if (re_match(&k8s_doc_re, t, tn, NULL)) {
 				structured = true;
 			}
 		}
 		/* Structured documents: decided by their keys. */
-		if (re_match(&version_key_re, l.s, l.len, &m) ||
-		    (out->json && (buf_contains(l.s, l.len, "\"clientVersion\"") ||
-				   buf_contains(l.s, l.len, "\"serverVersion\"")))) {
+		if (re_match(&version_key_re, s, n, &m) ||
+		    (out->json && (buf_contains(s, n, "\"clientVersion\"") ||
+				   buf_contains(s, n, "\"serverVersion\"") ||
+				   buf_contains(s, n, "\"gitVersion\"")))) {
 			out->kind = KIND_VERSION;
 			out->fmt = out->json ? FMT_VERSION_JSON
 					     : FMT_VERSION_YAML;
 			break;
 		}
-		if (re_match(&kind_re, l.s, l.len, &m)) {
-			enum input_kind k = doc_kind(l.s + m.start[1],
+		if (re_match(&kind_re, s, n, &m) || out->json) {
+			enum input_kind k =
+				out->json ? json_line_kind(s, n)
+					  : doc_kind(s + m.start[1],
 						     m.end[1] - m.start[1]);
 
 			if (k != KIND_UNKNOWN) {
@@ -156,38 +205,40 @@ sniff_file(const char *path, struct diag *d, struct sniff *out)
 		/* Text formats: the first line that tells wins. */
 		if (text_kind != KIND_UNKNOWN)
 			continue;
-		if (re_match(&version_text_re, l.s, l.len, NULL)) {
+		if (re_match(&version_text_re, s, n, NULL)) {
 			text_kind = KIND_VERSION;
 			text_fmt = FMT_VERSION_TEXT;
-		} else if (re_match(&nodes_header_re, l.s, l.len, NULL) ||
-			   re_match(&nodes_row_re, l.s, l.len, NULL)) {
+		} else if (re_match(&nodes_header_re, s, n, NULL) ||
+			   re_match(&nodes_row_re, s, n, NULL)) {
 			text_kind = KIND_NODES;
 			text_fmt = FMT_NODES_TABLE;
-		} else if (re_match(&madison_re, l.s, l.len, NULL) ||
-			   re_match(&yum_re, l.s, l.len, NULL) ||
-			   re_match(&apt_list_re, l.s, l.len, NULL) ||
-			   re_match(&installed_list_re, l.s, l.len, NULL)) {
+		} else if (re_match(&madison_re, s, n, NULL) ||
+			   re_match(&yum_re, s, n, NULL) ||
+			   re_match(&apt_list_re, s, n, NULL) ||
+			   re_match(&installed_list_re, s, n, NULL)) {
 			text_kind = KIND_PACKAGES;
 			text_fmt = FMT_PACKAGES_TEXT;
-		} else if (re_match(&images_header_re, l.s, l.len, NULL) ||
-			   buf_contains(l.s, l.len, " << ") ||
-			   buf_contains(l.s, l.len, "image:") ||
-			   buf_contains(l.s, l.len, "Image:")) {
+		} else if (re_match(&images_header_re, s, n, NULL) ||
+			   buf_contains(s, n, " << ") ||
+			   buf_contains(s, n, "image:") ||
+			   buf_contains(s, n, "Image:")) {
 			text_kind = KIND_IMAGES;
 			text_fmt = FMT_IMAGES_TEXT;
-		} else if (re_match(&policy_re, l.s, l.len, NULL)) {
+		} else if (re_match(&policy_re, s, n, NULL)) {
 			text_kind = KIND_PACKAGES;
 			text_fmt = FMT_PACKAGES_TEXT;
-		} else if (re_match(&bare_version_re, l.s, l.len, NULL)) {
+		} else if (re_match(&bare_version_re, s, n, NULL)) {
 			text_kind = KIND_VERSION;
 			text_fmt = FMT_VERSION_TEXT;
-		} else if (re_match(&image_line_re, l.s, l.len, NULL)) {
+		} else if (re_match(&image_line_re, s, n, NULL)) {
 			text_kind = KIND_IMAGES;
 			text_fmt = FMT_IMAGES_TEXT;
 		}
 		if (text_kind != KIND_UNKNOWN)
 			break;
 	}
+	if (rc >= 0 && text_reader_check_limits(&r) < 0)
+		rc = -1;
 	text_reader_close(&r);
 	if (rc < 0)
 		return -1;

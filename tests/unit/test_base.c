@@ -413,6 +413,36 @@ strmap_finds_what_was_put_through_growth(void **state)
 	assert_null(strmap_get(&m, "node-7", 6));
 }
 
+/*
+ * Every match runs under a limit: an exponential pattern stops with "no
+ * match", and the stop is counted and named for the caller to report. A
+ * linear match over a long subject stays under the limit, which grows with
+ * the subject.
+ */
+static void
+re_match_stops_at_its_limit_and_counts_it(void **state)
+{
+	static struct re exponential = {.pattern = "^(?:a|a)*\\d"};
+	static struct re linear = {.pattern = "^(?:a|b)*+c$"};
+	static char subject[1u << 20];
+	unsigned long before = re_limit_hits();
+
+	(void)state;
+	memset(subject, 'a', 40);
+	subject[40] = 'c';
+	assert_false(re_match(&exponential, subject, 41, NULL));
+	assert_int_equal(re_limit_hits(), before + 1);
+	assert_string_equal(re_limit_reason(), "match limit");
+	/* A plain miss is not a limit. */
+	assert_false(re_match(&exponential, "c", 1, NULL));
+	assert_int_equal(re_limit_hits(), before + 1);
+	memset(subject, 'a', sizeof(subject) - 1);
+	subject[sizeof(subject) - 1] = 'c';
+	assert_true(re_match(&linear, subject, sizeof(subject), NULL));
+	assert_int_equal(re_limit_hits(), before + 1);
+	re_release_all();
+}
+
 int
 main(void)
 {
@@ -434,6 +464,7 @@ main(void)
 		cmocka_unit_test(arena_allocation_failure_is_reported_not_crashed),
 		cmocka_unit_test(buf_grows_and_formats),
 		cmocka_unit_test(strmap_finds_what_was_put_through_growth),
+		cmocka_unit_test(re_match_stops_at_its_limit_and_counts_it),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

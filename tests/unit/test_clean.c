@@ -236,6 +236,16 @@ sniff_detects_kind_from_content(void **state)
 		{"kubeadm.x86_64   1.28.5-150500.1.1   kubernetes\n",
 		 KIND_PACKAGES, FMT_PACKAGES_TEXT, false},
 		{"hello world\n", KIND_UNKNOWN, FMT_UNKNOWN, false},
+		/* Compact JSON (kubectl get --raw): its keys, not its lines. */
+		{"{\"kind\":\"NodeList\",\"apiVersion\":\"v1\",\"items\":[]}\n",
+		 KIND_NODES, FMT_NODES_DOC, false},
+		{"{\"apiVersion\":\"v1\",\"items\":[{\"metadata\":{\"ownerReferences\":"
+		 "[{\"kind\":\"ReplicaSet\"}]},\"kind\":\"Pod\"}],\"kind\":\"List\"}\n",
+		 KIND_IMAGES, FMT_IMAGES_DOC, false},
+		{"{\"major\":\"1\",\"minor\":\"27\",\"gitVersion\":\"v1.27.3\"}\n",
+		 KIND_VERSION, FMT_VERSION_JSON, false},
+		{"{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\"}\n",
+		 KIND_UNKNOWN, FMT_UNKNOWN, false},
 	};
 	struct diag d;
 	size_t i;
@@ -253,6 +263,79 @@ sniff_detects_kind_from_content(void **state)
 		assert_int_equal(sn.kubeadm, cases[i].kubeadm);
 	}
 	diag_release(&d);
+}
+
+/*
+ * A one-line capture of 1 MB is sniffed from its first SNIFF_LINE_MAX
+ * bytes: a "-a-a-a..." line (once quadratic in image_line_re) is unknown,
+ * and an image list on one line is still an image list.
+ */
+static void
+sniff_reads_a_bounded_prefix_of_a_long_line(void **state)
+{
+	static const char *const units[] = {"-a", "a-", "registry.k8s.io/pause:3.9 "};
+	static const enum input_kind kinds[] = {KIND_UNKNOWN, KIND_UNKNOWN,
+						KIND_IMAGES};
+	struct diag d;
+	size_t i, j;
+
+	(void)state;
+	diag_init(&d);
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		struct buf b = BUF_INIT;
+		struct sniff sn;
+		const char *p;
+
+		for (j = 0; b.len < (1u << 20); j++)
+			buf_adds(&b, units[i]);
+		buf_addc(&b, '\n');
+		assert_false(b.oom);
+		p = write_tmp("longline", buf_cstr(&b));
+		assert_int_equal(sniff_file(p, &d, &sn), 0);
+		if (sn.kind != kinds[i])
+			fail_msg("unit '%s': kind %d, want %d", units[i],
+				 sn.kind, kinds[i]);
+		buf_release(&b);
+	}
+	assert_int_equal(d.errors, 0);
+	diag_release(&d);
+}
+
+/*
+ * A pattern that hits its PCRE2 limit while a line is being read is an
+ * error at that line, never a quiet "no match".
+ */
+static void
+text_reader_reports_a_pattern_limit_at_its_line(void **state)
+{
+	static struct re exponential = {.pattern = "^(?:a|a)*\\d"};
+	char subject[64];
+	struct text_reader r;
+	struct text_line l;
+	struct diag d;
+	FILE *devnull = fopen("/dev/null", "w");
+	const char *p = write_tmp("limit", "first line\nsecond line\n");
+
+	(void)state;
+	assert_non_null(devnull);
+	diag_init(&d);
+	d.out = devnull;
+	memset(subject, 'a', sizeof(subject) - 1);
+	subject[sizeof(subject) - 1] = 'c';
+	assert_int_equal(text_reader_open(&r, p, &d), 0);
+	assert_int_equal(text_reader_next(&r, &l), 1);
+	assert_int_equal(text_reader_next(&r, &l), 1);
+	assert_false(re_match(&exponential, subject, sizeof(subject), NULL));
+	assert_int_equal(text_reader_next(&r, &l), -1);
+	assert_int_equal(d.errors, 1);
+	assert_non_null(strstr(buf_cstr(&d.last),
+			       "build/test-tmp-limit:2: error: line too complex "
+			       "to match: a pattern hit its match limit on 11 "
+			       "bytes"));
+	text_reader_close(&r);
+	re_release(&exponential);
+	diag_release(&d);
+	fclose(devnull);
 }
 
 struct walk_log {
@@ -429,6 +512,8 @@ main(void)
 		cmocka_unit_test(command_words_alone_do_not_make_a_command),
 		cmocka_unit_test(markup_is_stripped_and_columns_point_into_the_raw_line),
 		cmocka_unit_test(sniff_detects_kind_from_content),
+		cmocka_unit_test(sniff_reads_a_bounded_prefix_of_a_long_line),
+		cmocka_unit_test(text_reader_reports_a_pattern_limit_at_its_line),
 		cmocka_unit_test(yaml_walk_reports_paths_through_blanked_noise),
 		cmocka_unit_test(yaml_walk_skips_a_subtree_when_open_says_so),
 		cmocka_unit_test(yaml_walk_refuses_deep_nesting_and_reports_syntax_errors),
