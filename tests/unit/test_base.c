@@ -344,6 +344,52 @@ json_text_escapes_raw_bidi_and_keeps_the_data(void **state)
 	buf_release(&b);
 }
 
+/* Reads all of fp from the start into a NUL-terminated string in out. */
+static void
+read_back(FILE *fp, char *out, size_t size)
+{
+	size_t n;
+
+	rewind(fp);
+	n = fread(out, 1, size - 1, fp);
+	out[n] = '\0';
+}
+
+static void
+diagnostics_escape_path_message_and_source_line(void **state)
+{
+	/* A file name that clears the screen and forges a finding line. */
+	const char *path = "/tmp/skewplan-test-\x1b[2J\n  error [fake-rule] "
+			   "\xe2\x80\xae.txt";
+	char text[1024];
+	struct diag d;
+	FILE *src;
+
+	(void)state;
+	/* é and U+202E before the column, an OSC 52 and a tab after it. */
+	src = fopen(path, "wb");
+	assert_non_null(src);
+	fputs("ok\n\xc3\xa9 \xe2\x80\xae" "Bad\x1b]52;c;eA==\x07\tend\n", src);
+	fclose(src);
+	diag_init(&d);
+	d.out = tmpfile();
+	assert_non_null(d.out);
+	/* Column 7 is the 'B' of "Bad": bytes 1-2 é, 3 blank, 4-6 U+202E. */
+	diag_error(&d, (struct src_loc){path, 2, 7}, "unknown status '%s'",
+		   "Re\xe2\x80\xae" "ady\x07\n  error [fake-rule]");
+	read_back(d.out, text, sizeof(text));
+	assert_string_equal(text,
+		"/tmp/skewplan-test-\\x1b[2J\\x0a  error [fake-rule] "
+		"\\u202e.txt:2:7: error: unknown status "
+		"'Re\\u202eady\\x07\\x0a  error [fake-rule]'\n"
+		" \xc3\xa9 \\u202eBad\\x1b]52;c;eA==\\x07 end\n"
+		"         ^\n");
+	assert_int_equal(d.errors, 1);
+	fclose(d.out);
+	diag_release(&d);
+	remove(path);
+}
+
 static void
 arena_allocation_failure_is_reported_not_crashed(void **state)
 {
@@ -461,6 +507,7 @@ main(void)
 		cmocka_unit_test(escape_flags_keep_line_layout_only_where_asked),
 		cmocka_unit_test(unsafe_set_is_exactly_the_documented_one),
 		cmocka_unit_test(json_text_escapes_raw_bidi_and_keeps_the_data),
+		cmocka_unit_test(diagnostics_escape_path_message_and_source_line),
 		cmocka_unit_test(arena_allocation_failure_is_reported_not_crashed),
 		cmocka_unit_test(buf_grows_and_formats),
 		cmocka_unit_test(strmap_finds_what_was_put_through_growth),
