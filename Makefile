@@ -151,6 +151,13 @@ test: deps
 test-run: $(TEST_BINS) $(REPLAY_BINS) build/san/skewplan skewplan
 	@sh tests/run_all.sh build/san ./skewplan
 
+test-bins: $(TEST_BINS) build/san/skewplan
+
+# One-line mutations of the analyzer (tests/mutations.txt), each built and
+# run against the fast suites in a scratch copy: lists the survivors.
+mutate: deps
+	@sh tests/mutate.sh $(LINES)
+
 # Rewrites the expected files of CASES (default: all) and prints the diff.
 golden-update: build/san/skewplan
 	SKEWPLAN=build/san/skewplan sh tests/run_golden.sh --update $(CASES)
@@ -185,5 +192,5 @@ install: skewplan
 clean:
 	rm -rf build skewplan
 
-.PHONY: FORCE fuzz all deps test-deps demo test test-run golden-update bench valgrind lint check-layout \
+.PHONY: FORCE fuzz all deps test-deps demo test test-run test-bins mutate golden-update bench valgrind lint check-layout \
 	fmt-check install clean check-deps check-test-deps
