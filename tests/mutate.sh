@@ -2,8 +2,8 @@
 # make mutate: applies each one-line mutation of tests/mutations.txt to a
 # scratch copy of the committed tree, rebuilds, runs the fast suites (unit
 # tests, golden cases, hostile cases) and reports whether a test killed it.
-# tests/mutations.txt: one mutation per line, fields separated by " || ":
-#   FILE || OLD || NEW || why it matters
+# tests/mutations.txt: one mutation per line, fields separated by " @@ ":
+#   FILE @@ OLD @@ NEW @@ why it matters
 # OLD must occur exactly once in FILE (a stale line is reported, and fails
 # the run, so that the list follows the code). Lines starting with # are
 # comments. Arguments, if any, are line numbers of the list to run.
@@ -38,9 +38,9 @@ while IFS= read -r line; do
 	if [ $# -gt 0 ]; then
 		case " $* " in *" $lineno "*) ;; *) continue ;; esac
 	fi
-	file=$(printf '%s\n' "$line" | awk -F ' \\|\\| ' '{print $1}')
-	old=$(printf '%s\n' "$line" | awk -F ' \\|\\| ' '{print $2}')
-	new=$(printf '%s\n' "$line" | awk -F ' \\|\\| ' '{print $3}')
+	file=$(printf '%s\n' "$line" | awk -F ' @@ ' '{print $1}')
+	old=$(printf '%s\n' "$line" | awk -F ' @@ ' '{print $2}')
+	new=$(printf '%s\n' "$line" | awk -F ' @@ ' '{print $3}')
 	n=$((n + 1))
 	if ! OLD=$old NEW=$new python3 - "$file" <<'PY'
 import os, sys
