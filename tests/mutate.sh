@@ -1,7 +1,7 @@
 #!/bin/sh
 # make mutate: applies each one-line mutation of tests/mutations.txt to a
 # scratch copy of the committed tree, rebuilds, runs the fast suites (unit
-# tests, golden cases, hostile cases) and reports whether a test killed it.
+# tests, golden cases, date boundaries, hostile cases) and reports whether a test killed it.
 # tests/mutations.txt: one mutation per line, fields separated by " @@ ":
 #   FILE @@ OLD @@ NEW @@ why it matters
 # OLD must occur exactly once in FILE (a stale line is reported, and fails
@@ -25,6 +25,7 @@ quick() { # the fast suites; non-zero when any check fails
 		ASAN_OPTIONS=detect_leaks=0 "$t" >/dev/null 2>&1 || return 1
 	done
 	SKEWPLAN=build/san/skewplan sh tests/run_golden.sh >/dev/null 2>&1 || return 1
+	SKEWPLAN=build/san/skewplan sh tests/boundaries.sh >/dev/null 2>&1 || return 1
 	SKEWPLAN=build/san/skewplan sh tests/hostile/run.sh >/dev/null 2>&1 || return 1
 	return 0
 }

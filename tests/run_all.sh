@@ -75,6 +75,7 @@ script "layout" sh tests/check_layout.sh
 script "lint" make -s lint
 script "golden (sanitizer build)" env SKEWPLAN="$B/skewplan" sh tests/run_golden.sh
 script "golden (release build)" env SKEWPLAN="$REL" sh tests/run_golden.sh
+script "boundaries" env SKEWPLAN="$B/skewplan" sh tests/boundaries.sh
 script "hostile" env SKEWPLAN="$B/skewplan" sh tests/hostile/run.sh
 script "capture" env SKEWPLAN="$B/skewplan" sh tests/capture_test.sh
 script "report checks" env SKEWPLAN="$B/skewplan" sh tests/report_checks.sh

@@ -1,0 +1,127 @@
+#!/bin/sh
+# Date boundaries, as tables read from the rules data: every date decision
+# of the audit and the planner is run on the day before, the day of and the
+# day after its date, so that each < and <= is pinned (tests/mutations.txt
+# lists the mutants these kill). Run from the repository root.
+set -u
+SKEWPLAN=${SKEWPLAN:-./skewplan}
+LC_ALL=C TZ=UTC
+export LC_ALL TZ
+unset SOURCE_DATE_EPOCH NO_COLOR
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+R=rules
+
+# val FILE ANCHOR KEY: the first "KEY: value" after the line matching ANCHOR.
+val() {
+	awk -v a="$2" -v k="$3" '$0 ~ a {on = 1} on && $1 == k":" {print $2; exit}' "$1"
+}
+# patch_date MINOR.PATCH: the release date of that patch in releases.yaml.
+patch_date() {
+	awk -v v="$1" '{ for (i = 1; i <= NF; i++) if ($i == "{v:" && $(i+1) == v",") { d = $(i+3); sub(/}.*/, "", d); print d; exit } }' $R/data/releases.yaml
+}
+day() { date -u -d "$1 $2 day" +%F; }
+
+# expect NAME DATE want|absent PATTERN CMD...: CMD's stdout, run with
+# --as-of DATE appended, must (want) or must not (absent) match PATTERN.
+expect() {
+	name=$1 d=$2 mode=$3 pat=$4
+	shift 4
+	"$SKEWPLAN" "$@" --as-of "$d" >"$tmp/out" 2>"$tmp/err"
+	if grep -Eq -- "$pat" "$tmp/out"; then got=want; else got=absent; fi
+	if [ "$got" = "$mode" ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "boundaries: FAILED: $name on $d: /$pat/ expected $mode, got $got"
+		head -5 "$tmp/err"
+	fi
+}
+# around NAME DATE BEFORE ON AFTER PATTERN CMD...: the day before, of and after.
+around() {
+	a_name=$1 a_d=$2 a_b=$3 a_o=$4 a_a=$5 a_pat=$6
+	shift 6
+	[ -n "$a_d" ] || { fail=$((fail + 1)); echo "boundaries: FAILED: $a_name: no date in the rules data"; return; }
+	expect "$a_name" "$(day "$a_d" -1)" "$a_b" "$a_pat" "$@"
+	expect "$a_name" "$a_d" "$a_o" "$a_pat" "$@"
+	expect "$a_name" "$(day "$a_d" +1)" "$a_a" "$a_pat" "$@"
+}
+
+SEED=fixtures/seed-v1.26.1
+# The seed without its package rows: patch-behind then follows the release
+# calendar alone. And with its images moved to the frozen registry.
+mkdir "$tmp/nopkg" "$tmp/gcr"
+cp $SEED/version.txt $SEED/nodes.txt $SEED/images.txt "$tmp/nopkg/"
+cp $SEED/version.txt $SEED/nodes.txt $SEED/madison.txt "$tmp/gcr/"
+sed 's/registry\.k8s\.io/k8s.gcr.io/' $SEED/images.txt >"$tmp/gcr/images.txt"
+J="-f json --rules $R --fail-on never"
+
+legacy_frozen=$(val $R/data/packages.yaml 'id: legacy' frozen)
+legacy_removed=$(val $R/data/packages.yaml 'id: legacy' removed)
+gcr_frozen=$(val $R/data/registries.yaml 'k8s.gcr.io' frozen)
+eol126=$(val $R/data/releases.yaml 'minor: "1.26"' eol)
+ga127=$(val $R/data/releases.yaml 'minor: "1.27"' ga)
+near_days=$(awk '/version-near-end-of-life/ {on = 1} on && /days:/ {gsub(/[^0-9]/, ""); print; exit}' $R/support/support.yaml)
+stale_months=$(awk '/rules-data-stale/ {on = 1} on && /months:/ {gsub(/[^0-9]/, ""); print; exit}' $R/meta/meta.yaml)
+compiled=$(val $R/data/releases.yaml '^schema' compiled)
+
+# ---- audit
+around "package-repo-legacy from the legacy freeze day" "$legacy_frozen" \
+	absent want want '"rule":[[:space:]]*"package-repo-legacy"' audit $J $SEED
+around "image-frozen-registry from the registry freeze day" "$gcr_frozen" \
+	absent want want '"rule":[[:space:]]*"image-frozen-registry"' audit $J "$tmp/gcr"
+around "patch-behind from 1.26.2's release day" "$(patch_date 1.26.2)" \
+	absent want want '"rule":[[:space:]]*"patch-behind"' audit $J "$tmp/nopkg"
+around "version-end-of-life the day after 1.26's EOL" "$eol126" \
+	absent absent want '"rule":[[:space:]]*"version-end-of-life"' audit $J "$tmp/nopkg"
+[ -n "$near_days" ] && around "version-near-end-of-life $near_days days before EOL" \
+	"$(day "$eol126" "-$near_days")" absent want want \
+	'"rule":[[:space:]]*"version-near-end-of-life"' audit $J "$tmp/nopkg"
+# rules-data-stale: from the day after compiled + N months.
+stale_day=$(date -u -d "$compiled +$stale_months month" +%F)
+around "rules-data-stale after compiled + $stale_months months" "$stale_day" \
+	absent absent want '"rule":[[:space:]]*"rules-data-stale"' audit $J "$tmp/nopkg"
+# A waiver holds on its expiry day, and waiver-expired starts the day after.
+wexp=2024-06-30
+cat >"$tmp/waivers.yaml" <<W
+- rule: package-repo-legacy
+  subject: "https://apt.kubernetes.io *"
+  reason: boundary test
+  owner: tests
+  expires: $wexp
+W
+around "a waiver holds through its expiry day" "$wexp" \
+	absent absent want '"rule":[[:space:]]*"waiver-expired"' \
+	audit $J --waivers "$tmp/waivers.yaml" $SEED
+
+# version-outside-support-window: 1.26 is one of the three newest minors
+# until 1.29's GA day.
+ga129=$(val $R/data/releases.yaml 'minor: "1.29"' ga)
+around "1.26 leaves the three newest minors on 1.29's GA day" "$ga129" \
+	absent want want '"rule":[[:space:]]*"version-outside-support-window"' audit $J "$tmp/nopkg"
+
+# Skew bounds (not dates, the same kind of < and <=): kubectl one minor
+# newer than the apiserver is inside the policy, two is not.
+for v in 27 28; do
+	mkdir "$tmp/kubectl$v"
+	cp "$tmp/nopkg/"* "$tmp/kubectl$v/"
+	printf 'Client Version: v1.%s.0\nServer Version: v1.26.1\n' "$v" >"$tmp/kubectl$v/version.txt"
+done
+expect "kubectl one minor newer is allowed" 2024-01-01 absent \
+	'"rule":[[:space:]]*"kubectl-skew"' audit $J "$tmp/kubectl27"
+expect "kubectl two minors newer is skew" 2024-01-01 want \
+	'"rule":[[:space:]]*"kubectl-skew"' audit $J "$tmp/kubectl28"
+
+# ---- plan
+P="plan --rules $R"
+around "the plan leaves the legacy repository on its removal day" "$legacy_removed" \
+	absent want want 'Move every node from the legacy repository' $P --to 1.26.3 $SEED
+around "a patch is a target from its release day" "$(patch_date 1.26.3)" \
+	absent want want 'Upgrade plan: v1\.26\.1 -> v1\.26\.3' $P --to latest-patch "$tmp/nopkg"
+around "a minor is a target from its GA day" "$ga127" \
+	absent want want 'Upgrade plan: v1\.26\.1 -> v1\.27\.' $P --to 1.27 $SEED
+
+echo "boundaries: $pass passed, $fail failed"
+[ $fail -eq 0 ] && [ $pass -gt 0 ]
