@@ -59,8 +59,10 @@ for f in markdown html sarif junit; do
 	check "audit -f $f names the skewplan version" \
 		grep -q '0\.1\.0' "$tmp/seed.$f"
 	check "audit -f $f names the as-of date" grep -q '2024-03-20' "$tmp/seed.$f"
-	d=$(grep -o 'compiled [0-9-]*' "$tmp/seed.text" | head -1 | cut -d' ' -f2)
-	check "audit -f $f names the rules data date" grep -q "$d" "$tmp/seed.$f"
+	# The date the rules data says, not one read from a report under test.
+	d=$(awk '/^compiled:/ {print $2; exit}' rules/data/releases.yaml)
+	check "audit -f $f names the rules data date" sh -c \
+		"echo '$d' | grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}\$' && grep -q '$d' '$tmp/seed.$f'"
 done
 
 # -o: one run, every format; each file equals the -f stdout report.

@@ -72,7 +72,7 @@ for spec in \
 	script "fuzz corpus replay $t" env ASAN_OPTIONS=detect_leaks=1 "$B/replay_$t" "$@"
 done
 script "layout" sh tests/check_layout.sh
-script "lint" make -s lint
+script "lint" env MAKEFLAGS= make -s lint
 script "golden (sanitizer build)" env SKEWPLAN="$B/skewplan" sh tests/run_golden.sh
 script "golden (release build)" env SKEWPLAN="$REL" sh tests/run_golden.sh
 script "boundaries" env SKEWPLAN="$B/skewplan" sh tests/boundaries.sh
