@@ -71,15 +71,21 @@ void *base_realloc(void *p, size_t n);
 
 /* ---------------------------------------------------------------- buf */
 
-/* A growable NUL-terminated string (git strbuf). s is owned. */
+/*
+ * A growable NUL-terminated string (git strbuf). s is owned. With a sink,
+ * buf_flush() writes what it holds there and empties it, so a writer can
+ * stream a large document piece by piece.
+ */
 struct buf {
 	char *s;
 	size_t len;
 	size_t cap;
 	bool oom;	/* set once an append failed; later appends are no-ops */
+	FILE *sink;	/* borrowed; NULL: the text stays in s */
+	bool sink_failed;	/* a write to sink failed (oom is set too) */
 };
 
-#define BUF_INIT {NULL, 0, 0, false}
+#define BUF_INIT {NULL, 0, 0, false, NULL, false}
 void buf_init(struct buf *b);
 void buf_release(struct buf *b);
 void buf_reset(struct buf *b);
@@ -88,6 +94,12 @@ void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);
 void buf_addf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
+/*
+ * Writes the text held to the sink, if b has one, and empties b. Returns
+ * 0, or -1 when b is out of memory or a write failed (sink_failed and oom
+ * are then set, so later appends are no-ops).
+ */
+int buf_flush(struct buf *b);
 /* True if needle occurs in s[0..len). */
 bool buf_contains(const char *s, size_t len, const char *needle);
 /* Returns "" for an empty buffer; never NULL. Borrowed: until next change. */
@@ -281,6 +293,17 @@ void esc_json_text(struct buf *b, const char *s, size_t len);
  * each ' written '\''. The one quoting function of runbook commands.
  */
 void esc_sh(struct buf *b, const char *s, size_t len);
+
+/* ---------------------------------------------------------------- utf8 */
+
+/* U+FFFD REPLACEMENT CHARACTER, in UTF-8. */
+#define UTF8_REPLACEMENT "\xef\xbf\xbd"
+
+/* Offset of the first invalid sequence in s[0..len), or len if none. */
+size_t utf8_invalid_at(const char *s, size_t len);
+bool utf8_is_valid(const char *s, size_t len);
+/* Appends s[0..len) with each byte of an invalid sequence as U+FFFD. */
+void utf8_repair(struct buf *b, const char *s, size_t len);
 
 /* ---------------------------------------------------------------- re */
 

@@ -12,6 +12,8 @@ buf_init(struct buf *b)
 	b->s = NULL;
 	b->len = b->cap = 0;
 	b->oom = false;
+	b->sink = NULL;
+	b->sink_failed = false;
 }
 
 void
@@ -21,6 +23,22 @@ buf_release(struct buf *b)
 		return;
 	free(b->s);
 	buf_init(b);
+}
+
+int
+buf_flush(struct buf *b)
+{
+	if (b->oom)
+		return -1;
+	if (!b->sink || b->len == 0)
+		return 0;
+	if (fwrite(b->s, 1, b->len, b->sink) != b->len) {
+		b->sink_failed = true;
+		b->oom = true;
+		return -1;
+	}
+	buf_reset(b);
+	return 0;
 }
 
 void

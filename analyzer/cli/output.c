@@ -498,27 +498,55 @@ check_target(const char *path, struct diag *d)
 	return 0;
 }
 
-/* Writes b to af and makes sure it reached the disk, without renaming. */
+/*
+ * Writes what b still holds to af and makes sure it reached the disk,
+ * without renaming.
+ */
 static int
-write_temp(struct atomic_file *af, const struct buf *b, struct diag *d)
+write_temp(struct atomic_file *af, struct buf *b, struct diag *d)
 {
 	struct src_loc loc = {af->path, 0, 0};
 
 	errno = 0;
-	if (fwrite(buf_cstr(b), 1, b->len, af->fp) != b->len ||
-	    fflush(af->fp) != 0 || fsync(fileno(af->fp)) != 0)
+	if (buf_flush(b) < 0 || fflush(af->fp) != 0 ||
+	    fsync(fileno(af->fp)) != 0)
 		return diag_error(d, loc, "cannot write: %s",
 				  strerror(errno ? errno : EIO));
 	return 0;
 }
 
+/* After a failed render into b: a failed write, or out of memory. */
+static int
+render_failed(const struct buf *b, const char *path, struct diag *d)
+{
+	struct src_loc loc = {path, 0, 0};
+	int err = errno;
+
+	if (!b->sink_failed)
+		return diag_plain(d, DIAG_ERROR, "out of memory");
+	if (!path)
+		return diag_plain(d, DIAG_ERROR, "cannot write to standard "
+				  "output");
+	return diag_error(d, loc, "cannot write: %s",
+			  strerror(err ? err : EIO));
+}
+
+/*
+ * Each report streams into its temporary file (the writers flush as they
+ * go, so a report of 100,000 findings is never whole in memory); when all
+ * are complete and synced they are renamed, and only then is the report
+ * for standard output written. A write error or lack of memory on the way
+ * changes no file. Only a rename that fails after an earlier one succeeded
+ * (rare: the temporary file is in the same directory) leaves the earlier
+ * ones.
+ */
 int
 cli_write_outputs(const struct output_opts *o, struct report_input *in,
 		  output_own_fn own, struct diag *d)
 {
 	artifact_vec arts = {NULL, 0, 0};
 	struct atomic_file *af = NULL;
-	struct buf *bufs = NULL;
+	struct buf out = BUF_INIT;
 	size_t i, opened = 0, stdout_spec = SIZE_MAX;
 	int rc = EXIT_INTERNAL;
 
@@ -532,54 +560,55 @@ cli_write_outputs(const struct output_opts *o, struct report_input *in,
 			goto out;
 		}
 	}
-	bufs = base_malloc(o->nspecs * sizeof(*bufs));
 	af = base_malloc(o->nspecs * sizeof(*af));
-	if (!bufs || !af) {
+	if (!af) {
 		diag_plain(d, DIAG_ERROR, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < o->nspecs; i++) {
-		buf_init(&bufs[i]);
-		memset(&af[i], 0, sizeof(af[i]));
-	}
-	/* Every report is made before any file is touched. */
+	memset(af, 0, o->nspecs * sizeof(*af));
 	for (i = 0; i < o->nspecs; i++)
-		if (render(o, &o->specs[i], in, own, &bufs[i]) < 0 ||
-		    bufs[i].oom) {
-			diag_plain(d, DIAG_ERROR, "out of memory");
+		if (o->specs[i].path && check_target(o->specs[i].path, d) < 0)
 			goto out;
-		}
-	/*
-	 * All temporary files complete and synced, then all renamed: a write
-	 * error (a full disk, a missing directory) changes no file. Only a
-	 * rename that fails after an earlier one succeeded (rare: the
-	 * temporary file is in the same directory) leaves the earlier ones.
-	 */
 	for (i = 0; i < o->nspecs; i++) {
 		if (!o->specs[i].path) {
 			stdout_spec = i;
 			continue;
 		}
-		if (check_target(o->specs[i].path, d) < 0 ||
-		    atomic_file_open(&af[i], o->specs[i].path, d) < 0)
+		if (atomic_file_open(&af[i], o->specs[i].path, d) < 0)
 			goto out;
 		opened = i + 1;
-		if (write_temp(&af[i], &bufs[i], d) < 0)
+		buf_init(&out);
+		out.sink = af[i].fp;
+		errno = 0;
+		if (render(o, &o->specs[i], in, own, &out) < 0 || out.oom) {
+			render_failed(&out, o->specs[i].path, d);
 			goto out;
+		}
+		if (write_temp(&af[i], &out, d) < 0)
+			goto out;
+		buf_release(&out);
 	}
 	for (i = 0; i < o->nspecs; i++)
 		if (o->specs[i].path && atomic_file_commit(&af[i], d) < 0)
 			goto out;
 	rc = EXIT_OK;
-	if (stdout_spec != SIZE_MAX)
-		rc = emit_stdout(d, &bufs[stdout_spec]);
+	if (stdout_spec != SIZE_MAX) {
+		buf_init(&out);
+		out.sink = stdout;
+		errno = 0;
+		if (render(o, &o->specs[stdout_spec], in, own, &out) < 0 ||
+		    out.oom) {
+			render_failed(&out, NULL, d);
+			rc = EXIT_INTERNAL;
+		} else {
+			rc = emit_stdout(d, &out);
+		}
+	}
 out:
 	for (i = 0; af && i < opened; i++)
 		if (af[i].tmp)
 			atomic_file_abort(&af[i]);
-	for (i = 0; bufs && i < o->nspecs; i++)
-		buf_release(&bufs[i]);
-	free(bufs);
+	buf_release(&out);
 	free(af);
 	vec_release(&arts);
 	in->artifacts = NULL;

@@ -149,10 +149,10 @@ waiver_json(const struct finding *f)
 	if (!(o = cJSON_CreateObject()))
 		return NULL;
 	return report_jdone(o,
-	    report_jadd(o, "rule", cJSON_CreateString(w->rule)) &&
-	    report_jadd(o, "subject", cJSON_CreateString(w->subject)) &&
-	    report_jadd(o, "reason", cJSON_CreateString(w->reason)) &&
-	    report_jadd(o, "owner", cJSON_CreateString(w->owner)) &&
+	    report_jadd(o, "rule", report_jstr(w->rule)) &&
+	    report_jadd(o, "subject", report_jstr(w->subject)) &&
+	    report_jadd(o, "reason", report_jstr(w->reason)) &&
+	    report_jadd(o, "owner", report_jstr(w->owner)) &&
 	    report_jadd(o, "expires", report_jdate(w->expires)) &&
 	    report_jadd(o, "expired", cJSON_CreateBool(f->waiver_expired)) &&
 	    report_jadd(o, "source", loc_json(w->loc)));
@@ -168,19 +168,19 @@ finding_json(const struct finding *f)
 
 	if (!(o = cJSON_CreateObject()))
 		return NULL;
-	ok = report_jadd(o, "rule", cJSON_CreateString(f->rule->id)) &&
+	ok = report_jadd(o, "rule", report_jstr(f->rule->id)) &&
 	     report_jadd(o, "severity", cJSON_CreateString(sev)) &&
-	     report_jadd(o, "subject", cJSON_CreateString(f->subject)) &&
-	     report_jadd(o, "message", cJSON_CreateString(f->message)) &&
+	     report_jadd(o, "subject", report_jstr(f->subject)) &&
+	     report_jadd(o, "message", report_jstr(f->message)) &&
 	     report_jadd(o, "evidence", ev = cJSON_CreateArray());
 	for (i = 0; ok && i < f->nevidence; i++)
 		ok = report_jpush(ev, loc_json(f->evidence[i]));
 	ok = ok && report_jadd(o, "remediation",
-			       cJSON_CreateString(f->remediation)) &&
+			       report_jstr(f->remediation)) &&
 	     report_jadd(o, "references", refs = cJSON_CreateArray());
 	for (i = 0; ok && i < f->rule->nreferences; i++)
 		ok = report_jpush(refs,
-				  cJSON_CreateString(f->rule->references[i]));
+				  report_jstr(f->rule->references[i]));
 	ok = ok && report_jadd(o, "suppressed",
 			       cJSON_CreateBool(f->suppressed)) &&
 	     report_jadd(o, "waiver", waiver_json(f));
@@ -215,35 +215,53 @@ cluster_json(const struct cluster_state *cs)
 	    report_jadd(o, "packages", count_json(cs->packages.n)));
 }
 
+/*
+ * The document is written a finding at a time (report_jput) and flushed
+ * between findings: 100,000 findings as one cJSON tree took a gigabyte.
+ */
 int
 report_audit_json(struct buf *out, const struct rules_db *db,
 		  const struct cluster_state *cs, const struct findings *f,
 		  long as_of)
 {
 	struct report_counts c;
-	cJSON *root, *arr, *sum;
+	cJSON *sum;
 	size_t i;
 	bool ok;
 
 	report_count(f, &c);
-	if (!(root = cJSON_CreateObject()))
-		return -1;
-	ok = report_jadd(root, "skewplanVersion",
-			 cJSON_CreateString(SKEWPLAN_VERSION)) &&
-	     report_jadd(root, "asOf", report_jdate(as_of)) &&
-	     report_jadd(root, "rulesDataAsOf", report_jdate(db->compiled)) &&
-	     report_jadd(root, "rulesDir", report_jstr(db->dir)) &&
-	     report_jadd(root, "rulesOrigin", report_jstr(db->origin)) &&
-	     report_jadd(root, "cluster", cluster_json(cs)) &&
-	     report_jadd(root, "findings", arr = cJSON_CreateArray());
-	for (i = 0; ok && i < f->n; i++)
-		ok = report_jpush(arr, finding_json(&f->v[i]));
-	ok = ok && report_jadd(root, "summary", sum = cJSON_CreateObject()) &&
-	     report_jadd(sum, "error", count_json(c.sev[SEV_ERROR])) &&
+	buf_adds(out, "{\n");
+	ok = report_jmember(out, 1, "skewplanVersion",
+			    cJSON_CreateString(SKEWPLAN_VERSION), false) == 0 &&
+	     report_jmember(out, 1, "asOf", report_jdate(as_of), false) == 0 &&
+	     report_jmember(out, 1, "rulesDataAsOf",
+			    report_jdate(db->compiled), false) == 0 &&
+	     report_jmember(out, 1, "rulesDir", report_jstr(db->dir),
+			    false) == 0 &&
+	     report_jmember(out, 1, "rulesOrigin", report_jstr(db->origin),
+			    false) == 0 &&
+	     report_jmember(out, 1, "cluster", cluster_json(cs), false) == 0;
+	report_jkey(out, 1, "findings");
+	buf_addc(out, '[');
+	for (i = 0; ok && i < f->n; i++) {
+		if (i)
+			buf_adds(out, ", ");
+		ok = report_jput(out, finding_json(&f->v[i]), 2) == 0 &&
+		     buf_flush(out) == 0;
+	}
+	buf_adds(out, "],\n");
+	sum = cJSON_CreateObject();
+	ok = ok && report_jadd(sum, "error", count_json(c.sev[SEV_ERROR])) &&
 	     report_jadd(sum, "warning", count_json(c.sev[SEV_WARNING])) &&
 	     report_jadd(sum, "info", count_json(c.sev[SEV_INFO])) &&
 	     report_jadd(sum, "suppressed", count_json(c.suppressed));
-	return report_jprint(out, root, ok);
+	if (!ok) {
+		cJSON_Delete(sum);
+		return -1;
+	}
+	ok = report_jmember(out, 1, "summary", sum, true) == 0;
+	buf_adds(out, "}\n");
+	return ok && !out->oom ? 0 : -1;
 }
 
 int

@@ -11,19 +11,7 @@
 void
 report_add_utf8(struct buf *b, const char *s, size_t len)
 {
-	uint32_t cp;
-	size_t i = 0, n;
-
-	while (i < len) {
-		n = utf8_decode(s + i, len - i, &cp);
-		if (n == 0) {
-			buf_adds(b, "\xef\xbf\xbd");
-			i++;
-		} else {
-			buf_add(b, s + i, n);
-			i += n;
-		}
-	}
+	utf8_repair(b, s, len);
 }
 
 void

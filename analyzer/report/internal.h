@@ -112,13 +112,13 @@ bool report_jpush(cJSON *arr, cJSON *item);
 /* Returns o when ok; otherwise deletes o and returns NULL. */
 cJSON *report_jdone(cJSON *o, bool ok);
 
-/* A JSON string of s, or null for NULL. */
+/* A JSON string of s (invalid UTF-8 repaired), or null for NULL. */
 cJSON *report_jstr(const char *s);
 /* A JSON string "YYYY-MM-DD", or null for RULES_NO_DATE. */
 cJSON *report_jdate(long days);
 /*
- * A JSON string of the text in b; releases b. NULL when b or cJSON ran out
- * of memory.
+ * A JSON string of the text in b (invalid UTF-8 repaired); releases b.
+ * NULL when b or cJSON ran out of memory.
  */
 cJSON *report_jtake(struct buf *b);
 
@@ -127,5 +127,21 @@ cJSON *report_jtake(struct buf *b);
  * deletes root. Returns 0, or -1 when not ok or out of memory.
  */
 int report_jprint(struct buf *out, cJSON *root, bool ok);
+
+/*
+ * Streaming: a writer prints the frame of a document by hand and each
+ * element with these, flushing out (buf_flush) between elements, so that
+ * 100,000 findings are never one tree in memory. The bytes are those
+ * cJSON_Print would give for the whole tree: depth is the nesting depth of
+ * the object the member belongs to (1 for the root's members), and an
+ * element of an array that is a member at depth d is put at depth d + 1.
+ */
+/* Appends depth tabs and "key":<tab> (key is a literal: not escaped). */
+void report_jkey(struct buf *out, int depth, const char *key);
+/* Appends item as printed at depth and deletes it; -1 when NULL or OOM. */
+int report_jput(struct buf *out, cJSON *item, int depth);
+/* report_jkey, report_jput, then ",\n" (or "\n" when last). */
+int report_jmember(struct buf *out, int depth, const char *key, cJSON *item,
+		   bool last);
 
 #endif

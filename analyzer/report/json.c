@@ -1,6 +1,9 @@
 /*
  * json.c - the cJSON helpers of the JSON writers (audit, plan, inspect and
- * SARIF): calls that chain with && and free what they could not attach.
+ * SARIF): calls that chain with && and free what they could not attach,
+ * strings repaired to valid UTF-8, and the pieces of a document written
+ * one element at a time, laid out exactly as cJSON_Print lays out a whole
+ * tree.
  */
 #include <string.h>
 
@@ -42,7 +45,12 @@ report_jdone(cJSON *o, bool ok)
 cJSON *
 report_jstr(const char *s)
 {
-	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+	struct buf b = BUF_INIT;
+
+	if (!s)
+		return cJSON_CreateNull();
+	report_add_utf8(&b, s, strlen(s));
+	return report_jtake(&b);
 }
 
 cJSON *
@@ -59,8 +67,18 @@ report_jdate(long days)
 cJSON *
 report_jtake(struct buf *b)
 {
-	cJSON *j = b->oom ? NULL : cJSON_CreateString(buf_cstr(b));
+	struct buf t = BUF_INIT;
+	cJSON *j = NULL;
 
+	/* Repair only when needed: most text is valid already. */
+	if (!b->oom && !utf8_is_valid(buf_cstr(b), b->len)) {
+		report_add_utf8(&t, buf_cstr(b), b->len);
+		if (!t.oom)
+			j = cJSON_CreateString(buf_cstr(&t));
+		buf_release(&t);
+	} else if (!b->oom) {
+		j = cJSON_CreateString(buf_cstr(b));
+	}
 	buf_release(b);
 	return j;
 }
@@ -76,5 +94,51 @@ report_jprint(struct buf *out, cJSON *root, bool ok)
 	esc_json_text(out, text, strlen(text));
 	buf_addc(out, '\n');
 	cJSON_free(text);
+	return out->oom ? -1 : 0;
+}
+
+void
+report_jkey(struct buf *out, int depth, const char *key)
+{
+	int i;
+
+	for (i = 0; i < depth; i++)
+		buf_addc(out, '\t');
+	buf_addf(out, "\"%s\":\t", key);
+}
+
+int
+report_jput(struct buf *out, cJSON *item, int depth)
+{
+	char *text = item ? cJSON_Print(item) : NULL;
+	const char *s, *nl;
+	int i;
+
+	cJSON_Delete(item);
+	if (!text)
+		return -1;
+	/*
+	 * cJSON indents by nesting depth with tabs and prints a newline only
+	 * as layout (one inside a string is "\n"): indenting every line after
+	 * the first by depth tabs gives what a whole-tree print would.
+	 */
+	for (s = text; (nl = strchr(s, '\n')); s = nl + 1) {
+		esc_json_text(out, s, (size_t)(nl + 1 - s));
+		for (i = 0; i < depth; i++)
+			buf_addc(out, '\t');
+	}
+	esc_json_text(out, s, strlen(s));
+	cJSON_free(text);
+	return out->oom ? -1 : 0;
+}
+
+int
+report_jmember(struct buf *out, int depth, const char *key, cJSON *item,
+	       bool last)
+{
+	report_jkey(out, depth, key);
+	if (report_jput(out, item, depth) < 0)
+		return -1;
+	buf_adds(out, last ? "\n" : ",\n");
 	return out->oom ? -1 : 0;
 }

@@ -300,24 +300,15 @@ artifacts_json(const struct report_input *in)
 	return report_jdone(arr, ok);
 }
 
-int
-report_sarif(struct buf *out, const struct report_input *in)
+/* tool.driver with the rule catalogue. */
+static cJSON *
+tool_json(const struct report_input *in)
 {
-	cJSON *root, *runs, *run, *tool, *driver, *rules, *results, *props;
-	cJSON *auto_, *inv;
-	struct buf id = BUF_INIT;
+	cJSON *tool = cJSON_CreateObject(), *driver, *rules;
 	size_t i;
 	bool ok;
 
-	buf_addf(&id, "skewplan/%s/", in->command);
-	root = cJSON_CreateObject();
-	ok = !id.oom &&
-	     report_jadd(root, "$schema", cJSON_CreateString(SARIF_SCHEMA)) &&
-	     report_jadd(root, "version", cJSON_CreateString("2.1.0")) &&
-	     report_jadd(root, "runs", runs = cJSON_CreateArray()) &&
-	     report_jpush(runs, run = cJSON_CreateObject()) &&
-	     report_jadd(run, "tool", tool = cJSON_CreateObject()) &&
-	     report_jadd(tool, "driver", driver = cJSON_CreateObject()) &&
+	ok = report_jadd(tool, "driver", driver = cJSON_CreateObject()) &&
 	     report_jadd(driver, "name", cJSON_CreateString("skewplan")) &&
 	     report_jadd(driver, "version",
 			 cJSON_CreateString(SKEWPLAN_VERSION)) &&
@@ -328,23 +319,36 @@ report_sarif(struct buf *out, const struct report_input *in)
 	     report_jadd(driver, "rules", rules = cJSON_CreateArray());
 	for (i = 0; ok && i < in->db->rules.n; i++)
 		ok = report_jpush(rules, rule_json(&in->db->rules.v[i]));
-	ok = ok &&
-	     report_jadd(run, "automationDetails",
-			 auto_ = cJSON_CreateObject()) &&
-	     report_jadd(auto_, "id", cJSON_CreateString(buf_cstr(&id))) &&
-	     report_jadd(run, "invocations", inv = cJSON_CreateArray()) &&
-	     report_jpush(inv, auto_ = cJSON_CreateObject()) &&
-	     report_jadd(auto_, "executionSuccessful", cJSON_CreateTrue()) &&
-	     report_jadd(run, "artifacts", artifacts_json(in)) &&
-	     report_jadd(run, "results", results = cJSON_CreateArray());
-	for (i = 0; ok && i < in->findings->n; i++)
-		ok = report_jpush(results,
-				  result_json(in, &in->findings->v[i]));
-	ok = ok &&
-	     report_jadd(run, "columnKind",
-			 cJSON_CreateString("unicodeCodePoints")) &&
-	     report_jadd(run, "properties", props = cJSON_CreateObject()) &&
-	     report_jadd(props, "command", cJSON_CreateString(in->command)) &&
+	return report_jdone(tool, ok);
+}
+
+static cJSON *
+automation_json(const struct report_input *in)
+{
+	struct buf id = BUF_INIT;
+	cJSON *o = cJSON_CreateObject();
+
+	buf_addf(&id, "skewplan/%s/", in->command);
+	return report_jdone(o, report_jadd(o, "id", report_jtake(&id)));
+}
+
+static cJSON *
+invocations_json(void)
+{
+	cJSON *inv = cJSON_CreateArray(), *o;
+
+	return report_jdone(inv,
+	    report_jpush(inv, o = cJSON_CreateObject()) &&
+	    report_jadd(o, "executionSuccessful", cJSON_CreateTrue()));
+}
+
+static cJSON *
+run_properties_json(const struct report_input *in)
+{
+	cJSON *props = cJSON_CreateObject();
+	bool ok;
+
+	ok = report_jadd(props, "command", cJSON_CreateString(in->command)) &&
 	     report_jadd(props, "asOf", report_jdate(in->as_of)) &&
 	     report_jadd(props, "rulesDataAsOf",
 			 report_jdate(in->db->compiled)) &&
@@ -353,6 +357,50 @@ report_sarif(struct buf *out, const struct report_input *in)
 	if (ok && in->plan)
 		ok = report_jadd(props, "planRefused",
 				 cJSON_CreateBool(in->plan->refused));
-	buf_release(&id);
-	return report_jprint(out, root, ok);
+	return report_jdone(props, ok);
+}
+
+/*
+ * The log is written by hand around its elements, one result at a time,
+ * flushed between results: 100,000 findings as one cJSON tree took 1.5 GB.
+ * The bytes are those of cJSON_Print over the whole tree (report_jput).
+ */
+int
+report_sarif(struct buf *out, const struct report_input *in)
+{
+	size_t i;
+	bool ok;
+
+	buf_adds(out, "{\n");
+	ok = report_jmember(out, 1, "$schema", cJSON_CreateString(SARIF_SCHEMA),
+			    false) == 0 &&
+	     report_jmember(out, 1, "version", cJSON_CreateString("2.1.0"),
+			    false) == 0;
+	/* runs: one run, an object at depth 2 whose members are at 3. */
+	buf_adds(out, "\t\"runs\":\t[{\n");
+	ok = ok && report_jmember(out, 3, "tool", tool_json(in), false) == 0 &&
+	     report_jmember(out, 3, "automationDetails", automation_json(in),
+			    false) == 0 &&
+	     report_jmember(out, 3, "invocations", invocations_json(),
+			    false) == 0 &&
+	     report_jmember(out, 3, "artifacts", artifacts_json(in),
+			    false) == 0;
+	report_jkey(out, 3, "results");
+	buf_addc(out, '[');
+	for (i = 0; ok && i < in->findings->n; i++) {
+		if (i)
+			buf_adds(out, ", ");
+		ok = report_jput(out, result_json(in, &in->findings->v[i]),
+				 4) == 0 &&
+		     buf_flush(out) == 0;
+	}
+	buf_adds(out, "],\n");
+	ok = ok &&
+	     report_jmember(out, 3, "columnKind",
+			    cJSON_CreateString("unicodeCodePoints"),
+			    false) == 0 &&
+	     report_jmember(out, 3, "properties", run_properties_json(in),
+			    true) == 0;
+	buf_adds(out, "\t\t}]\n}\n");
+	return ok && !out->oom ? 0 : -1;
 }

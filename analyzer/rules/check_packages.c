@@ -3,6 +3,7 @@
  * the legacy Google-hosted repositories, or a pkgs.k8s.io repository that
  * carries one minor only.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -33,48 +34,90 @@ source_file(const struct rules_db *db, const struct package *p)
 	return yum ? pm->yum_repo_file : pm->apt_sources_file;
 }
 
-static bool
-same_repo(const struct package *a, const struct package *b)
-{
-	if (!a->repo || !b->repo)
-		return a->repo == b->repo;
-	return !strcmp(a->repo, b->repo);
-}
+/*
+ * The rows of one repository (kind, repo, minor), in the order of its
+ * first row. Evidence: the first row of each package name, up to
+ * MAX_EVIDENCE names.
+ */
+struct repo_rows {
+	const struct package *first;
+	const char *names[MAX_EVIDENCE];	/* borrowed: the model */
+	struct src_loc ev[MAX_EVIDENCE];
+	size_t nev;
+};
 
-/* Evidence: the first row of each package name from the same repository. */
-static size_t
-collect(const struct cluster_state *cs, const struct package *first,
-	struct src_loc *ev)
-{
-	const struct package *p, *q;
-	size_t n = 0;
+typedef VEC(struct repo_rows) repo_rows_vec;
 
-	for (p = first; p < cs->packages.v + cs->packages.n; p++) {
-		if (p->repo_kind != first->repo_kind || !same_repo(p, first) ||
-		    p->repo_minor != first->repo_minor)
+/*
+ * Groups the rows that want(p) by repository, through a hash of
+ * "kind:minor:+repo" ('-' for no repo): a million madison rows used to
+ * compare every row with every earlier one. Keys go into the arena.
+ */
+static int
+group_repos(struct eval_ctx *c, bool (*want)(const struct package *),
+	    repo_rows_vec *out)
+{
+	const struct package *p;
+	struct strmap seen = {NULL, 0, 0};
+	struct buf key = BUF_INIT;
+	struct repo_rows *g;
+	uintptr_t k;
+	char *kept;
+	size_t i;
+	int rc = 0;
+
+	vec_foreach(&c->cs->packages, p) {
+		if (!want(p))
 			continue;
-		for (q = first; q < p; q++)
-			if (q->repo_kind == p->repo_kind && same_repo(q, p) &&
-			    q->repo_minor == p->repo_minor &&
-			    !strcmp(q->name, p->name))
+		buf_reset(&key);
+		buf_addf(&key, "%d:%u:%c%s", (int)p->repo_kind, p->repo_minor,
+			 p->repo ? '+' : '-', p->repo ? p->repo : "");
+		if (key.oom) {
+			rc = -1;
+			break;
+		}
+		k = (uintptr_t)strmap_get(&seen, key.s, key.len);
+		if (k == 0) {
+			if (!(kept = arena_strndup(c->a, key.s, key.len)) ||
+			    !(g = vec_push(out)) ||
+			    strmap_put(&seen, kept, key.len,
+				       (void *)(uintptr_t)out->n) < 0) {
+				rc = -1;
 				break;
-		if (q == p && n < MAX_EVIDENCE)
-			ev[n++] = p->loc;
+			}
+			g->first = p;
+		} else {
+			g = &out->v[k - 1];
+		}
+		if (g->nev == MAX_EVIDENCE)
+			continue;
+		for (i = 0; i < g->nev; i++)
+			if (!strcmp(g->names[i], p->name))
+				break;
+		if (i == g->nev) {
+			g->names[g->nev] = p->name;
+			g->ev[g->nev++] = p->loc;
+		}
 	}
-	return n;
+	strmap_release(&seen);
+	buf_release(&key);
+	if (rc < 0) {
+		c->oom = true;
+		return diag_plain(c->d, DIAG_ERROR, "out of memory");
+	}
+	return 0;
 }
 
-/* Whether an earlier package already stood for p's repository. */
 static bool
-seen_before(const struct cluster_state *cs, const struct package *p)
+is_legacy(const struct package *p)
 {
-	const struct package *q;
+	return p->repo_kind == REPO_LEGACY;
+}
 
-	for (q = cs->packages.v; q < p; q++)
-		if (q->repo_kind == p->repo_kind && same_repo(q, p) &&
-		    q->repo_minor == p->repo_minor)
-			return true;
-	return false;
+static bool
+is_minor_pinned(const struct package *p)
+{
+	return p->repo_kind == REPO_PKGS && p->repo_minor != 0;
 }
 
 /*
@@ -87,21 +130,23 @@ int
 check_repo_legacy(struct eval_ctx *c, const struct rule *r)
 {
 	const struct pkg_repo *lg = repo_of_kind(c->db, true);
+	repo_rows_vec repos = {NULL, 0, 0};
+	const struct repo_rows *g;
 	const struct package *p;
-	struct src_loc ev[MAX_EVIDENCE];
 	unsigned mj, mi, pa;
 	bool hp;
+	int rc = 0;
 
 	if (c->cs->packages.n == 0)
 		return eval_missing(c, r, "packages");
 	if (!lg || c->as_of < lg->frozen)
 		return 0;
-	vec_foreach(&c->cs->packages, p) {
+	if (group_repos(c, is_legacy, &repos) < 0)
+		rc = -1;
+	for (g = repos.v; rc == 0 && g < repos.v + repos.n; g++) {
 		const char *minor;
-		size_t nev;
 
-		if (p->repo_kind != REPO_LEGACY || seen_before(c->cs, p))
-			continue;
+		p = g->first;
 		if (c->cluster)
 			minor = eval_minor(c, c->cluster->major,
 					   c->cluster->minor);
@@ -111,7 +156,6 @@ check_repo_legacy(struct eval_ctx *c, const struct rule *r)
 			minor = eval_minor(c, mj, mi);
 		else
 			minor = "1.N";
-		nev = collect(c->cs, p, ev);
 		{
 			struct fill f[] = {
 				{"file", source_file(c->db, p)},
@@ -120,40 +164,37 @@ check_repo_legacy(struct eval_ctx *c, const struct rule *r)
 				{"minor", minor},
 			};
 
-			if (eval_emit(c, r, p->repo ? p->repo : lg->id, f,
-				      ARRAY_SIZE(f), ev, nev) < 0)
-				return -1;
+			rc = eval_emit(c, r, p->repo ? p->repo : lg->id, f,
+				       ARRAY_SIZE(f), g->ev, g->nev);
 		}
 	}
-	return 0;
+	vec_release(&repos);
+	return rc;
 }
 
 int
 check_repo_minor_pinned(struct eval_ctx *c, const struct rule *r)
 {
+	repo_rows_vec repos = {NULL, 0, 0};
+	const struct repo_rows *g;
 	const struct package *p;
-	struct src_loc ev[MAX_EVIDENCE];
+	int rc = 0;
 
 	if (c->cs->packages.n == 0)
 		return eval_missing(c, r, "packages");
-	vec_foreach(&c->cs->packages, p) {
-		size_t nev;
+	if (group_repos(c, is_minor_pinned, &repos) < 0)
+		rc = -1;
+	for (g = repos.v; rc == 0 && g < repos.v + repos.n; g++) {
+		struct fill f[] = {
+			{"file", source_file(c->db, g->first)},
+			{"minor", eval_minor(c, 1, g->first->repo_minor)},
+			{"target", eval_minor(c, 1, g->first->repo_minor + 1)},
+		};
 
-		if (p->repo_kind != REPO_PKGS || p->repo_minor == 0 ||
-		    seen_before(c->cs, p))
-			continue;
-		nev = collect(c->cs, p, ev);
-		{
-			struct fill f[] = {
-				{"file", source_file(c->db, p)},
-				{"minor", eval_minor(c, 1, p->repo_minor)},
-				{"target", eval_minor(c, 1, p->repo_minor + 1)},
-			};
-
-			if (eval_emit(c, r, p->repo ? p->repo : "pkgs.k8s.io",
-				      f, ARRAY_SIZE(f), ev, nev) < 0)
-				return -1;
-		}
+		p = g->first;
+		rc = eval_emit(c, r, p->repo ? p->repo : "pkgs.k8s.io", f,
+			       ARRAY_SIZE(f), g->ev, g->nev);
 	}
-	return 0;
+	vec_release(&repos);
+	return rc;
 }

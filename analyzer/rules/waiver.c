@@ -92,55 +92,169 @@ rules_waivers_release(struct waivers *w)
 		vec_release(w);
 }
 
+/* ---------------------------------------------------------- index */
+
+/* fnmatch(3) treats these specially; a subject without them is exact. */
 static bool
-waiver_matches(const struct waiver *w, const struct finding *f)
+is_glob(const char *s)
 {
-	return !strcmp(w->rule, f->rule->id) &&
-	       (!strcmp(w->subject, f->subject) ||
-		fnmatch(w->subject, f->subject, 0) == 0);
+	return strpbrk(s, "*?[\\") != NULL;
 }
+
+/* Appends "rule\0subject", the key of the exact index, to b. */
+static void
+exact_key(struct buf *b, const char *rule, const char *subject)
+{
+	buf_reset(b);
+	buf_adds(b, rule);
+	buf_addc(b, '\0');
+	buf_adds(b, subject);
+}
+
+int
+waiver_index_build(struct waiver_index *ix, struct arena *a,
+		   const struct waivers *w)
+{
+	struct buf key = BUF_INIT;
+	struct waiver_globs *g;
+	uintptr_t k;
+	char *kept;
+	size_t i;
+	int rc = 0;
+
+	memset(ix, 0, sizeof(*ix));
+	ix->w = w;
+	for (i = 0; i < w->n && rc == 0; i++) {
+		const struct waiver *wv = &w->v[i];
+
+		if (!is_glob(wv->subject)) {
+			exact_key(&key, wv->rule, wv->subject);
+			/* The first waiver in the file wins. */
+			if (key.oom)
+				rc = -1;
+			else if (strmap_get(&ix->exact, key.s, key.len))
+				continue;
+			else if (!(kept = arena_alloc(a, key.len)) ||
+				 (memcpy(kept, key.s, key.len),
+				  strmap_put(&ix->exact, kept, key.len,
+					     (void *)wv) < 0))
+				rc = -1;
+			continue;
+		}
+		k = (uintptr_t)strmap_get(&ix->by_rule, wv->rule,
+					  strlen(wv->rule));
+		if (k == 0) {
+			if (!(g = vec_push(&ix->globs)) ||
+			    strmap_put(&ix->by_rule, wv->rule,
+				       strlen(wv->rule),
+				       (void *)(uintptr_t)ix->globs.n) < 0) {
+				rc = -1;
+				break;
+			}
+		} else {
+			g = &ix->globs.v[k - 1];
+		}
+		if (!vec_push(&g->idx))
+			rc = -1;
+		else
+			g->idx.v[g->idx.n - 1] = i;
+	}
+	buf_release(&key);
+	if (rc < 0)
+		waiver_index_release(ix);
+	return rc;
+}
+
+void
+waiver_index_release(struct waiver_index *ix)
+{
+	struct waiver_globs *g;
+
+	if (!ix)
+		return;
+	vec_foreach(&ix->globs, g)
+		vec_release(&g->idx);
+	vec_release(&ix->globs);
+	strmap_release(&ix->exact);
+	strmap_release(&ix->by_rule);
+	buf_release(&ix->key);
+}
+
+const struct waiver *
+waiver_index_find(struct waiver_index *ix, const char *rule,
+		  const char *subject)
+{
+	const struct waiver *exact = NULL;
+	const struct waiver_globs *g;
+	uintptr_t k;
+	size_t i;
+
+	exact_key(&ix->key, rule, subject);
+	if (!ix->key.oom)
+		exact = strmap_get(&ix->exact, ix->key.s, ix->key.len);
+	k = (uintptr_t)strmap_get(&ix->by_rule, rule, strlen(rule));
+	if (k == 0)
+		return exact;
+	/* A glob earlier in the file than the exact waiver comes first. */
+	g = &ix->globs.v[k - 1];
+	for (i = 0; i < g->idx.n; i++) {
+		const struct waiver *wv = &ix->w->v[g->idx.v[i]];
+
+		if (exact && wv > exact)
+			break;
+		if (fnmatch(wv->subject, subject, 0) == 0)
+			return wv;
+	}
+	return exact;
+}
+
+/* ---------------------------------------------------------- apply */
 
 int
 rules_waivers_apply(const struct rules_db *db, const struct waivers *w,
 		    long as_of, struct diag *d, struct findings *f)
 {
 	const struct rule *exp = rules_find(db, "waiver-expired");
-	size_t i, j, n = f->n;
+	const struct waiver *wv;
+	struct waiver_index ix;
+	size_t i, n = f->n;
 	struct eval_ctx c;
+	int rc = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.db = db;
 	c.a = db->arena;
 	c.d = d;
 	c.out = f;
-	for (i = 0; i < n; i++) {
+	if (w->n == 0)
+		return 0;
+	if (waiver_index_build(&ix, db->arena, w) < 0)
+		return diag_plain(d, DIAG_ERROR, "out of memory");
+	for (i = 0; i < n && rc == 0; i++) {
 		struct finding *fi = &f->v[i];
 
 		if (fi->rule->check == CK_WAIVER_EXPIRED)
 			continue;
-		for (j = 0; j < w->n; j++)
-			if (waiver_matches(&w->v[j], fi))
-				break;
-		if (j == w->n)
+		if (!(wv = waiver_index_find(&ix, fi->rule->id, fi->subject)))
 			continue;
-		fi->waiver = &w->v[j];
-		if (as_of <= w->v[j].expires) {
+		fi->waiver = wv;
+		if (as_of <= wv->expires) {
 			fi->suppressed = true;
 			continue;
 		}
 		fi->waiver_expired = true;
 		if (exp) {
 			struct fill fl[] = {
-				{"rule", w->v[j].rule},
-				{"date", eval_date(&c, w->v[j].expires)},
+				{"rule", wv->rule},
+				{"date", eval_date(&c, wv->expires)},
 			};
 			const char *subject = fi->subject;
 
 			/* eval_emit may move f->v; fi is not used after. */
-			if (eval_emit(&c, exp, subject, fl, ARRAY_SIZE(fl),
-				      &w->v[j].loc, 1) < 0)
-				return -1;
+			rc = eval_emit(&c, exp, subject, fl, ARRAY_SIZE(fl),
+				       &wv->loc, 1);
 		}
 	}
-	return 0;
+	waiver_index_release(&ix);
+	return rc;
 }
