@@ -363,6 +363,16 @@ text_reader_next(struct text_reader *r, struct text_line *out)
 				  "binary data (NUL byte) in a text capture");
 	}
 	r->lineno++;
+	if (r->warn_utf8 && !utf8_is_valid(r->raw.s, r->raw.len)) {
+		size_t off = utf8_invalid_at(r->raw.s, r->raw.len);
+
+		loc = (struct src_loc){r->path, r->lineno, (uint32_t)off + 1};
+		diag_warning(r->diag, loc, "invalid UTF-8 (byte 0x%02x), the "
+			     "first in this file; JSON, SARIF and JUnit reports "
+			     "show U+FFFD in its place",
+			     (unsigned char)r->raw.s[off]);
+		r->warn_utf8 = false;
+	}
 	clean_line(&r->clean, &r->colmap, r->raw.s, r->raw.len,
 		   r->lineno == 1, out);
 	if (r->clean.oom || r->colmap.n < r->clean.len)

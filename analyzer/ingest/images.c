@@ -672,6 +672,7 @@ ingest_images_text(struct images_parse *p)
 			     strlen(p->c->sniff->command), NULL);
 	if (text_reader_open(&t.r, p->c->path, p->c->diag) < 0)
 		return -1;
+	t.r.warn_utf8 = true;
 	while ((rc = text_reader_next(&t.r, &l)) > 0) {
 		if (l.noise == NOISE_PROMPT && l.command &&
 		    re_match(&kubeadm_list_re, l.command, l.command_len, NULL))

@@ -51,6 +51,12 @@ struct text_reader {
 	uint32_t lineno;
 	unsigned long re_hits;	/* re_limit_hits() when the last line began */
 	bool eof;
+	/*
+	 * Set by a parser's main pass (not by sniffing or a pre-scan): warn
+	 * at the first byte that is not UTF-8, once per file, since the JSON
+	 * and XML reports show U+FFFD in its place.
+	 */
+	bool warn_utf8;
 };
 
 int text_reader_open(struct text_reader *r, const char *path,

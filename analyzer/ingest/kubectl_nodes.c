@@ -895,6 +895,7 @@ parse_table(struct nodes_state *st)
 	}
 	if (text_reader_open(&r, c->path, c->diag) < 0)
 		return -1;
+	r.warn_utf8 = true;
 	while (!too_many_errors(st) && (got = text_reader_next(&r, &l)) > 0) {
 		if (where == BEFORE && l.lineno < sc.last_header)
 			continue;

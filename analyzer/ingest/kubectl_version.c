@@ -710,6 +710,7 @@ parse_text(struct vstate *st)
 
 	if (text_reader_open(&r, st->c->path, st->c->diag) < 0)
 		return -1;
+	r.warn_utf8 = true;
 	while (!too_many_errors(st) && (rc = text_reader_next(&r, &l)) == 1) {
 		if (l.noise == NOISE_NONE)
 			text_content(st, &r, &l);

@@ -1073,6 +1073,7 @@ ingest_packages(struct ingest_ctx *c)
 	p.yum_installed = TRI_UNKNOWN;
 	if (text_reader_open(&p.r, c->path, c->diag) < 0)
 		return -1;
+	p.r.warn_utf8 = true;
 	while (!p.fatal && p.errors < MAX_ERRORS &&
 	       (rc = text_reader_next(&p.r, &l)) != 0) {
 		if (rc < 0) {
