@@ -368,8 +368,9 @@ text_reader_next(struct text_reader *r, struct text_line *out)
 
 		loc = (struct src_loc){r->path, r->lineno, (uint32_t)off + 1};
 		diag_warning(r->diag, loc, "invalid UTF-8 (byte 0x%02x), the "
-			     "first in this file; JSON, SARIF and JUnit reports "
-			     "show U+FFFD in its place",
+			     "first in this file; reports show it as \\x%02x, "
+			     "JSON strings as U+FFFD",
+			     (unsigned char)r->raw.s[off],
 			     (unsigned char)r->raw.s[off]);
 		r->warn_utf8 = false;
 	}

@@ -53,8 +53,8 @@ struct text_reader {
 	bool eof;
 	/*
 	 * Set by a parser's main pass (not by sniffing or a pre-scan): warn
-	 * at the first byte that is not UTF-8, once per file, since the JSON
-	 * and XML reports show U+FFFD in its place.
+	 * at the first byte that is not UTF-8, once per file, since reports
+	 * cannot show it as it is (\xNN, or U+FFFD in JSON strings).
 	 */
 	bool warn_utf8;
 };

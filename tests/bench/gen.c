@@ -2,7 +2,11 @@
  * gen - write large, realistic kubectl output for benchmarks.
  *
  * usage: gen KIND FORMAT COUNT OUTFILE
- *	KIND	pods | nodes
+ *	KIND	pods | nodes (yaml | json), or for the audit scale rows
+ *		(FORMAT text): images (COUNT image lines), madison (COUNT
+ *		apt-cache madison rows), legacy (COUNT legacy repositories,
+ *		one finding each), waivers (COUNT waivers for a legacy file
+ *		of COUNT / 2 repositories)
  *	FORMAT	yaml | json
  *	COUNT	number of objects in the List
  *
@@ -1527,10 +1531,79 @@ gen_nodes(struct emitter *e, uint64_t count)
 		emit_node(e, (unsigned)i);
 }
 
+/*
+ * The audit scale rows (make bench): plain captures whose size drives
+ * the audit's lookups rather than the parser.
+ *
+ * images: an image list as yq prints it; one image in 50 is on the
+ * frozen k8s.gcr.io (a few hundred distinct), the others distinct
+ * per line, as the images of 300,000 pods of many teams are.
+ * madison: kubeadm, kubelet, kubectl and tool packages from pkgs.k8s.io
+ * v1.24 to v1.29 and from the legacy repository, as madison prints
+ * them for many package names.
+ * legacy: madison rows from COUNT distinct legacy repositories (mirror
+ * suites), so that the audit has COUNT findings for the report writers.
+ * waivers: COUNT waivers: one in 20 waives a repository of the legacy
+ * file of COUNT / 2 (half exact, half a glob), the rest name others.
+ */
+static void
+gen_text(FILE *fp, const char *kind, unsigned long long count)
+{
+	unsigned long long i;
+
+	if (strcmp(kind, "images") == 0) {
+		for (i = 0; i < count; i++)
+			if (i % 50 == 0)
+				fprintf(fp, "k8s.gcr.io/addon-%llu:v1.%llu.0\n",
+				    (i / 50) % 500, i % 7);
+			else
+				fprintf(fp, "registry.example.com/team-%llu/"
+				    "app-%llu:1.%llu.%llu\n", i % 97, i, i % 30,
+				    i % 11);
+	} else if (strcmp(kind, "madison") == 0) {
+		fputs("$ apt-cache madison kubeadm kubelet kubectl\n", fp);
+		for (i = 0; i < count; i++)
+			if (i % 10 == 0)
+				fprintf(fp, "   kubeadm | 1.%llu.%llu-00 | "
+				    "https://apt.kubernetes.io kubernetes-xenial/"
+				    "main amd64 Packages\n", 20 + i % 7, i % 20);
+			else
+				fprintf(fp, "   kube-tool-%llu | 1.%llu.%llu-1.1 | "
+				    "https://pkgs.k8s.io/core:/stable:/v1.%llu/deb"
+				    "  Packages\n", i, 24 + i % 6, i % 20,
+				    24 + i % 6);
+	} else if (strcmp(kind, "legacy") == 0) {
+		fputs("$ apt-cache madison kubeadm\n", fp);
+		for (i = 0; i < count; i++)
+			fprintf(fp, "   kubeadm | 1.26.%llu-00 | "
+			    "https://apt.kubernetes.io kubernetes-xenial%llu/main "
+			    "amd64 Packages\n", i % 20, i);
+	} else {
+		for (i = 0; i < count; i++) {
+			const char *fmt = i % 20 == 0 ?
+			    "- {rule: package-repo-legacy, subject: \"https://"
+			    "apt.kubernetes.io kubernetes-xenial%llu/main amd64 "
+			    "Packages\", reason: bench, owner: o, "
+			    "expires: 2030-01-01}\n" :
+			    i % 20 == 10 ?
+			    "- {rule: package-repo-legacy, subject: \"https://"
+			    "apt.kubernetes.io kubernetes-xenial%llu/main *\", "
+			    "reason: bench, owner: o, expires: 2030-01-01}\n" :
+			    "- {rule: package-repo-legacy, subject: "
+			    "mirror-%llu, reason: b, owner: o, "
+			    "expires: 2030-01-01}\n";
+
+			fprintf(fp, fmt, i / 2);
+		}
+	}
+}
+
 static void
 usage(void)
 {
-	fputs("usage: gen pods|nodes yaml|json COUNT OUTFILE\n", stderr);
+	fputs("usage: gen pods|nodes yaml|json COUNT OUTFILE\n"
+	    "       gen images|madison|legacy|waivers text COUNT OUTFILE\n",
+	    stderr);
 	exit(2);
 }
 
@@ -1540,21 +1613,26 @@ main(int argc, char **argv)
 	struct emitter e;
 	char *endp;
 	unsigned long long count;
-	int pods;
+	int pods, text;
 	int n;
 
 	if (argc != 5)
 		usage();
+	text = strcmp(argv[1], "images") == 0 ||
+	    strcmp(argv[1], "madison") == 0 || strcmp(argv[1], "legacy") == 0 ||
+	    strcmp(argv[1], "waivers") == 0;
 	if (strcmp(argv[1], "pods") == 0)
 		pods = 1;
-	else if (strcmp(argv[1], "nodes") == 0)
+	else if (strcmp(argv[1], "nodes") == 0 || text)
 		pods = 0;
 	else
 		usage();
 	memset(&e, 0, sizeof(e));
-	if (strcmp(argv[2], "yaml") == 0)
+	if (text && strcmp(argv[2], "text") == 0)
 		e.fmt = FMT_YAML;
-	else if (strcmp(argv[2], "json") == 0)
+	else if (!text && strcmp(argv[2], "yaml") == 0)
+		e.fmt = FMT_YAML;
+	else if (!text && strcmp(argv[2], "json") == 0)
 		e.fmt = FMT_JSON;
 	else
 		usage();
@@ -1566,7 +1644,7 @@ main(int argc, char **argv)
 		    "from 0 to %llu\n", argv[3], MAX_COUNT);
 		exit(2);
 	}
-	if (!pods && count > 65536u * 48u)
+	if (!pods && !text && count > 65536u * 48u)
 		die("too many nodes for the address plan");
 
 	outname = argv[4];
@@ -1585,6 +1663,10 @@ main(int argc, char **argv)
 	if (setvbuf(e.fp, NULL, _IOFBF, OUT_BUFSIZE) != 0)
 		die("setvbuf failed");
 
+	if (text) {
+		gen_text(e.fp, argv[1], count);
+		goto done;
+	}
 	/* The List itself; its items come from the generators. */
 	if (e.fmt == FMT_JSON) {
 		outz(&e, "{");
@@ -1610,7 +1692,7 @@ main(int argc, char **argv)
 	end(&e);
 	if (e.fmt == FMT_JSON)
 		outz(&e, "\n");
-
+done:
 	if (ferror(e.fp) || fflush(e.fp) != 0)
 		die("write %s: %s", tmpname, strerror(errno));
 	if (fclose(e.fp) != 0)

@@ -22,6 +22,12 @@
 # wall seconds and peak RSS from /usr/bin/time, then the ratios
 # skewplan/floor, jq/skewplan and yq/skewplan (wall time). The floor is a
 # bare libyaml event loop (floor.c); JSON is YAML, so it runs on both.
+# A second table times `skewplan audit` where the size of the input
+# drives its lookups and its report writers, each at 10x and 100x a
+# normal size (issue 15 items 7-9): an image list (3,000 images is a
+# normal cluster), madison rows (1,000), findings written as JSON, SARIF
+# and JUnit (1,000), and waivers against findings (400 x 200). Columns:
+# wall seconds and peak RSS.
 # Not run by CI; "make bench" calls it.
 
 set -euo pipefail
@@ -174,4 +180,46 @@ for f in "${files[@]}"; do
 	printf "$fmt" "$(basename -- "$f")" "$(human_size "$size")" \
 	    "$(cell "$sp")" "$(cell "$fl")" "$(cell "$jqr")" "$(cell "$yqr")" \
 	    "$(ratio "$sp" "$fl")" "$(ratio "$jqr" "$sp")" "$(ratio "$yqr" "$sp")"
+done
+
+# ------------------------------------------------------------ audit scale
+
+((have_skewplan)) || exit 0
+rules=$(dirname -- "$skewplan")/rules
+[[ -d $rules ]] || rules=rules
+afmt='%-30s %9s %9s  %-16s\n'
+echo
+echo "audit scale (rules: $rules)"
+# shellcheck disable=SC2059
+printf "$afmt" row items size skewplan
+
+# arow LABEL ITEMS FILE ARGS...: one audit, its output thrown away.
+arow() {
+	local label=$1 items=$2 f=$3 r
+	shift 3
+	r=$(measure "$skewplan" audit --rules "$rules" --as-of 2024-01-01 \
+	    --fail-on never "$@")
+	# shellcheck disable=SC2059
+	printf "$afmt" "$label" "$items" "$(human_size "$(stat -c %s -- "$f")")" \
+	    "$(cell "$r")"
+}
+
+for n in 30000 300000; do
+	f=$(input images text "$n")
+	arow "frozen-registry images" "$n" "$f" -f json "$f"
+done
+for n in 10000 100000; do
+	f=$(input madison text "$n")
+	arow "package rows" "$n" "$f" -f json "$f"
+done
+for n in 10000 100000; do
+	f=$(input legacy text "$n")
+	for fmt in json sarif junit; do
+		arow "findings -f $fmt" "$n" "$f" -f "$fmt" "$f"
+	done
+done
+for n in 4000 40000; do
+	f=$(input legacy text $((n / 2)))
+	w=$(input waivers text "$n")
+	arow "waivers x findings" "$n x $((n / 2))" "$w" --waivers "$w" "$f"
 done
