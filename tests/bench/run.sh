@@ -187,7 +187,7 @@ done
 ((have_skewplan)) || exit 0
 rules=$(dirname -- "$skewplan")/rules
 [[ -d $rules ]] || rules=rules
-afmt='%-30s %9s %9s  %-16s\n'
+afmt='%-24s %15s %9s  %-16s\n'
 echo
 echo "audit scale (rules: $rules)"
 # shellcheck disable=SC2059
