@@ -224,6 +224,12 @@ int kver_parse(struct arena *a, const char *s, size_t len, struct kver *out,
 /* Parses only MAJOR.MINOR[.PATCH] numbers with an optional leading v. */
 bool kver_parse_numbers(const char *s, size_t len, unsigned *major,
 			unsigned *minor, unsigned *patch, bool *has_patch);
+/*
+ * Whether v's numbers are written as Kubernetes writes them: no leading
+ * zeros ("v01.026.1" parses as 1.26.1 but names no release). Suffixes, as
+ * in "v1.27.3-eks-2d98532" or "+k3s1", are not judged.
+ */
+bool kver_is_canonical(const struct kver *v);
 /* Compares major, minor, patch (pre-release sorts first, build ignored). */
 int kver_cmp(const struct kver *x, const struct kver *y);
 /* x.minor - y.minor, taking majors into account (major 1 in practice). */

@@ -18,6 +18,7 @@ file_read_small(struct diag *d, const char *path, size_t limit, char **out,
 	struct src_loc loc = {path, 0, 0};
 	struct buf b = BUF_INIT;
 	char chunk[65536];
+	struct stat st;
 	size_t n;
 	FILE *fp;
 
@@ -25,6 +26,10 @@ file_read_small(struct diag *d, const char *path, size_t limit, char **out,
 	*len = 0;
 	if (!(fp = fopen(path, "rb")))
 		return diag_error(d, loc, "cannot open: %s", strerror(errno));
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(fp);
+		return diag_error(d, loc, "cannot read: %s", strerror(EISDIR));
+	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
 		if (b.len + n > limit) {
 			fclose(fp);

@@ -82,6 +82,28 @@ kver_parse(struct arena *a, const char *s, size_t len, struct kver *out,
 	return 0;
 }
 
+bool
+kver_is_canonical(const struct kver *v)
+{
+	const char *s = v->text;
+	int field;
+
+	if (!s)
+		return false;
+	if (*s == 'v')
+		s++;
+	for (field = 0; field < 3 && *s >= '0' && *s <= '9'; field++) {
+		if (s[0] == '0' && s[1] >= '0' && s[1] <= '9')
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+		if (*s != '.')
+			break;
+		s++;
+	}
+	return true;
+}
+
 /*
  * Only alpha, beta and rc suffixes are pre-releases that sort before the
  * release; distro suffixes such as "-eks-2d98532", "-gke.1200" or

@@ -96,6 +96,11 @@ cmd_inspect(int argc, char **argv, struct diag *d)
 	if (!args)
 		return EXIT_INTERNAL;
 	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			while (++i < argc)
+				args[nargs++] = argv[i];
+			break;
+		}
 		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--format")) {
 			if (++i == argc) {
 				free(args);

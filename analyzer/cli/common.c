@@ -144,7 +144,8 @@ cli_as_of(struct diag *d, const char *arg, long *days)
 	if (arg) {
 		if (!date_parse(arg, strlen(arg), days))
 			return usage_error(d, "--as-of '%s' is not a date "
-					   "YYYY-MM-DD", arg);
+					   "YYYY-MM-DD from 1970-01-01 to "
+					   "9999-12-31", arg);
 		return EXIT_OK;
 	}
 	if (sde && *sde) {
@@ -199,6 +200,12 @@ cli_parse_args(int argc, char **argv, const struct cli_opt *opts,
 
 	*nargs = 0;
 	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			/* The end of the options: the rest are snapshots. */
+			while (++i < argc)
+				args[(*nargs)++] = argv[i];
+			break;
+		}
 		if (out && (rc = output_parse_opt(out, argc, argv, &i, d,
 						  &m)) != EXIT_OK)
 			return rc;

@@ -63,8 +63,9 @@ struct cli_opt {
 /*
  * Parses argv[1..argc): the output options into out (when out is not
  * NULL), the command's opts, and every other argument into args (an array
- * of at least argc entries; *nargs counts them). An unknown option is a
- * usage error. Returns EXIT_OK or EXIT_USAGE.
+ * of at least argc entries; *nargs counts them); every argument after "--"
+ * is taken as it is. An unknown option is a usage error. Returns EXIT_OK
+ * or EXIT_USAGE.
  */
 int cli_parse_args(int argc, char **argv, const struct cli_opt *opts,
 		   size_t nopts, struct output_opts *out, char **args,

@@ -21,6 +21,39 @@ struct plan_args {
 	int nargs;
 };
 
+/*
+ * A target is exactly what was asked: a release written as the release
+ * data writes it, never a pre-release, a build or a number with leading
+ * zeros quietly read as some other release.
+ */
+static struct re target_re = {
+	"^v?(?:0|[1-9][0-9]{0,3})\\.(?:0|[1-9][0-9]{0,3})"
+	"(?:\\.(?:0|[1-9][0-9]{0,5}))?$", 0, NULL, NULL};
+
+static int
+check_target(const char *to, struct diag *d)
+{
+	const char *want = "want 1.27.3, v1.27.3, 1.27, latest-patch or latest";
+	unsigned ma, mi, pa;
+	bool hp;
+
+	if (!strcmp(to, "latest") || !strcmp(to, "latest-patch") ||
+	    (re_match(&target_re, to, strlen(to), NULL) &&
+	     plan_target_is_valid(to)))
+		return EXIT_OK;
+	if (!kver_parse_numbers(to, strlen(to), &ma, &mi, &pa, &hp))
+		return usage_error(d, "--to '%s' is not a version (%s)", to,
+				   want);
+	if (strpbrk(to, "-+"))
+		return usage_error(d, "--to '%s' is not a release: pre-releases "
+				   "and builds are not planned (%s)", to, want);
+	if (ma != 1)
+		return usage_error(d, "--to '%s' is not a Kubernetes 1.x "
+				   "release (%s)", to, want);
+	return usage_error(d, "--to '%s' has leading zeros; write the release "
+			   "as it is named (%s)", to, want);
+}
+
 static int
 parse(int argc, char **argv, struct diag *d, struct plan_args *o)
 {
@@ -40,10 +73,8 @@ parse(int argc, char **argv, struct diag *d, struct plan_args *o)
 	if (!o->to)
 		return usage_error(d, "plan needs --to VERSION (1.27.3, 1.27, "
 				   "latest-patch or latest)");
-	if (!plan_target_is_valid(o->to))
-		return usage_error(d, "--to '%s' is not a version (want 1.27.3, "
-				   "v1.27.3, 1.27, latest-patch or latest)",
-				   o->to);
+	if ((rc = check_target(o->to, d)) != EXIT_OK)
+		return rc;
 	if ((rc = output_finish(&o->out, OUT_ALL_FORMATS, d)) != EXIT_OK)
 		return rc;
 	if (o->nargs == 0)

@@ -486,6 +486,45 @@ hop_warnings(struct plan_ctx *c)
 	return PLAN_OK;
 }
 
+/*
+ * A target the release data knows but dates after --as-of is refused as
+ * not yet released (with its date), not as unknown. PLAN_OK when the
+ * data does not know s at all; else PLAN_REFUSED or -1.
+ */
+static int
+refuse_unreleased(struct plan_ctx *c, const char *s)
+{
+	const struct release *rel;
+	const char *fill[6];
+	unsigned ma, mi, pa;
+	long when;
+	bool hp;
+	size_t i;
+	char d1[11], d2[11];
+
+	if (!kver_parse_numbers(s, strlen(s), &ma, &mi, &pa, &hp) || ma != 1 ||
+	    !(rel = rules_release_of(c->db, mi)))
+		return PLAN_OK;
+	when = hp ? RULES_NO_DATE : rel->ga;
+	for (i = 0; hp && i < rel->npatches; i++)
+		if (rel->patches[i].patch == pa)
+			when = rel->patches[i].date;
+	if (when == RULES_NO_DATE || when <= c->opt->as_of)
+		return PLAN_OK;
+	date_format(c->opt->as_of, d1);
+	date_format(when, d2);
+	fill[0] = "target";
+	fill[1] = s;
+	fill[2] = "date";
+	fill[3] = arena_strdup(c->a, d1);
+	fill[4] = "released";
+	fill[5] = arena_strdup(c->a, d2);
+	if (!fill[3] || !fill[5])
+		return -1;
+	return plan_refuse(c, "plan-target-unreleased", "cluster", fill, 3,
+			   NULL, 0);
+}
+
 /* Resolves opt->to into *to; PLAN_OK, PLAN_REFUSED or -1. */
 static int
 resolve_target(struct plan_ctx *c, struct plan_ver *to, bool *verified)
@@ -496,6 +535,7 @@ resolve_target(struct plan_ctx *c, struct plan_ver *to, bool *verified)
 	unsigned ma, mi, pa, top = 0;
 	bool hp;
 	size_t i;
+	int rc;
 
 	*verified = false;
 	if (!strcmp(s, "latest-patch")) {
@@ -538,6 +578,8 @@ resolve_target(struct plan_ctx *c, struct plan_ver *to, bool *verified)
 		goto unknown;
 	return PLAN_OK;
 unknown:
+	if ((rc = refuse_unreleased(c, s)) != PLAN_OK)
+		return rc;
 	fill[0] = "target";
 	fill[1] = s;
 	fill[2] = "compiled";
@@ -674,6 +716,7 @@ plan_inventory(struct plan_ctx *c)
 				continue;
 			plan->nodes[k].name = n->name;
 			plan->nodes[k].control_plane = cp;
+			plan->nodes[k].loc = n->loc;
 			ns->kubelet = ver_of_kver(&n->kubelet);
 			ns->kubelet_pkg = ns->kubelet;
 			ns->kubeadm = ns->kubelet;

@@ -51,6 +51,7 @@ struct plan_state {
 struct plan_node {
 	const char *name;	/* borrowed: cs; a checked DNS-1123 subdomain */
 	bool control_plane;
+	struct src_loc loc;	/* borrowed: cs; the node in the snapshot */
 };
 
 struct plan_verify {

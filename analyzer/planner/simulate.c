@@ -36,6 +36,8 @@ struct sim {
 	const char *component, *node, *rule;
 	struct plan_ver version;
 	struct src_loc loc;
+	bool newer;		/* the component is ahead of what it follows */
+	int node_index;		/* the node of the violation, or -1 */
 };
 
 static void
@@ -50,6 +52,8 @@ violation(struct sim *s, const char *component, const char *node,
 	s->version = *v;
 	s->loc = loc;
 	s->rule = rule;
+	s->newer = false;
+	s->node_index = -1;
 }
 
 static int
@@ -80,11 +84,14 @@ check_row(struct sim *s, const char *component, const char *relative_to,
 	    rules_skew_excess(s->db, component, relative_to, era, v->minor,
 			      api->minor, bound, &newer, &limit, &r) <= 0)
 		return;
+	if (s->bad)
+		return;
 	violation(s, component, node, v, r->loc,
 		  arena_printf(s->a, "%s may be at most %d minor versions "
 			       "%s than %s %u.%u",
 			       component, limit, newer ? "newer" : "older",
 			       relative_to, api->major, api->minor));
+	s->newer = newer;
 }
 
 static void
@@ -293,7 +300,8 @@ refuse(struct sim *s)
 	const char *fill[8];
 	const char *subject;
 	struct plan_ver target;
-	size_t i;
+	struct src_loc ev[2];
+	size_t i, nev = 0;
 
 	for (i = 0; i < s->db->rules.n; i++)
 		if (!strcmp(s->db->rules.v[i].id, "plan-skew-violation"))
@@ -313,10 +321,33 @@ refuse(struct sim *s)
 			  : "cluster";
 	if (!fill[1] || !fill[7] || !subject)
 		return -1;
-	if (plan_finding(s->plan, s->a, r, subject, fill, 4,
-			 s->loc.path ? &s->loc : NULL, s->loc.path ? 1 : 0) < 0)
+	/*
+	 * Before the first step the snapshot itself breaks the policy: its
+	 * line is the evidence, before the rules row that says why.
+	 */
+	for (i = 0; !s->step && i < s->plan->nnodes; i++)
+		if (s->plan->nodes[i].name == s->node &&
+		    s->plan->nodes[i].loc.path)
+			ev[nev++] = s->plan->nodes[i].loc;
+	if (s->loc.path)
+		ev[nev++] = s->loc;
+	if (plan_finding(s->plan, s->a, r, subject, fill, 4, nev ? ev : NULL,
+			 nev) < 0)
 		return -1;
 	f = &s->plan->findings.v[s->plan->findings.n - 1];
+	/*
+	 * The rule's advice is to upgrade the component that lags; one that is
+	 * ahead already is brought back instead, never upgraded further.
+	 */
+	if (!s->step && s->newer &&
+	    !(f->remediation = arena_printf(s->a, "The snapshot already breaks "
+				"the skew policy: %s on '%s' is newer than the "
+				"policy allows. Downgrade %s on '%s' to the "
+				"control plane's minor (or, if the control plane "
+				"is the one behind, upgrade it alone with kubeadm "
+				"first), then plan again.", s->component,
+				s->node, s->component, s->node)))
+		return -1;
 	f->message = s->step
 		? arena_printf(s->a, "%s (after step %s, %s: %s)", f->message,
 			       s->step->id, plan_action_name(s->step->action),

@@ -11,16 +11,92 @@
 
 static const char *const comp = "kube-apiserver";
 
-/* The release row of the cluster's minor, or NULL (reported as missing). */
+/*
+ * Why the cluster's version is none the release data can judge, or NULL:
+ * written with leading zeros, a major other than 1, or a minor newer than
+ * the data. Such a version gets version-unknown and no support finding
+ * at all: neither a pass nor an end of life made up from the nearest row.
+ * A minor older than the data is known to be past its end of life.
+ */
+static const char *
+unknown_reason(struct eval_ctx *c)
+{
+	const struct kver *v = c->cluster;
+	const struct release *last;
+	char date[11];
+
+	if (!kver_is_canonical(v))
+		return "its numbers have leading zeros, which no Kubernetes "
+		       "release has";
+	if (v->major != 1)
+		return arena_printf(c->a, "there is no Kubernetes major %u",
+				    v->major);
+	if (c->db->releases.n == 0)
+		return "the rules data lists no release";
+	last = &c->db->releases.v[c->db->releases.n - 1];
+	if (v->minor > last->minor) {
+		date_format(c->db->compiled, date);
+		return arena_printf(c->a, "minor 1.%u is newer than every "
+				    "release in the rules data (1.%u to 1.%u, "
+				    "compiled %s)", v->minor,
+				    c->db->releases.v[0].minor, last->minor,
+				    date);
+	}
+	return NULL;
+}
+
+/*
+ * The release row of the cluster's minor, or NULL (reported as missing,
+ * or older than the data). *unknown is set when the version is one the
+ * data cannot judge (unknown_reason); the caller then stays quiet.
+ */
+static int
+cluster_release_known(struct eval_ctx *c, const struct rule *r,
+		      const struct release **rel, bool *unknown)
+{
+	*rel = NULL;
+	*unknown = false;
+	if (!c->cluster)
+		return eval_missing(c, r, "version");
+	if (unknown_reason(c)) {
+		*unknown = true;
+		return 0;
+	}
+	*rel = rules_release_of(c->db, c->cluster->minor);
+	return 0;
+}
+
 static int
 cluster_release(struct eval_ctx *c, const struct rule *r,
 		const struct release **rel)
 {
-	*rel = NULL;
+	bool unknown;
+	int rc = cluster_release_known(c, r, rel, &unknown);
+
+	if (rc == 0 && unknown)
+		return 1;
+	return rc;
+}
+
+int
+check_version_unknown(struct eval_ctx *c, const struct rule *r)
+{
+	const char *why;
+
 	if (!c->cluster)
-		return eval_missing(c, r, "version");
-	*rel = rules_release_of(c->db, c->cluster->minor);
-	return 0;
+		return 0;	/* the support rules report the missing input */
+	if (!(why = unknown_reason(c)))
+		return 0;
+	{
+		struct fill f[] = {
+			{"component", comp},
+			{"version", c->cluster->text},
+			{"reason", why},
+		};
+
+		return eval_emit(c, r, "cluster", f, ARRAY_SIZE(f),
+				 &c->cluster_loc, 1);
+	}
 }
 
 int
@@ -29,16 +105,17 @@ check_eol(struct eval_ctx *c, const struct rule *r)
 	const struct release *rel;
 	const struct release *first;
 	long eol;
+	int rc;
 
-	if (cluster_release(c, r, &rel) < 0 || !c->cluster)
-		return c->oom ? -1 : 0;
+	if ((rc = cluster_release(c, r, &rel)) != 0 || !c->cluster)
+		return rc < 0 || c->oom ? -1 : 0;
 	if (rel) {
 		eol = rel->eol;
 	} else {
 		/* Older than the data: past end of life for certain. */
 		first = c->db->releases.n ? &c->db->releases.v[0] : NULL;
 		if (!first || c->cluster->minor > first->minor)
-			return 0;	/* newer than the data: data-stale */
+			return 0;	/* not reached: unknown_reason() */
 		eol = first->eol;
 	}
 	if (eol < c->as_of) {
@@ -68,9 +145,10 @@ check_near_eol(struct eval_ctx *c, const struct rule *r)
 {
 	const struct release *rel;
 	long days = c->near_eol_days >= 0 ? c->near_eol_days : r->days;
+	int rc;
 
-	if (cluster_release(c, r, &rel) < 0)
-		return -1;
+	if ((rc = cluster_release(c, r, &rel)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (!rel || rel->eol < c->as_of || rel->eol - c->as_of > days)
 		return 0;
 	{
@@ -96,8 +174,8 @@ check_support_window(struct eval_ctx *c, const struct rule *r)
 	size_t i, n = 0, first = 0;
 	int rc = 0;
 
-	if (cluster_release(c, r, &rel) < 0)
-		return -1;
+	if ((rc = cluster_release(c, r, &rel)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (!c->cluster || r->minors <= 0)
 		return 0;
 	/* The newest r->minors minors with ga on or before the as-of date. */
@@ -150,9 +228,10 @@ check_patch_behind(struct eval_ctx *c, const struct rule *r)
 	bool hp, have = false;
 	long date = RULES_NO_DATE;
 	size_t i;
+	int rc;
 
-	if (cluster_release(c, r, &rel) < 0)
-		return -1;
+	if ((rc = cluster_release(c, r, &rel)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (!c->cluster)
 		return 0;
 	if (rel)

@@ -325,6 +325,8 @@ run_rule(struct eval_ctx *c, const struct rule *r)
 		return check_support_window(c, r);
 	case CK_PATCH_BEHIND:
 		return check_patch_behind(c, r);
+	case CK_VERSION_UNKNOWN:
+		return check_version_unknown(c, r);
 	case CK_DATA_STALE:
 		return check_data_stale(c, r);
 	case CK_NODE_READY:

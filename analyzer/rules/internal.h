@@ -31,10 +31,10 @@ struct ynode {
 /*
  * Parses path into a tree in a. Returns the root (a map or sequence), or
  * NULL after a diagnostic (syntax error, several documents, a scalar
- * document, duplicate keys).
+ * document, duplicate keys, or an empty file: "expected EXPECT").
  */
 struct ynode *rules_yaml_load(struct arena *a, struct diag *d,
-			      const char *path);
+			      const char *path, const char *expect);
 /* The value of key in map, or NULL. */
 const struct ynode *ynode_get(const struct ynode *map, const char *key);
 
@@ -106,6 +106,7 @@ int check_eol(struct eval_ctx *c, const struct rule *r);
 int check_near_eol(struct eval_ctx *c, const struct rule *r);
 int check_support_window(struct eval_ctx *c, const struct rule *r);
 int check_patch_behind(struct eval_ctx *c, const struct rule *r);
+int check_version_unknown(struct eval_ctx *c, const struct rule *r);
 int check_data_stale(struct eval_ctx *c, const struct rule *r);
 int check_node_ready(struct eval_ctx *c, const struct rule *r);
 int check_node_cordoned(struct eval_ctx *c, const struct rule *r);

@@ -46,7 +46,8 @@ static const char *const placeholder_names[] = {
 	"apiserver", "compiled", "component", "date", "days", "expected",
 	"file", "image", "input", "latest", "limit", "minor", "minors",
 	"months", "name", "newest", "node", "oldest", "other", "package",
-	"registry", "relative_to", "replacement", "repo", "rule", "status",
+	"reason", "registry", "relative_to", "released", "replacement", "repo", "rule",
+	"status",
 	"supported", "target", "version",
 };
 
@@ -66,6 +67,8 @@ static const struct kind_info kinds[] = {
 	{"near-eol", CK_NEAR_EOL, "component version minor date days", "days"},
 	{"support-window", CK_SUPPORT_WINDOW,
 	 "component version minor minors date supported", "minors"},
+	{"version-unknown", CK_VERSION_UNKNOWN, "component version reason",
+	 NULL},
 	{"patch-behind", CK_PATCH_BEHIND,
 	 "component version minor latest date", NULL},
 	{"node-ready", CK_NODE_READY, "node status", NULL},
@@ -81,7 +84,8 @@ static const struct kind_info kinds[] = {
 	{"data-stale", CK_DATA_STALE, "compiled months date", "months"},
 	{"waiver-expired", CK_WAIVER_EXPIRED, "rule date", NULL},
 	{"plan", CK_PLAN,
-	 "node status target version compiled component package minor name",
+	 "node status target version compiled component package minor name "
+	 "date released",
 	 NULL},
 };
 
@@ -100,6 +104,7 @@ static const struct {
 	{"version-end-of-life", SEV_ERROR},
 	{"version-near-end-of-life", SEV_WARNING},
 	{"version-outside-support-window", SEV_ERROR},
+	{"version-unknown", SEV_ERROR},
 	{"patch-behind", SEV_WARNING},
 	{"node-not-ready", SEV_ERROR},
 	{"node-cordoned", SEV_WARNING},
@@ -114,6 +119,7 @@ static const struct {
 	{"plan-node-not-ready", SEV_ERROR},
 	{"plan-target-older", SEV_ERROR},
 	{"plan-target-unknown", SEV_ERROR},
+	{"plan-target-unreleased", SEV_ERROR},
 	{"plan-skew-violation", SEV_ERROR},
 	{"plan-no-server-version", SEV_ERROR},
 	{"plan-unsafe-name", SEV_ERROR},
@@ -1462,7 +1468,7 @@ load_file(struct lctx *c, const char *path, loader_fn fn, const char *family)
 	if (!path)
 		return diag_plain(c->d, DIAG_ERROR, "out of memory");
 	c->path = path;
-	if (!(root = rules_yaml_load(c->a, c->d, path)))
+	if (!(root = rules_yaml_load(c->a, c->d, path, "a YAML mapping")))
 		rc = -1;
 	else if (root->kind != YN_MAP)
 		rc = diag_error(c->d, root->loc, "expected a mapping");
@@ -1529,7 +1535,7 @@ rules_load(struct rules_db *db, struct arena *a, struct diag *d,
 	    !(rs = join_path(&c, dir, "rulesets.yaml")))
 		return diag_plain(d, DIAG_ERROR, "out of memory");
 	c.path = rs;
-	if (!(root = rules_yaml_load(a, d, rs)))
+	if (!(root = rules_yaml_load(a, d, rs, "a YAML mapping")))
 		goto fail;
 	if (root->kind != YN_MAP) {
 		diag_error(d, root->loc, "expected a mapping");

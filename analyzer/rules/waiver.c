@@ -72,7 +72,8 @@ rules_waivers_load(const struct rules_db *db, struct diag *d,
 	memset(out, 0, sizeof(*out));
 	if (!(p = arena_strdup(db->arena, path)))
 		return diag_plain(d, DIAG_ERROR, "out of memory");
-	if (!(root = rules_yaml_load(db->arena, d, p)))
+	if (!(root = rules_yaml_load(db->arena, d, p,
+				     "a YAML list of waivers")))
 		return -1;
 	if (root->kind != YN_SEQ)
 		return diag_error(d, root->loc, "a waivers file is a list of "

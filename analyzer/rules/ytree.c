@@ -114,7 +114,8 @@ tb_close(void *ctx, struct yaml_walk *w, bool is_map)
 }
 
 struct ynode *
-rules_yaml_load(struct arena *a, struct diag *d, const char *path)
+rules_yaml_load(struct arena *a, struct diag *d, const char *path,
+		const char *expect)
 {
 	static const struct yaml_walk_ops ops = {tb_scalar, tb_open, tb_close};
 	struct yaml_walk w;
@@ -134,7 +135,7 @@ rules_yaml_load(struct arena *a, struct diag *d, const char *path)
 		return NULL;
 	if (!t.root) {
 		diag_error(d, (struct src_loc){path, 0, 0},
-			   "empty file: expected a YAML mapping");
+			   "empty file: expected %s", expect);
 		return NULL;
 	}
 	return t.root;

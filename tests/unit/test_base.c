@@ -124,6 +124,40 @@ shell_words_are_bare_when_safe_and_single_quoted_otherwise(void **state)
 }
 
 static void
+kver_canonical_means_no_leading_zeros(void **state)
+{
+	static const struct {
+		const char *in;
+		bool canonical;
+	} cases[] = {
+		{"v1.26.1", true},
+		{"1.0.0", true},
+		{"v1.27.3-eks-2d98532", true},
+		{"v1.30.4+k3s1", true},
+		{"v1.27.0-rc.01", true},
+		{"v01.026.1", false},
+		{"1.026.1", false},
+		{"v1.26.01", false},
+		{"1.27", true},
+		{"1.07", false},
+	};
+	struct arena a;
+	const char *err;
+	size_t i;
+
+	(void)state;
+	arena_init(&a);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kver v;
+
+		assert_int_equal(kver_parse(&a, cases[i].in, strlen(cases[i].in),
+					    &v, &err), 0);
+		assert_int_equal(kver_is_canonical(&v), cases[i].canonical);
+	}
+	arena_release(&a);
+}
+
+static void
 kver_minor_field_accepts_plus_suffix_only(void **state)
 {
 	unsigned m = 0;
@@ -497,6 +531,7 @@ main(void)
 		cmocka_unit_test(kver_rejects_what_is_not_a_version),
 		cmocka_unit_test(kver_orders_prereleases_before_releases_and_ignores_distro_suffixes),
 		cmocka_unit_test(kver_minor_field_accepts_plus_suffix_only),
+		cmocka_unit_test(kver_canonical_means_no_leading_zeros),
 		cmocka_unit_test(shell_words_are_bare_when_safe_and_single_quoted_otherwise),
 		cmocka_unit_test(date_round_trips_and_rejects_impossible_days),
 		cmocka_unit_test(node_names_are_checked_against_dns_1123),
