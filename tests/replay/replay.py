@@ -32,6 +32,7 @@ BASE_TOOLS = ("sh cat printf echo mkdir rm mv cp ln ls tee sed awk grep head "
               "uname").split()
 
 # Absolute paths in a command are re-rooted into the node's directory.
+UNROOTED = re.compile(r"(^|[^:A-Za-z0-9_.-]|-[A-Za-z])/(etc|var|usr|opt|root|tmp|home|srv|run|mnt|boot|lib)(/|\b)")
 ROOTED = re.compile(r"(^|[\s'\"=>:<(])/(etc|var|usr|opt|root|tmp|home|srv|run|mnt)(?=/|\s|$|'|\")")
 
 
@@ -276,6 +277,9 @@ def path_dir(tmp):
 def run(state, node, cmd, pathdir):
     root = os.path.join(state, "nodes", node, "root")
     cmd = ROOTED.sub(lambda m: m.group(1) + root + "/" + m.group(2), cmd)
+    # Never let a path the rewrite missed reach this machine's file system.
+    if UNROOTED.search(re.sub(r"\0[^\s'\"]*", "", cmd.replace(root, "\0"))):
+        return 3, "", "replay: not modelled: a path the replay cannot re-root in: %s" % cmd
     env = {"PATH": BIN + (":" + pathdir if pathdir else ":/usr/bin:/bin"),
            "REPLAY_STATE": state, "REPLAY_NODE": node, "REPLAY_LIB": HERE,
            "HOME": root + "/root", "LC_ALL": "C", "TZ": "UTC"}

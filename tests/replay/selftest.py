@@ -155,17 +155,17 @@ def cases(Case):
     out = []
     seed = good_plan(SEED_NODES, "apt", "legacy", "1.26.1", ["1.26.3"], "2023-03-20")
     rpm = good_plan([("rhel-cp-1", "control-plane"), ("rhel-work-1", "worker"), ("rhel-work-2", "worker")],
-                    "rpm", "pkgs", "1.28.5", ["1.28.15", "1.29.10"], "2024-11-12")
-    ha_spec = dict(fam="apt", cps=3, workers=1, start="1.30.3", asof="2024-09-20")
+                    "rpm", "pkgs", "1.28.5", ["1.29.10"], "2024-11-12")
+    ha_spec = dict(fam="apt", cps=3, workers=1, start="1.30.5", asof="2024-09-20")
     ha_nodes = [("cp-1", "control-plane"), ("cp-2", "control-plane"), ("cp-3", "control-plane"), ("worker-1", "worker")]
-    ha = good_plan(ha_nodes, "apt", "pkgs", "1.30.3", ["1.30.5", "1.31.1"], "2024-09-20")
-    d5_spec = dict(fam="rpm", cps=2, workers=1, start="1.32.3", asof="2025-06-20")
+    ha = good_plan(ha_nodes, "apt", "pkgs", "1.30.5", ["1.31.1"], "2024-09-20")
+    d5_spec = dict(fam="rpm", cps=2, workers=1, start="1.32.6", asof="2025-06-20")
     d5_nodes = [("cp-1", "control-plane"), ("cp-2", "control-plane"), ("worker-1", "worker")]
-    d5 = good_plan(d5_nodes, "rpm", "pkgs", "1.32.3", ["1.32.6", "1.33.2"], "2025-06-20")
-    exp_spec = dict(fam="apt", cps=1, workers=1, start="1.26.14", asof="2025-01-15")
-    exp = good_plan([("cp-1", "control-plane"), ("worker-1", "worker")], "apt", "pkgs", "1.26.14",
-                    ["1.26.15", "1.27.16"], "2025-01-15")
-    skip = good_plan(ha_nodes, "apt", "pkgs", "1.30.3", ["1.32.1"], "2025-01-15")
+    d5 = good_plan(d5_nodes, "rpm", "pkgs", "1.32.6", ["1.33.2"], "2025-06-20")
+    exp_spec = dict(fam="apt", cps=1, workers=1, start="1.26.15", asof="2025-01-15")
+    exp = good_plan([("cp-1", "control-plane"), ("worker-1", "worker")], "apt", "pkgs", "1.26.15",
+                    ["1.27.16"], "2025-01-15")
+    skip = good_plan(ha_nodes, "apt", "pkgs", "1.30.5", ["1.32.1"], "2025-01-15")
 
     def c(name, snap, plan, expect=None, spec=None, fam=None):
         out.append(Case("selftest-" + name, snap, None, gen=spec, plan=plan, expect=expect, family=fam))
