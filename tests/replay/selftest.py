@@ -65,7 +65,7 @@ def good_plan(nodes, fam, kind, start, hops, asof):
              ["kubectl -n kube-system exec etcd-%s -- etcdctl --endpoints=https://127.0.0.1:2379 "
               "--cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt "
               "--key=/etc/kubernetes/pki/etcd/server.key snapshot save %s" % (first, db)],
-             [("kubectl -n kube-system exec etcd-%s -- etcdutl --write-out=table snapshot status %s" % (first, db),
+             [("kubectl -n kube-system exec etcd-%s -- etcdctl --write-out=table snapshot status %s" % (first, db),
                "TOTAL KEYS", "regex")])
         step("upgrade-kubeadm", first, on(first), [kubeadm_cmd], [("kubeadm version -o short", "v" + t, "exact")])
         step("kubeadm-upgrade-plan", first, on(first), ["kubeadm upgrade plan"],
@@ -177,7 +177,10 @@ def cases(Case):
     c("good-dnf5-1.32-1.33", None, d5, spec=d5_spec, fam="rpm-dnf5")
     c("host-etcdctl", S, _edit(seed, _sub("kubectl -n kube-system exec etcd-node-1 -- etcdctl", "ETCDCTL_API=3 etcdctl")),
       "etcdctl: not found")
-    c("shell-in-etcd-pod", S, _edit(seed, _sub("-- etcdctl", "-- sh -c etcdctl")), 'exec: "sh": executable file not found')
+    c("env-in-etcd-pod", S, _edit(seed, _sub("-- etcdctl", "-- env ETCDCTL_API=3 etcdctl")),
+      'exec: "env": executable file not found')
+    c("etcdutl-in-etcd-3.5-pod", S, _edit(seed, _sub("-- etcdctl --write-out", "-- etcdutl --write-out")),
+      'exec: "etcdutl": executable file not found')
     c("backup-outside-etcd-mounts", S, _edit(seed, _sub("/var/lib/etcd/before", "/var/lib/etcd-backup/before")),
       "no such file or directory")
     c("etcdctl-without-certs", S, _edit(seed, _sub(" --cert=/etc/kubernetes/pki/etcd/server.crt", "")),
