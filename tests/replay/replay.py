@@ -447,6 +447,11 @@ def replay_one(case):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+# Fewer generated clusters than this means the release calendar was misread:
+# every minor from 1.24 to 1.35 must be there.
+MIN_GENERATED = 12
+
+
 def read_cases():
     cases = []
     with open(os.path.join(HERE, "cases")) as f:
@@ -455,7 +460,10 @@ def read_cases():
             if line:
                 cases.append(Case(line[0], line[-1], line[1:-1]))
     import selftest
-    return cases + gen_cases() + selftest.cases(Case)
+    gen = gen_cases()
+    if len({c.gen["start"].rsplit(".", 1)[0] for c in gen}) < MIN_GENERATED:
+        raise SystemExit("replay: only %d generated clusters; rules/data/releases.yaml misread?" % len(gen))
+    return cases + gen + selftest.cases(Case)
 
 
 def read_xfail():
