@@ -118,7 +118,8 @@ deps:
 # Chromium and poppler for the HTML runbook as PDF, and Microsoft's SARIF
 # validator from npm. .ci/run installs them; without them those checks
 # skip, and a skip fails make test (SKEWPLAN_ALLOW_SKIP=1 allows it outside CI).
-TEST_DEB_PKGS = python3-junitparser chromium poppler-utils
+# python3 runs the runbook replay (tests/replay/replay.py).
+TEST_DEB_PKGS = python3 python3-junitparser chromium poppler-utils
 test-deps: deps
 	@set -e; missing=""; for p in $(TEST_DEB_PKGS); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -79,6 +79,7 @@ script "boundaries" env SKEWPLAN="$B/skewplan" sh tests/boundaries.sh
 script "hostile" env SKEWPLAN="$B/skewplan" sh tests/hostile/run.sh
 script "capture" env SKEWPLAN="$B/skewplan" sh tests/capture_test.sh
 script "report checks" env SKEWPLAN="$B/skewplan" sh tests/report_checks.sh
+script "replay" env SKEWPLAN="$B/skewplan" python3 tests/replay/replay.py
 
 note=""
 if [ "$skipped" != 0 ]; then
