@@ -78,6 +78,8 @@ script "golden (release build)" env SKEWPLAN="$REL" sh tests/run_golden.sh
 script "boundaries" env SKEWPLAN="$B/skewplan" sh tests/boundaries.sh
 script "hostile" env SKEWPLAN="$B/skewplan" sh tests/hostile/run.sh
 script "capture" env SKEWPLAN="$B/skewplan" sh tests/capture_test.sh
+script "man" sh tests/man_check.sh
+script "completion" bash tests/completion_check.sh
 script "report checks" env SKEWPLAN="$B/skewplan" sh tests/report_checks.sh
 script "replay" env SKEWPLAN="$B/skewplan" python3 tests/replay/replay.py
 
