@@ -43,11 +43,12 @@ static const char *const families[] = {
 
 /* Every placeholder a template may use (README "Placeholders"). */
 static const char *const placeholder_names[] = {
-	"apiserver", "compiled", "component", "date", "days", "expected",
-	"file", "image", "input", "latest", "limit", "minor", "minors",
-	"months", "name", "newest", "node", "oldest", "other", "package",
-	"registry", "relative_to", "replacement", "repo", "rule", "status",
-	"supported", "target", "version",
+	"apiserver", "catchup", "cluster", "compiled", "component", "date",
+	"days", "drains", "expected", "file", "image", "input", "lag",
+	"latest", "limit", "minor", "minors", "months", "name", "newest",
+	"node", "oldest", "other", "package", "path", "reason", "registry",
+	"relative_to", "replacement", "repo", "rule", "skew", "status",
+	"supported", "target", "through", "version",
 };
 
 struct kind_info {
@@ -81,7 +82,8 @@ static const struct kind_info kinds[] = {
 	{"data-stale", CK_DATA_STALE, "compiled months date", "months"},
 	{"waiver-expired", CK_WAIVER_EXPIRED, "rule date", NULL},
 	{"plan", CK_PLAN,
-	 "node status target version compiled component package minor name",
+	 "node status target version compiled component package minor name "
+	 "date days cluster lag skew path drains catchup reason through",
 	 NULL},
 };
 
