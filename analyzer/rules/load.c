@@ -101,7 +101,7 @@ static const struct {
 	{"kubectl-skew", SEV_WARNING},
 	{"version-end-of-life", SEV_ERROR},
 	{"version-near-end-of-life", SEV_WARNING},
-	{"version-outside-support-window", SEV_ERROR},
+	{"version-outside-support-window", SEV_WARNING},
 	{"patch-behind", SEV_WARNING},
 	{"node-not-ready", SEV_ERROR},
 	{"node-cordoned", SEV_WARNING},
