@@ -29,7 +29,8 @@ static const struct cmd commands[] = {
 	 "[--waivers FILE] [--fail-on error|warning|info|never] "
 	 "[OUTPUT...] SNAPSHOT..."},
 	{"plan", cmd_plan, "plan --to VERSION [--as-of YYYY-MM-DD] [--rules DIR] "
-	 "[--max-unavailable N] [--strict-packages] [OUTPUT...] SNAPSHOT..."},
+	 "[--max-unavailable N] [--strict-packages] [--patch-first] [OUTPUT...] "
+	 "SNAPSHOT..."},
 	{"rules", cmd_rules, "rules [--rules DIR]"},
 	{"check-rules", cmd_check_rules, "check-rules [DIR]"},
 	{"version", cmd_version, "version"},

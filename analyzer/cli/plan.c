@@ -15,7 +15,7 @@ int cmd_plan(int argc, char **argv, struct diag *d);
 
 struct plan_args {
 	const char *to, *as_of, *rules, *max_unavailable;
-	bool strict;
+	bool strict, patch_first;
 	struct output_opts out;
 	char **args;
 	int nargs;
@@ -63,6 +63,7 @@ parse(int argc, char **argv, struct diag *d, struct plan_args *o)
 		{"--rules", &o->rules, NULL},
 		{"--max-unavailable", &o->max_unavailable, NULL},
 		{"--strict-packages", NULL, &o->strict},
+		{"--patch-first", NULL, &o->patch_first},
 	};
 	int rc;
 
@@ -104,6 +105,7 @@ run(struct plan_args *o, struct diag *d, struct arena *a,
 	memset(&po, 0, sizeof(po));
 	po.to = o->to;
 	po.strict_packages = o->strict;
+	po.patch_first = o->patch_first;
 	po.max_unavailable = 1;
 	if (o->max_unavailable) {
 		errno = 0;

@@ -41,16 +41,16 @@ plan_ver_cmp(const struct plan_ver *x, const struct plan_ver *y)
 	return 0;
 }
 
-static struct plan_ver
-ver_make(unsigned minor, unsigned patch)
+struct plan_ver
+plan_ver_make(unsigned minor, unsigned patch)
 {
 	struct plan_ver v = {1, minor, patch, true};
 
 	return v;
 }
 
-static struct plan_ver
-ver_of_kver(const struct kver *k)
+struct plan_ver
+plan_ver_of_kver(const struct kver *k)
 {
 	struct plan_ver v = {k->major, k->minor, k->patch, true};
 
@@ -69,207 +69,14 @@ plan_target_is_valid(const char *s)
 	       ma == 1;
 }
 
-/* ------------------------------------------------------------ findings */
-
-const struct rule *
-plan_rule(struct plan_ctx *c, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < c->db->rules.n; i++)
-		if (!strcmp(c->db->rules.v[i].id, id))
-			return &c->db->rules.v[i];
-	diag_plain(c->d, DIAG_ERROR, "rules data has no rule '%s'", id);
-	return NULL;
-}
-
-/* Renders {name} placeholders of tmpl from fill (name, value pairs). */
-static const char *
-render(struct arena *a, const char *tmpl, const char *const *fill,
-       size_t nfill)
-{
-	struct buf b = BUF_INIT;
-	const char *p, *e, *out;
-	size_t i;
-
-	for (p = tmpl; *p; p++) {
-		if (*p == '{' && (e = strchr(p, '}')) != NULL) {
-			for (i = 0; i + 1 < nfill * 2; i += 2)
-				if (strlen(fill[i]) == (size_t)(e - p - 1) &&
-				    !strncmp(fill[i], p + 1, (size_t)(e - p - 1)))
-					break;
-			if (i + 1 < nfill * 2) {
-				buf_adds(&b, fill[i + 1] ? fill[i + 1] : "?");
-				p = e;
-				continue;
-			}
-		}
-		buf_addc(&b, *p);
-	}
-	out = b.oom ? NULL : arena_strdup(a, buf_cstr(&b));
-	buf_release(&b);
-	return out;
-}
-
-int
-plan_finding(struct plan *plan, struct arena *a, const struct rule *r,
-	     const char *subject, const char *const *fill, size_t nfill,
-	     const struct src_loc *ev, size_t nev)
-{
-	struct finding *f;
-	struct finding *grown;
-
-	if (plan->findings.n == plan->findings.cap) {
-		size_t cap = plan->findings.cap ? plan->findings.cap * 2 : 8;
-
-		grown = base_realloc(plan->findings.v, cap * sizeof(*grown));
-		if (!grown)
-			return -1;
-		plan->findings.v = grown;
-		plan->findings.cap = cap;
-	}
-	f = &plan->findings.v[plan->findings.n];
-	memset(f, 0, sizeof(*f));
-	f->rule = r;
-	f->severity = r->severity;
-	f->subject = arena_strdup(a, subject ? subject : "cluster");
-	f->message = render(a, r->message, fill, nfill);
-	f->remediation = render(a, r->remediation, fill, nfill);
-	if (!f->subject || !f->message || !f->remediation)
-		return -1;
-	if (nev) {
-		f->evidence = arena_alloc(a, nev * sizeof(*ev));
-		if (!f->evidence)
-			return -1;
-		memcpy(f->evidence, ev, nev * sizeof(*ev));
-		f->nevidence = nev;
-	}
-	plan->findings.n++;
-	return 0;
-}
-
-int
-plan_refuse(struct plan_ctx *c, const char *id, const char *subject,
-	    const char *const *fill, size_t nfill, const struct src_loc *ev,
-	    size_t nev)
-{
-	const struct rule *r = plan_rule(c, id);
-
-	if (!r || plan_finding(c->plan, c->a, r, subject, fill, nfill, ev,
-			       nev) < 0)
-		return -1;
-	c->plan->refused = true;
-	return PLAN_REFUSED;
-}
-
-/* ------------------------------------------------------------ versions */
-
-static enum plan_repo pkg_origin(const struct package *p, unsigned *minor);
-
-/* rpm -qa and dpkg -l list what is installed, not what is available. */
-static bool
-is_installed_list(const struct package *p)
-{
-	return p->format &&
-	       (!strcmp(p->format, "rpm-qa") || !strcmp(p->format, "dpkg-l"));
-}
-
-/*
- * Newest captured kubeadm patch of minor; false if none. Rows of the
- * legacy repository do not count once it has been removed.
- */
-static bool
-capture_newest(struct plan_ctx *c, unsigned minor, unsigned *patch)
-{
-	const struct cluster_state *cs = c->cs;
-	unsigned ma, mi, pa, rm;
-	bool hp, found = false;
-	size_t i;
-
-	for (i = 0; i < cs->packages.n; i++) {
-		const struct package *p = &cs->packages.v[i];
-
-		if (pkg_origin(p, &rm) == PREPO_LEGACY &&
-		    (!c->legacy || c->opt->as_of >= c->legacy->removed))
-			continue;
-		/* What is installed says nothing of what the repo offers. */
-		if (is_installed_list(p))
-			continue;
-		if (strcmp(p->name, "kubeadm") || !p->upstream ||
-		    !kver_parse_numbers(p->upstream, strlen(p->upstream), &ma,
-					&mi, &pa, &hp) ||
-		    !hp || ma != 1 || mi != minor)
-			continue;
-		if (!found || pa > *patch)
-			*patch = pa;
-		found = true;
-	}
-	return found;
-}
-
-static bool
-capture_has(struct plan_ctx *c, const struct plan_ver *v)
-{
-	unsigned p;
-
-	/* Any captured patch at or above v proves v was published. */
-	return capture_newest(c, v->minor, &p) && p >= v->patch;
-}
-
-/* Newest patch of minor released on or before as_of in the data. */
-static bool
-data_newest(const struct rules_db *db, unsigned minor, long as_of,
-	    unsigned *patch)
-{
-	const struct release *r;
-	size_t i;
-	bool found = false;
-
-	for (i = 0; i < db->releases.n; i++) {
-		r = &db->releases.v[i];
-		if (r->minor != minor)
-			continue;
-		for (size_t j = 0; j < r->npatches; j++)
-			if (r->patches[j].date <= as_of) {
-				*patch = r->patches[j].patch;
-				found = true;
-			}
-	}
-	return found;
-}
-
-static bool
-data_has(const struct rules_db *db, const struct plan_ver *v, long as_of)
-{
-	unsigned p;
-
-	return data_newest(db, v->minor, as_of, &p) && p >= v->patch;
-}
-
-/*
- * The newest patch of minor: from the capture if it lists the minor, else
- * from the release data. *verified says which.
- */
-static bool
-newest_patch(struct plan_ctx *c, unsigned minor, unsigned *patch,
-	     bool *verified)
-{
-	if (capture_newest(c, minor, patch)) {
-		*verified = true;
-		return true;
-	}
-	*verified = false;
-	return data_newest(c->db, minor, c->opt->as_of, patch);
-}
-
 /* ------------------------------------------------------------ repos */
 
 /*
  * The repository a captured package comes from, as ingest classified it
  * (for yum, dnf, rpm -qa and dpkg -l, which print no URL, by the release).
  */
-static enum plan_repo
-pkg_origin(const struct package *p, unsigned *minor)
+enum plan_repo
+plan_pkg_origin(const struct package *p, unsigned *minor)
 {
 	*minor = 0;
 	if (p->repo_kind == REPO_LEGACY)
@@ -303,7 +110,7 @@ detect_repo(struct plan_ctx *c)
 			c->plan->rpm = true;
 		if (strcmp(p->name, "kubeadm"))
 			continue;
-		switch (pkg_origin(p, &minor)) {
+		switch (plan_pkg_origin(p, &minor)) {
 		case PREPO_LEGACY:
 			if (c->repo == PREPO_UNKNOWN)
 				c->repo = PREPO_LEGACY;
@@ -368,7 +175,7 @@ captured_pkg(struct plan_ctx *c, const char *name, const struct plan_ver *v,
 					&mi, &pa, &hp) ||
 		    ma != v->major || mi != v->minor || pa != v->patch)
 			continue;
-		if (pkg_origin(p, &origin) !=
+		if (plan_pkg_origin(p, &origin) !=
 			    (repo_minor ? PREPO_PKGS : PREPO_LEGACY) ||
 		    origin != repo_minor)
 			continue;
@@ -378,20 +185,6 @@ captured_pkg(struct plan_ctx *c, const char *name, const struct plan_ver *v,
 }
 
 /* ------------------------------------------------------------ hops */
-
-static int
-add_hop(struct plan_ctx *c, struct plan_ver from, struct plan_ver to,
-	bool target_verified)
-{
-	struct plan_hop *h = vec_push(&c->plan->hops);
-
-	if (!h)
-		return -1;
-	h->from = from;
-	h->to = to;
-	h->target_verified = target_verified;
-	return 0;
-}
 
 /* Fills the repository and package fields of every hop. PLAN_* or -1. */
 static int
@@ -486,168 +279,6 @@ hop_warnings(struct plan_ctx *c)
 	return PLAN_OK;
 }
 
-/*
- * A target the release data knows but dates after --as-of is refused as
- * not yet released (with its date), not as unknown. PLAN_OK when the
- * data does not know s at all; else PLAN_REFUSED or -1.
- */
-static int
-refuse_unreleased(struct plan_ctx *c, const char *s)
-{
-	const struct release *rel;
-	const char *fill[6];
-	unsigned ma, mi, pa;
-	long when;
-	bool hp;
-	size_t i;
-	char d1[11], d2[11];
-
-	if (!kver_parse_numbers(s, strlen(s), &ma, &mi, &pa, &hp) || ma != 1 ||
-	    !(rel = rules_release_of(c->db, mi)))
-		return PLAN_OK;
-	when = hp ? RULES_NO_DATE : rel->ga;
-	for (i = 0; hp && i < rel->npatches; i++)
-		if (rel->patches[i].patch == pa)
-			when = rel->patches[i].date;
-	if (when == RULES_NO_DATE || when <= c->opt->as_of)
-		return PLAN_OK;
-	date_format(c->opt->as_of, d1);
-	date_format(when, d2);
-	fill[0] = "target";
-	fill[1] = s;
-	fill[2] = "date";
-	fill[3] = arena_strdup(c->a, d1);
-	fill[4] = "released";
-	fill[5] = arena_strdup(c->a, d2);
-	if (!fill[3] || !fill[5])
-		return -1;
-	return plan_refuse(c, "plan-target-unreleased", "cluster", fill, 3,
-			   NULL, 0);
-}
-
-/* Resolves opt->to into *to; PLAN_OK, PLAN_REFUSED or -1. */
-static int
-resolve_target(struct plan_ctx *c, struct plan_ver *to, bool *verified)
-{
-	const struct plan_ver *from = &c->plan->from;
-	const char *s = c->opt->to;
-	const char *fill[4];
-	unsigned ma, mi, pa, top = 0;
-	bool hp;
-	size_t i;
-	int rc;
-
-	*verified = false;
-	if (!strcmp(s, "latest-patch")) {
-		mi = from->minor;
-		if (!newest_patch(c, mi, &pa, verified))
-			goto unknown;
-		*to = ver_make(mi, pa);
-		return PLAN_OK;
-	}
-	if (!strcmp(s, "latest")) {
-		for (i = 0; i < c->db->releases.n; i++)
-			if (c->db->releases.v[i].ga <= c->opt->as_of &&
-			    c->db->releases.v[i].minor > top)
-				top = c->db->releases.v[i].minor;
-		for (i = 0; i < c->cs->packages.n; i++) {
-			const struct package *p = &c->cs->packages.v[i];
-
-			if (!strcmp(p->name, "kubeadm") && p->upstream &&
-			    kver_parse_numbers(p->upstream, strlen(p->upstream),
-					       &ma, &mi, &pa, &hp) &&
-			    ma == 1 && mi > top)
-				top = mi;
-		}
-		if (!top || !newest_patch(c, top, &pa, verified))
-			goto unknown;
-		*to = ver_make(top, pa);
-		return PLAN_OK;
-	}
-	if (!kver_parse_numbers(s, strlen(s), &ma, &mi, &pa, &hp) || ma != 1)
-		goto unknown;
-	if (!hp) {
-		if (!newest_patch(c, mi, &pa, verified))
-			goto unknown;
-		*to = ver_make(mi, pa);
-		return PLAN_OK;
-	}
-	*to = ver_make(mi, pa);
-	*verified = capture_has(c, to);
-	if (!*verified && !data_has(c->db, to, c->opt->as_of))
-		goto unknown;
-	return PLAN_OK;
-unknown:
-	if ((rc = refuse_unreleased(c, s)) != PLAN_OK)
-		return rc;
-	fill[0] = "target";
-	fill[1] = s;
-	fill[2] = "compiled";
-	{
-		char date[11];
-
-		date_format(c->db->compiled, date);
-		fill[3] = arena_strdup(c->a, date);
-	}
-	if (!fill[3])
-		return -1;
-	return plan_refuse(c, "plan-target-unknown", "cluster", fill, 2,
-			   NULL, 0);
-}
-
-static int
-plan_path(struct plan_ctx *c)
-{
-	struct plan_ver cur = c->plan->from, to;
-	bool verified, v;
-	unsigned p;
-	int rc;
-	const char *fill[4];
-
-	rc = resolve_target(c, &to, &verified);
-	if (rc != PLAN_OK)
-		return rc;
-	c->plan->to = to;
-	if (plan_ver_cmp(&to, &cur) <= 0) {
-		fill[0] = "target";
-		fill[1] = plan_ver_str(c->a, &to);
-		fill[2] = "version";
-		fill[3] = plan_ver_str(c->a, &cur);
-		if (!fill[1] || !fill[3])
-			return -1;
-		return plan_refuse(c, "plan-target-older", "cluster", fill, 2,
-				   &c->cs->server.loc, 1);
-	}
-	/* The newest patch of the running minor first (skew policy). */
-	if (to.minor > cur.minor && newest_patch(c, cur.minor, &p, &v) &&
-	    p > cur.patch) {
-		if (add_hop(c, cur, ver_make(cur.minor, p), v) < 0)
-			return -1;
-		cur = ver_make(cur.minor, p);
-	}
-	while (cur.minor + 1 < to.minor) {
-		struct plan_ver next;
-
-		if (!newest_patch(c, cur.minor + 1, &p, &v)) {
-			fill[0] = "target";
-			fill[1] = arena_printf(c->a, "1.%u", cur.minor + 1);
-			fill[2] = "compiled";
-			fill[3] = "";
-			if (!fill[1])
-				return -1;
-			return plan_refuse(c, "plan-target-unknown", "cluster",
-					   fill, 2, NULL, 0);
-		}
-		next = ver_make(cur.minor + 1, p);
-		if (add_hop(c, cur, next, v) < 0)
-			return -1;
-		cur = next;
-	}
-	if (add_hop(c, cur, to, verified) < 0)
-		return -1;
-	return PLAN_OK;
-}
-
 /* ------------------------------------------------------------ inventory */
 
 /* Initial versions of the control-plane components of node n. */
@@ -686,7 +317,7 @@ cp_versions(const struct cluster_state *cs, const char *node,
 			slot = kube_proxy;
 		/* A node's own pod wins over a listing without nodes. */
 		if (slot && (!slot->set || im->node))
-			*slot = ver_of_kver(&k);
+			*slot = plan_ver_of_kver(&k);
 	}
 }
 
@@ -697,7 +328,7 @@ plan_inventory(struct plan_ctx *c)
 	const struct cluster_state *cs = c->cs;
 	struct plan *plan = c->plan;
 	struct plan_state *st = &plan->initial;
-	struct plan_ver server = ver_of_kver(&cs->server.ver);
+	struct plan_ver server = plan_ver_of_kver(&cs->server.ver);
 	size_t i, k = 0;
 	int pass;
 
@@ -717,7 +348,7 @@ plan_inventory(struct plan_ctx *c)
 			plan->nodes[k].name = n->name;
 			plan->nodes[k].control_plane = cp;
 			plan->nodes[k].loc = n->loc;
-			ns->kubelet = ver_of_kver(&n->kubelet);
+			ns->kubelet = plan_ver_of_kver(&n->kubelet);
 			ns->kubelet_pkg = ns->kubelet;
 			ns->kubeadm = ns->kubelet;
 			ns->ready = node_is_ready(n);
@@ -738,12 +369,15 @@ plan_inventory(struct plan_ctx *c)
 	while (c->ncp < plan->nnodes && plan->nodes[c->ncp].control_plane)
 		c->ncp++;
 	if (c->ncp && cs->kubeadm.present)
-		st->nodes[0].kubeadm = ver_of_kver(&cs->kubeadm.ver);
+		st->nodes[0].kubeadm = plan_ver_of_kver(&cs->kubeadm.ver);
 	st->cluster = server;
+	for (i = 0; i < c->ncp; i++)
+		if (plan_ver_cmp(&st->nodes[i].apiserver, &st->cluster) > 0)
+			st->cluster = st->nodes[i].apiserver;
 	if (!st->kube_proxy.set)
-		st->kube_proxy = server;
+		st->kube_proxy = st->cluster;
 	if (cs->client.present)
-		st->kubectl = ver_of_kver(&cs->client.ver);
+		st->kubectl = plan_ver_of_kver(&cs->client.ver);
 	if (!st->etcd)
 		st->etcd = plan_default_etcd(c->db, &server);
 	st->coredns = plan_default_coredns(c->db, &server);
@@ -835,7 +469,7 @@ plan_build(const struct rules_db *db, const struct cluster_state *cs,
 	if (!cs->server.present || cs->server.ver.major != 1)
 		return plan_refuse(&c, "plan-no-server-version", "cluster",
 				   NULL, 0, NULL, 0);
-	plan->from = ver_of_kver(&cs->server.ver);
+	plan->from = plan_ver_of_kver(&cs->server.ver);
 	if ((rc = check_ready(&c)) != PLAN_OK)
 		return rc;
 	if (plan_inventory(&c) < 0)
@@ -845,13 +479,20 @@ plan_build(const struct rules_db *db, const struct cluster_state *cs,
 			   "capture 'kubectl get nodes' of the whole cluster");
 		return PLAN_BAD_INPUT;
 	}
+	/* The cluster runs what `kubeadm upgrade apply` last set: the newest
+	 * kube-apiserver, whichever instance answered `kubectl version`. */
+	plan->from = plan->initial.cluster;
 	detect_repo(&c);
-	if ((rc = plan_path(&c)) != PLAN_OK)
+	if ((rc = plan_path(&c)) != PLAN_OK) {
+		sort_findings(plan);
 		return rc < 0 ? -1 : rc;
+	}
 	if ((rc = hop_packages(&c)) != PLAN_OK)
 		return rc < 0 ? -1 : rc;
-	if ((rc = hop_warnings(&c)) != PLAN_OK)
+	if ((rc = hop_warnings(&c)) != PLAN_OK) {
+		sort_findings(plan);
 		return rc < 0 ? -1 : rc;
+	}
 	if (plan_steps(&c) < 0)
 		goto oom;
 	rc = plan_simulate(db, c.a, plan);

@@ -76,8 +76,26 @@ struct plan_step {
 	struct plan_state state;	/* after the step */
 };
 
+/* What a hop does on one node (plan_hop.work). */
+enum {
+	PLAN_WORK_KUBEADM = 1,	/* install the hop's kubeadm */
+	PLAN_WORK_NODE = 2,	/* kubeadm upgrade node */
+	PLAN_WORK_KUBELET = 4,	/* drain, kubelet and kubectl, restart, uncordon */
+	PLAN_WORK_KUBECTL = 8,	/* the kubelet and kubectl packages, no drain */
+};
+
+/*
+ * A hop moves the cluster to `to`. An apply hop runs `kubeadm upgrade
+ * apply` on the first control-plane node; a catch-up hop (apply false,
+ * from == to) only brings the nodes its work marks up to the version the
+ * cluster already runs: before a hop that could not take them along, or to
+ * finish an upgrade left half done.
+ */
 struct plan_hop {
 	struct plan_ver from, to;
+	bool apply;
+	const unsigned char *work;	/* arena; nnodes PLAN_WORK_* masks */
+	struct plan_state before;	/* planned; the simulation proves it */
 	/* Package versions as installed: "1.26.3-00" or "1.29.15-*". */
 	const char *kubeadm, *kubelet, *kubectl;	/* arena */
 	bool packages_verified;	/* all three were in the capture */
@@ -108,6 +126,7 @@ struct plan_options {
 	long as_of;		/* days since the epoch */
 	unsigned max_unavailable;	/* workers per batch; 0 means 1 */
 	bool strict_packages;	/* refuse instead of pinning unverified packages */
+	bool patch_first;	/* the newest patch of the running minor first */
 };
 
 enum plan_result {

@@ -219,6 +219,25 @@ check_kubeadm(struct sim *s, const struct plan_state *before)
 					       "patch or later",
 					       before->cluster.major,
 					       before->cluster.minor));
+		/*
+		 * kubeadm manages kubelets at most its kubelet skew older
+		 * than itself (MinimumKubeletVersion, cmd/kubeadm/app/
+		 * constants; kubernetes/kubernetes PR 120825): the bound a
+		 * catch-up of a lagging node must respect.
+		 */
+		skew = rules_kubeadm_kubelet_skew(s->db, bin->minor, &kloc);
+		{
+			const struct plan_ver *kl =
+				&before->nodes[step->node].kubelet;
+
+			if (skew >= 0 && kl->set && diff(bin, kl) > skew)
+				violation(s, "kubelet", name, kl, kloc,
+					  arena_printf(s->a, "kubeadm %u.%u "
+						       "manages kubelets at most "
+						       "%d minor version(s) "
+						       "older", bin->major,
+						       bin->minor, skew));
+		}
 		break;
 	default:
 		break;

@@ -497,7 +497,9 @@ kubelets(struct sb *b, unsigned hn, const struct plan_hop *h, const int *idx,
 				    shq(a, name)));
 		check(b, arena_printf(a, "kubectl get node %s", name),
 		      node_table(c, idx[i], "Ready,SchedulingDisabled",
-				 &h->from));
+				 h->before.nodes
+					 ? &h->before.nodes[idx[i]].kubelet
+					 : &h->from));
 	}
 	for (i = 0; i < n; i++) {
 		const char *name = c->plan->nodes[idx[i]].name;
@@ -529,6 +531,21 @@ kubelets(struct sb *b, unsigned hn, const struct plan_hop *h, const int *idx,
 		check(b, arena_printf(a, "kubectl get node %s", name),
 		      node_table(c, idx[i], "Ready", &h->to));
 	}
+}
+
+/* kubectl alone (the kubelet package stays at its version): no drain. */
+static void
+kubectl_only(struct sb *b, unsigned hn, const struct plan_hop *h, int n)
+{
+	struct plan_ctx *c = b->c;
+	struct arena *a = c->a;
+
+	step(b, hn, n, PA_UPGRADE_KUBELET_KUBECTL, root_on(c, n),
+	     arena_printf(a, "Upgrade kubectl on %s",
+			  c->plan->nodes[n].name));
+	cmd(b, install_kubelet(c, h));
+	check(b, "kubectl version --client",
+	      arena_printf(a, "Client Version: %s", vtext(a, &h->to)));
 }
 
 static const char *
@@ -565,6 +582,12 @@ hop_steps(struct sb *b, unsigned hn, const struct plan_hop *h,
 	if (h->switch_repo)
 		switch_repo(b, hn, h);
 
+	/* A catch-up hop without control-plane work changes no etcd data. */
+	for (i = 0; !h->apply && i < c->ncp; i++)
+		if (h->work[i] & PLAN_WORK_NODE)
+			break;
+	if (!h->apply && i == c->ncp)
+		goto nodes;
 	snap = arena_printf(a, "/var/lib/etcd-backup/etcd-before-v%u.%u.%u.db",
 			    h->to.major, h->to.minor, h->to.patch);
 	step(b, hn, 0, PA_BACKUP_ETCD, root_on(c, 0),
@@ -581,6 +604,8 @@ hop_steps(struct sb *b, unsigned hn, const struct plan_hop *h,
 	      "a table with HASH, REVISION, TOTAL KEYS and TOTAL SIZE; copy "
 	      "the file off the node before going on");
 
+	if (!h->apply)
+		goto nodes;
 	upgrade_kubeadm(b, hn, h, 0);
 
 	step(b, hn, 0, PA_KUBEADM_UPGRADE_PLAN, root_on(c, 0),
@@ -607,31 +632,45 @@ hop_steps(struct sb *b, unsigned hn, const struct plan_hop *h,
 			   reg, vtext(a, &h->to), reg, vtext(a, &h->to), reg,
 			   vtext(a, &h->to)));
 
-	for (i = 1; i < c->ncp; i++) {
-		upgrade_kubeadm(b, hn, h, (int)i);
-		upgrade_node(b, hn, (int)i);
+nodes:
+	/* The other control-plane nodes (all of them in a catch-up hop). */
+	for (i = h->apply ? 1 : 0; i < c->ncp; i++) {
+		if (h->work[i] & PLAN_WORK_KUBEADM)
+			upgrade_kubeadm(b, hn, h, (int)i);
+		if (h->work[i] & PLAN_WORK_NODE)
+			upgrade_node(b, hn, (int)i);
 	}
 	for (i = 0; i < c->ncp; i++) {
 		int n = (int)i;
 
-		kubelets(b, hn, h, &n, 1);
+		if (h->work[i] & PLAN_WORK_KUBELET)
+			kubelets(b, hn, h, &n, 1);
+		else if (h->work[i] & PLAN_WORK_KUBECTL)
+			kubectl_only(b, hn, h, n);
 	}
-	nw = c->plan->nnodes - c->ncp;
-	idx = arena_alloc(a, (batch + 1) * sizeof(*idx));
+	/* The workers this hop touches, in batches. */
+	idx = arena_alloc(a, (c->plan->nnodes + 1) * sizeof(*idx));
 	if (!idx) {
 		b->oom = true;
 		return;
 	}
+	for (nw = 0, i = c->ncp; i < c->plan->nnodes; i++)
+		if (h->work[i])
+			idx[nw++] = (int)i;
 	for (i = 0; i < nw; i += batch) {
-		size_t k, n = nw - i < batch ? nw - i : batch;
+		size_t k, n = nw - i < batch ? nw - i : batch, nk = 0;
+		int *bi = idx + i;
 
 		for (k = 0; k < n; k++)
-			idx[k] = (int)(c->ncp + i + k);
+			if (h->work[bi[k]] & PLAN_WORK_KUBEADM)
+				upgrade_kubeadm(b, hn, h, bi[k]);
 		for (k = 0; k < n; k++)
-			upgrade_kubeadm(b, hn, h, idx[k]);
+			if (h->work[bi[k]] & PLAN_WORK_NODE)
+				upgrade_node(b, hn, bi[k]);
 		for (k = 0; k < n; k++)
-			upgrade_node(b, hn, idx[k]);
-		kubelets(b, hn, h, idx, n);
+			if (h->work[bi[k]] & PLAN_WORK_KUBELET)
+				bi[nk++] = bi[k];
+		kubelets(b, hn, h, bi, nk);
 	}
 
 	step(b, hn, -1, PA_VERIFY, KUBECTL,
@@ -646,10 +685,15 @@ hop_steps(struct sb *b, unsigned hn, const struct plan_hop *h,
 			b->oom = true;
 			return;
 		}
+		size_t n = 0;
+
+		/* The nodes this hop leaves at its version. */
 		for (i = 0; i < c->plan->nnodes; i++)
-			all[i] = (int)i;
-		check(b, "kubectl get nodes",
-		      nodes_table(c, all, c->plan->nnodes, "Ready", &h->to));
+			if (h->apply || (h->work[i] & PLAN_WORK_KUBELET))
+				all[n++] = (int)i;
+		if (n)
+			check(b, "kubectl get nodes",
+			      nodes_table(c, all, n, "Ready", &h->to));
 	}
 }
 
@@ -664,6 +708,10 @@ state_before(struct plan_ctx *c, size_t hop, struct plan_state *st)
 	const struct plan_state *init = &c->plan->initial;
 	size_t i;
 
+	if (c->plan->hops.v[hop].before.nodes) {
+		*st = c->plan->hops.v[hop].before;
+		return 0;
+	}
 	*st = *init;
 	if (hop == 0)
 		return 0;

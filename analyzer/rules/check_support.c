@@ -3,6 +3,14 @@
  * newest patch of the running minor, and the age of the rules data. All
  * dates come from data/releases.yaml; the version checked is the
  * cluster's (the server version, else the oldest kube-apiserver).
+ *
+ * One definition (README "Supported versions"): a minor is supported until
+ * its end of life, the last day of its patch series (about 14 months after
+ * GA: https://kubernetes.io/releases/patch-releases/#support-period). Past
+ * it is the error (version-end-of-life); before it, not being one of the
+ * three newest minors (the branches the project actively maintains,
+ * https://kubernetes.io/releases/version-skew-policy/#supported-versions)
+ * is a warning, like being close to the end (version-near-end-of-life).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -176,7 +184,12 @@ check_support_window(struct eval_ctx *c, const struct rule *r)
 
 	if ((rc = cluster_release(c, r, &rel)) != 0)
 		return rc < 0 ? -1 : 0;
-	if (!c->cluster || r->minors <= 0)
+	/*
+	 * Past end of life (or older than the data) is version-end-of-life's
+	 * error; this rule speaks only of a minor that still gets patches
+	 * (README "Supported versions").
+	 */
+	if (!c->cluster || r->minors <= 0 || !rel || rel->eol < c->as_of)
 		return 0;
 	/* The newest r->minors minors with ga on or before the as-of date. */
 	for (i = c->db->releases.n; i-- > 0;) {
@@ -201,7 +214,7 @@ check_support_window(struct eval_ctx *c, const struct rule *r)
 			{"minor", eval_minor(c, c->cluster->major,
 					     c->cluster->minor)},
 			{"minors", eval_int(c, r->minors)},
-			{"date", eval_date(c, c->as_of)},
+			{"date", eval_date(c, rel->eol)},
 			{"supported", arena_strdup(c->a, buf_cstr(&list))},
 		};
 

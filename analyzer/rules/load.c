@@ -43,12 +43,12 @@ static const char *const families[] = {
 
 /* Every placeholder a template may use (README "Placeholders"). */
 static const char *const placeholder_names[] = {
-	"apiserver", "compiled", "component", "date", "days", "expected",
-	"file", "image", "input", "latest", "limit", "minor", "minors",
-	"months", "name", "newest", "node", "oldest", "other", "package",
-	"reason", "registry", "relative_to", "released", "replacement", "repo", "rule",
-	"status",
-	"supported", "target", "version",
+	"apiserver", "catchup", "cluster", "compiled", "component", "date",
+	"days", "drains", "expected", "file", "image", "input", "lag",
+	"latest", "limit", "minor", "minors", "months", "name", "newest",
+	"node", "oldest", "other", "package", "path", "reason", "registry",
+	"relative_to", "released", "replacement", "repo", "rule", "skew",
+	"status", "supported", "target", "through", "version",
 };
 
 struct kind_info {
@@ -85,7 +85,8 @@ static const struct kind_info kinds[] = {
 	{"waiver-expired", CK_WAIVER_EXPIRED, "rule date", NULL},
 	{"plan", CK_PLAN,
 	 "node status target version compiled component package minor name "
-	 "date released",
+	 "date days cluster lag skew path drains catchup reason through "
+	 "released",
 	 NULL},
 };
 
@@ -103,7 +104,7 @@ static const struct {
 	{"kubectl-skew", SEV_WARNING},
 	{"version-end-of-life", SEV_ERROR},
 	{"version-near-end-of-life", SEV_WARNING},
-	{"version-outside-support-window", SEV_ERROR},
+	{"version-outside-support-window", SEV_WARNING},
 	{"version-unknown", SEV_ERROR},
 	{"patch-behind", SEV_WARNING},
 	{"node-not-ready", SEV_ERROR},

@@ -33,7 +33,8 @@ pipeline(const char *snapshot, const char *to, long as_of, struct buf *keep)
 	struct rules_db db;
 	struct findings f = {NULL, 0, 0};
 	struct plan plan;
-	struct plan_options po = {to, as_of, 2, false};
+	struct plan_options po = {.to = to, .as_of = as_of,
+				  .max_unavailable = 2};
 	struct report_input in;
 	struct buf out = BUF_INIT;
 	struct diag d;

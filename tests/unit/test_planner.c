@@ -64,18 +64,27 @@ day(const char *s)
 	return d;
 }
 
-/* Ingests dir and plans to `to`; the result is in f->rc and f->plan. */
+/* Ingests dir and plans with o; the result is in f->rc and f->plan. */
+static struct fx *
+plan_with(const char *dir, const struct plan_options *o)
+{
+	struct fx *f = fx_new();
+
+	assert_int_equal(ingest_arg(&f->cs, &f->d, dir), 0);
+	model_sort(&f->cs);
+	f->rc = plan_build(&f->db, &f->cs, o, &f->plan, &f->d);
+	return f;
+}
+
 static struct fx *
 plan_of(const char *dir, const char *to, const char *as_of, unsigned batch,
 	bool strict)
 {
-	struct fx *f = fx_new();
-	struct plan_options o = {to, day(as_of), batch, strict};
+	struct plan_options o = {.to = to, .as_of = day(as_of),
+				 .max_unavailable = batch,
+				 .strict_packages = strict};
 
-	assert_int_equal(ingest_arg(&f->cs, &f->d, dir), 0);
-	model_sort(&f->cs);
-	f->rc = plan_build(&f->db, &f->cs, &o, &f->plan, &f->d);
-	return f;
+	return plan_with(dir, &o);
 }
 
 static const struct plan_step *
@@ -225,9 +234,14 @@ legacy_repository_after_its_removal_moves_to_pkgs_k8s_io_first(void **state)
 	assert_string_equal(s->commands[3], "apt-get update");
 	assert_string_equal(find_step(p, "1.3")->commands[0],
 			    "apt-mark unhold kubeadm && apt-get update && apt-get install -y kubeadm='1.26.15-*' && apt-mark hold kubeadm");
-	assert_int_equal(p->findings.n, 1);
-	assert_string_equal(p->findings.v[0].rule->id, "plan-packages-unverified");
-	assert_string_equal(p->findings.v[0].subject, "hop 1");
+	/* 1.26 reached end of life on 2024-02-28: the plan warns. */
+	assert_int_equal(p->findings.n, 2);
+	assert_string_equal(p->findings.v[0].rule->id, "plan-target-end-of-life");
+	assert_string_equal(p->findings.v[0].message,
+			    "the target 1.26.15 runs minor 1.26, which reached "
+			    "end of life on 2024-02-28");
+	assert_string_equal(p->findings.v[1].rule->id, "plan-packages-unverified");
+	assert_string_equal(p->findings.v[1].subject, "hop 1");
 	fx_free(f);
 }
 
@@ -301,7 +315,10 @@ multi_hop_ha_has_four_hops_and_every_state_passes_skew(void **state)
 		assert_true(f->plan.hops.v[i].switch_repo);
 		assert_int_equal(f->plan.hops.v[i].repo_minor, want[i][0]);
 	}
-	assert_int_equal(f->plan.findings.n, 4);	/* unverified packages */
+	/* 1.28 ended on 2024-10-22; then the unverified packages. */
+	assert_int_equal(f->plan.findings.n, 5);
+	assert_string_equal(f->plan.findings.v[0].rule->id,
+			    "plan-target-end-of-life");
 	assert_int_equal(report_plan_json(&out, &f->plan), 0);
 	root = cJSON_Parse(buf_cstr(&out));
 	assert_non_null(root);
@@ -382,8 +399,9 @@ workers_are_upgraded_in_batches_of_max_unavailable(void **state)
 static void
 rpm_plan_uses_yum_with_captured_releases(void **state)
 {
-	struct fx *f = plan_of("fixtures/rpm-1.28", "1.29", "2024-11-12", 1,
-			       false);
+	struct plan_options o = {.to = "1.29", .as_of = day("2024-11-12"),
+				 .max_unavailable = 1, .patch_first = true};
+	struct fx *f = plan_with("fixtures/rpm-1.28", &o);
 	const struct plan *p = &f->plan;
 	const struct plan_step *s;
 
@@ -419,12 +437,13 @@ each_refusal_names_its_rule(void **state)
 	} t[] = {
 		{"fixtures/bad/plan-not-ready", "latest-patch", "2023-03-20", false, "plan-node-not-ready", "node-3"},
 		{"fixtures/seed-v1.26.1", "1.25.0", "2023-03-20", false, "plan-target-older", "cluster"},
-		{"fixtures/seed-v1.26.1", "v1.26.1", "2023-03-20", false, "plan-target-older", "cluster"},
 		{"fixtures/seed-v1.26.1", "1.26.99", "2023-03-20", false, "plan-target-unknown", "cluster"},
 		{"fixtures/seed-v1.26.1", "1.40", "2023-03-20", false, "plan-target-unknown", "cluster"},
 		{"fixtures/bad/plan-no-server", "latest-patch", "2023-03-20", false, "plan-no-server-version", "cluster"},
 		{"fixtures/bad/plan-skew", "1.27", "2023-05-01", false, "plan-skew-violation", "cluster"},
-		{"fixtures/bad/plan-kubelet-lag", "1.28", "2024-11-01", false, "plan-skew-violation", "step 1.5"},
+		/* kubeadm 1.27 supports kubelets one minor older: worker-2 at
+		 * 1.25 can be caught up by no supported step. */
+		{"fixtures/bad/plan-kubelet-lag", "1.28", "2024-11-01", false, "plan-catch-up-impossible", "worker-2"},
 		{"fixtures/ha-1.24.17", "1.28", "2024-11-01", true, "plan-packages-unverified", "hop 1"},
 	};
 	size_t i;
@@ -508,8 +527,9 @@ unsafe_node_names_never_reach_a_command(void **state)
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		struct fx *f = fx_new();
-		struct plan_options o = {"latest-patch", day("2023-03-20"), 1,
-					 false};
+		struct plan_options o = {.to = "latest-patch",
+					 .as_of = day("2023-03-20"),
+					 .max_unavailable = 1};
 		struct node *n;
 
 		assert_int_equal(ingest_arg(&f->cs, &f->d,
@@ -547,24 +567,46 @@ injection_fixtures_are_refused_by_ingest(void **state)
 }
 
 static void
-minor_target_takes_the_newest_patch_and_patches_first(void **state)
+minor_target_takes_the_newest_patch_and_goes_straight_there(void **state)
 {
-	struct fx *f = plan_of("fixtures/seed-v1.26.1", "1.27", "2023-05-01",
-			       1, false);
+	struct plan_options o = {.to = "1.27", .as_of = day("2023-05-01"),
+				 .max_unavailable = 1};
+	struct fx *f = plan_with("fixtures/seed-v1.26.1", &o);
 	const struct plan *p = &f->plan;
 
 	(void)state;
 	assert_int_equal(f->rc, PLAN_OK);
+	/* 1.27 from the release data as of 2023-05-01 (1.27.1, unverified),
+	 * straight from 1.26.1: the newest 1.26 patch first is recommended,
+	 * not required, and would drain every node once more. */
+	assert_int_equal(p->hops.n, 1);
+	assert_true(ver_is(&p->hops.v[0].from, 26, 1));
+	assert_true(ver_is(&p->hops.v[0].to, 27, 1));
+	assert_false(p->hops.v[0].target_verified);
+	/* Legacy repository before its freeze: no switch. */
+	assert_false(p->hops.v[0].switch_repo);
+	assert_string_equal(p->hops.v[0].kubeadm, "1.27.1-*");
+	assert_string_equal(p->findings.v[p->findings.n - 1].rule->id,
+			    "plan-path");
+	assert_string_equal(p->findings.v[p->findings.n - 1].message,
+			    "path 1.26.1 -> 1.27.1: 3 node drain(s); the path "
+			    "1.26.1 -> 1.26.3 -> 1.27.1 would take 6 drains "
+			    "and 42 steps (the skew policy recommends the "
+			    "newest patch first but does not require it; "
+			    "--patch-first takes it)");
+	fx_free(f);
+
+	/* --patch-first: the newest 1.26 patch in the capture first. */
+	o.patch_first = true;
+	f = plan_with("fixtures/seed-v1.26.1", &o);
+	p = &f->plan;
+	assert_int_equal(f->rc, PLAN_OK);
 	assert_int_equal(p->hops.n, 2);
-	/* The newest 1.26 patch in the capture first, then 1.27 from the
-	 * release data as of 2023-05-01 (1.27.1, unverified). */
 	assert_true(ver_is(&p->hops.v[0].to, 26, 3));
 	assert_true(p->hops.v[0].packages_verified);
 	assert_true(ver_is(&p->hops.v[1].to, 27, 1));
-	assert_false(p->hops.v[1].target_verified);
-	/* Legacy repository before its freeze: no switch. */
-	assert_false(p->hops.v[1].switch_repo);
-	assert_string_equal(p->hops.v[1].kubeadm, "1.27.1-*");
+	assert_non_null(strstr(p->findings.v[p->findings.n - 1].message,
+			       "--patch-first asked for the newest patch"));
 	fx_free(f);
 }
 
@@ -592,7 +634,7 @@ main(void)
 		cmocka_unit_test(simulation_refuses_kubeadm_of_the_wrong_minor),
 		cmocka_unit_test(unsafe_node_names_never_reach_a_command),
 		cmocka_unit_test(injection_fixtures_are_refused_by_ingest),
-		cmocka_unit_test(minor_target_takes_the_newest_patch_and_patches_first),
+		cmocka_unit_test(minor_target_takes_the_newest_patch_and_goes_straight_there),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, group_teardown);

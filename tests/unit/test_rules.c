@@ -494,10 +494,51 @@ support_window_is_the_newest_three_released_minors(void **state)
 	audit("2023-12-13");
 	f = find("version-outside-support-window", "cluster");
 	assert_non_null(f);
+	assert_int_equal(f->severity, SEV_WARNING);
 	assert_string_equal(f->message,
 			    "kube-apiserver 1.26.11 runs minor 1.26, not one of "
-			    "the 3 most recent minors as of 2023-12-13 (1.27, "
-			    "1.28, 1.29)");
+			    "the 3 newest minors (1.27, 1.28, 1.29); it gets "
+			    "patches until 2024-02-28 only");
+	/* Past its end of life only version-end-of-life speaks. */
+	audit("2024-02-29");
+	assert_int_equal(count("version-outside-support-window"), 0);
+	assert_int_equal(count("version-end-of-life"), 1);
+}
+
+/*
+ * One consistent answer per date (README "Supported versions"): an error
+ * only past end of life; before it, at most warnings. 1.27 was still
+ * patched until 2024-07-16 while 1.28, 1.29 and 1.30 were the newest three.
+ */
+static void
+support_rules_agree_on_one_definition(void **state)
+{
+	static const struct {
+		const char *server, *as_of;
+		size_t eol, near, window, errors;
+	} t[] = {
+		{"v1.27.13", "2024-04-16", 0, 0, 0, 0},	/* 1.30 not out */
+		{"v1.27.13", "2024-04-17", 0, 1, 1, 0},	/* 90 days left */
+		{"v1.27.13", "2024-06-01", 0, 1, 1, 0},
+		{"v1.27.13", "2024-07-16", 0, 1, 1, 0},	/* its last day */
+		{"v1.27.13", "2024-07-17", 1, 0, 0, 1},
+		{"v1.29.4", "2024-06-01", 0, 0, 0, 0},
+	};
+	size_t i, k, errors;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		set_server(t[i].server);
+		audit(t[i].as_of);
+		assert_int_equal(count("version-end-of-life"), t[i].eol);
+		assert_int_equal(count("version-near-end-of-life"), t[i].near);
+		assert_int_equal(count("version-outside-support-window"),
+				 t[i].window);
+		for (k = 0, errors = 0; k < found.n; k++)
+			errors += !strncmp(found.v[k].rule->id, "version-", 8) &&
+				  found.v[k].severity == SEV_ERROR;
+		assert_int_equal(errors, t[i].errors);
+	}
 }
 
 static void
@@ -860,6 +901,7 @@ main(void)
 		T(kubectl_skew_agrees_with_kubectls_own_warning),
 		T(end_of_life_is_checked_on_the_day_before_of_and_after),
 		T(support_window_is_the_newest_three_released_minors),
+		T(support_rules_agree_on_one_definition),
 		T(patch_behind_uses_release_dates_and_madison),
 		T(rules_data_goes_stale_six_months_after_compiled),
 		T(not_ready_unknown_and_cordoned_nodes_are_reported),
