@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -109,6 +110,55 @@ cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * Whether the directory entry at path is a capture to read: 1, 0 to pass
+ * it over, -1 after an error. A dangling or looping symbolic link is an
+ * error (a capture the snapshot names but cannot give must not pass an
+ * audit as merely missing), and so is a FIFO, socket or device, which is
+ * never opened (a FIFO would wait for a writer). A subdirectory is not
+ * read: a warning says so.
+ */
+static int
+dir_entry_is_capture(struct diag *d, const char *path, const char *name)
+{
+	struct src_loc loc = {path, 0, 0};
+	struct stat st, lst;
+	char target[4096];
+	ssize_t n;
+
+	if (!strcmp(name, "README.md"))
+		return 0;
+	if (stat(path, &st) != 0) {
+		int err = errno;
+
+		if (err == ELOOP)
+			return diag_error(d, loc, "symbolic link loop");
+		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) &&
+		    (n = readlink(path, target, sizeof(target) - 1)) >= 0) {
+			target[n] = '\0';
+			diag_error(d, loc, "dangling symbolic link to '%s'",
+				   target);
+			diag_note(d, loc, "restore the capture it names, or "
+				  "remove the link");
+			return -1;
+		}
+		return diag_error(d, loc, "cannot read: %s", strerror(err));
+	}
+	if (S_ISREG(st.st_mode))
+		return 1;
+	if (S_ISDIR(st.st_mode)) {
+		diag_warning(d, loc, "subdirectory not read (name it as an "
+			     "argument to read it)");
+		return 0;
+	}
+	return diag_error(d, loc, "not a regular file (%s): not read",
+			  S_ISFIFO(st.st_mode)	 ? "a FIFO"
+			  : S_ISSOCK(st.st_mode) ? "a socket"
+			  : S_ISCHR(st.st_mode)	 ? "a character device"
+			  : S_ISBLK(st.st_mode)	 ? "a block device"
+						 : "a special file");
+}
+
 static int
 ingest_dir(struct cluster_state *cs, struct diag *d, const char *dir)
 {
@@ -138,18 +188,21 @@ ingest_dir(struct cluster_state *cs, struct diag *d, const char *dir)
 	if (names.n > 1)
 		qsort(names.v, names.n, sizeof(*names.v), cmp_names);
 	for (i = 0; i < names.n; i++) {
-		struct stat st;
+		int is_capture;
 
 		if (rc == 0 || !names.v[i]) {
 			buf_reset(&p);
 			buf_addf(&p, "%s%s%s", dir,
 				 dir[strlen(dir) - 1] == '/' ? "" : "/",
 				 names.v[i] ? names.v[i] : "");
-			if (names.v[i] && stat(buf_cstr(&p), &st) == 0 &&
-			    S_ISREG(st.st_mode) &&
-			    strcmp(names.v[i], "README.md") != 0 &&
-			    ingest_file(cs, d, buf_cstr(&p), KIND_UNKNOWN,
-					false) < 0)
+			is_capture = names.v[i] ? dir_entry_is_capture(
+							  d, buf_cstr(&p),
+							  names.v[i])
+						: 0;
+			if (is_capture < 0 ||
+			    (is_capture > 0 &&
+			     ingest_file(cs, d, buf_cstr(&p), KIND_UNKNOWN,
+					 false) < 0))
 				rc = -1;
 		}
 		free(names.v[i]);
