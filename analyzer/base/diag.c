@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base.h"
 
@@ -33,7 +34,11 @@ read_source_line(const char *path, uint32_t n, struct buf *b)
 	uint32_t line = 1;
 	int c;
 
-	if (!path || n == 0 || !(fp = fopen(path, "rb")))
+	struct stat sb;
+
+	/* A pipe, a FIFO or standard input cannot be read again. */
+	if (!path || n == 0 || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    !(fp = fopen(path, "rb")))
 		return false;
 	while (line < n && (c = getc(fp)) != EOF)
 		if (c == '\n')

@@ -268,26 +268,50 @@ done:
 	out->len = n;
 }
 
+#define TEXT_CHUNK (64u << 10)
+
+int
+text_reader_open_stream(struct text_reader *r, struct stream *st, bool again,
+			struct diag *d)
+{
+	memset(r, 0, sizeof(*r));
+	r->st = st;
+	r->path = st->path;
+	r->diag = d;
+	r->re_hits = re_limit_hits();
+	if (stream_rewind(st, again) < 0)
+		return -1;
+	r->chunk = base_malloc(TEXT_CHUNK);
+	if (!r->chunk)
+		return diag_error(d, (struct src_loc){r->path, 0, 0},
+				  "out of memory");
+	return 0;
+}
+
 int
 text_reader_open(struct text_reader *r, const char *path, struct diag *d)
 {
-	memset(r, 0, sizeof(*r));
-	r->path = path;
-	r->diag = d;
-	r->re_hits = re_limit_hits();
-	r->fp = fopen(path, "rb");
-	if (!r->fp)
-		return diag_error(d, (struct src_loc){path, 0, 0},
-				  "cannot open: %s", strerror(errno));
+	struct stream own;
+
+	if (stream_open(&own, path, d) < 0)
+		return -1;
+	if (text_reader_open_stream(r, &own, false, d) < 0) {
+		stream_close(&own);
+		return -1;
+	}
+	r->own = own;
+	r->st = &r->own;
 	return 0;
 }
 
 void
 text_reader_close(struct text_reader *r)
 {
-	if (r->fp)
-		fclose(r->fp);
-	r->fp = NULL;
+	if (r->st == &r->own)
+		stream_close(&r->own);
+	r->st = NULL;
+	free(r->chunk);
+	r->chunk = NULL;
 	buf_release(&r->raw);
 	buf_release(&r->clean);
 	vec_release(&r->colmap);
@@ -304,45 +328,59 @@ text_reader_check_limits(struct text_reader *r)
 			  "on %zu bytes", re_limit_reason(), r->raw.len);
 }
 
+/* Refills the chunk; false at the end of the input or of r->limit. */
+static bool
+refill(struct text_reader *r)
+{
+	size_t want = TEXT_CHUNK;
+
+	if (r->limit) {
+		if (r->consumed >= r->limit)
+			return false;
+		if (want > r->limit - r->consumed)
+			want = r->limit - r->consumed;
+	}
+	r->boff = 0;
+	r->blen = stream_read(r->st, r->chunk, want);
+	r->consumed += r->blen;
+	return r->blen > 0;
+}
+
 int
 text_reader_next(struct text_reader *r, struct text_line *out)
 {
-	char chunk[4096];
 	struct src_loc loc;
 	char *nul;
 
 	if (text_reader_check_limits(r) < 0)
 		return -1;
-	if (r->eof || !r->fp)
+	if (r->eof || !r->st)
 		return 0;
 	buf_reset(&r->raw);
 	for (;;) {
-		size_t n;
+		const char *p, *nl;
+		size_t take;
 
-		if (!fgets(chunk, sizeof(chunk), r->fp)) {
-			if (ferror(r->fp))
+		if (r->boff == r->blen && !refill(r)) {
+			if (r->st->error)
 				return diag_error(r->diag,
 						  (struct src_loc){r->path, 0, 0},
-						  "read error");
+						  "read error: %s",
+						  strerror(r->st->error));
 			break;
 		}
-		n = strlen(chunk);
-		/* fgets stops at NUL too; strlen cannot tell: look. */
-		if (n < sizeof(chunk) - 1 && chunk[n ? n - 1 : 0] != '\n' &&
-		    !feof(r->fp)) {
-			loc = (struct src_loc){r->path, r->lineno + 1,
-					       (uint32_t)(r->raw.len + n + 1)};
-			return diag_error(r->diag, loc,
-					  "binary data (NUL byte) in a text capture");
-		}
-		buf_add(&r->raw, chunk, n);
+		p = r->chunk + r->boff;
+		nl = memchr(p, '\n', r->blen - r->boff);
+		take = nl ? (size_t)(nl - p) + 1 : r->blen - r->boff;
+		buf_add(&r->raw, p, take);
+		r->boff += take;
 		if (r->raw.len > LIMIT_LINE_LEN) {
 			loc = (struct src_loc){r->path, r->lineno + 1, 0};
 			return diag_error(r->diag, loc,
 					  "line longer than %u bytes",
 					  LIMIT_LINE_LEN);
 		}
-		if (n && chunk[n - 1] == '\n')
+		if (nl)
 			break;
 	}
 	if (r->raw.oom)
@@ -355,7 +393,7 @@ text_reader_next(struct text_reader *r, struct text_line *out)
 	if (r->raw.s[r->raw.len - 1] == '\n')
 		r->raw.len--;
 	else
-		r->eof = feof(r->fp) != 0;
+		r->eof = true;
 	if ((nul = memchr(r->raw.s, '\0', r->raw.len)) != NULL) {
 		loc = (struct src_loc){r->path, r->lineno + 1,
 				       (uint32_t)(nul - r->raw.s) + 1};
@@ -417,29 +455,41 @@ yaml_line_is_noise(const char *s, size_t len)
 }
 
 int
-yaml_src_open(struct yaml_src *ys, const char *path, struct diag *d)
+yaml_src_open_stream(struct yaml_src *ys, struct stream *st, struct diag *d)
 {
 	memset(ys, 0, sizeof(*ys));
-	ys->fp = fopen(path, "rb");
-	if (!ys->fp)
-		return diag_error(d, (struct src_loc){path, 0, 0},
-				  "cannot open: %s", strerror(errno));
+	ys->st = st;
+	if (stream_rewind(st, false) < 0)
+		return -1;
 	ys->buf = base_malloc(YAML_SRC_BUFSZ);
-	if (!ys->buf) {
-		fclose(ys->fp);
-		ys->fp = NULL;
-		return diag_error(d, (struct src_loc){path, 0, 0},
+	if (!ys->buf)
+		return diag_error(d, (struct src_loc){st->path, 0, 0},
 				  "out of memory");
-	}
 	ys->at_line_start = true;
+	return 0;
+}
+
+int
+yaml_src_open(struct yaml_src *ys, const char *path, struct diag *d)
+{
+	struct stream own;
+
+	if (stream_open(&own, path, d) < 0)
+		return -1;
+	if (yaml_src_open_stream(ys, &own, d) < 0) {
+		stream_close(&own);
+		return -1;
+	}
+	ys->own = own;
+	ys->st = &ys->own;
 	return 0;
 }
 
 void
 yaml_src_close(struct yaml_src *ys)
 {
-	if (ys->fp)
-		fclose(ys->fp);
+	if (ys->st == &ys->own)
+		stream_close(&ys->own);
 	free(ys->buf);
 	memset(ys, 0, sizeof(*ys));
 }
@@ -494,9 +544,9 @@ yaml_src_read(void *data, unsigned char *out, size_t size, size_t *size_read)
 			size_t p = 0;
 
 			if (!ys->eof && ys->len < YAML_SRC_BUFSZ) {
-				n = fread(ys->buf + ys->len, 1,
-					  YAML_SRC_BUFSZ - ys->len, ys->fp);
-				if (n == 0 && ferror(ys->fp))
+				n = stream_read(ys->st, ys->buf + ys->len,
+						YAML_SRC_BUFSZ - ys->len);
+				if (n == 0 && ys->st->error)
 					return 0;
 				if (n == 0)
 					ys->eof = true;

@@ -670,7 +670,7 @@ ingest_images_text(struct images_parse *p)
 	t.p = p;
 	t.kubeadm = re_match(&kubeadm_list_re, p->c->sniff->command,
 			     strlen(p->c->sniff->command), NULL);
-	if (text_reader_open(&t.r, p->c->path, p->c->diag) < 0)
+	if (text_reader_open_stream(&t.r, p->c->in, false, p->c->diag) < 0)
 		return -1;
 	t.r.warn_utf8 = true;
 	while ((rc = text_reader_next(&t.r, &l)) > 0) {
@@ -994,7 +994,7 @@ ingest_images_doc(struct images_parse *p)
 	p->c->format = p->c->sniff->json ? "json" : "yaml";
 	memset(&ds, 0, sizeof(ds));
 	ds.p = p;
-	if (yaml_src_open(&src, p->c->path, p->c->diag) < 0)
+	if (yaml_src_open_stream(&src, p->c->in, p->c->diag) < 0)
 		return -1;
 	rc = yaml_walk_run(&w, p->c->path, p->c->diag, yaml_src_read, &src,
 			   &ops, &ds);

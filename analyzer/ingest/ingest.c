@@ -32,10 +32,12 @@ default_fmt(enum input_kind k, bool json)
 	}
 }
 
-int
-ingest_file(struct cluster_state *cs, struct diag *d, const char *path,
-	    enum input_kind forced, bool forced_kubeadm)
+static int
+ingest_stream(struct cluster_state *cs, struct diag *d, struct stream *st,
+	      enum input_kind forced, bool forced_kubeadm)
 {
+	/* Parsers keep locations: they all borrow the arena's copy. */
+	const char *path = arena_strdup(cs->arena, st->path);
 	struct ingest_ctx c;
 	struct sniff sn;
 	struct input *in;
@@ -43,7 +45,11 @@ ingest_file(struct cluster_state *cs, struct diag *d, const char *path,
 	unsigned long re_hits = re_limit_hits();
 	int rc;
 
-	if (sniff_file(path, d, &sn) < 0)
+	if (!path)
+		return diag_error(d, (struct src_loc){st->path, 0, 0},
+				  "out of memory");
+	st->path = path;
+	if (sniff_stream(st, d, &sn) < 0)
 		return -1;
 	if (sn.first_line == 0 && sn.kind == KIND_UNKNOWN)
 		return diag_error(d, (struct src_loc){path, 0, 0},
@@ -76,12 +82,10 @@ ingest_file(struct cluster_state *cs, struct diag *d, const char *path,
 	c.cs = cs;
 	c.diag = d;
 	c.arena = cs->arena;
-	c.path = arena_strdup(cs->arena, path);
+	c.path = path;
+	c.in = st;
 	c.sniff = &sn;
 	c.forced = forced != KIND_UNKNOWN;
-	if (!c.path)
-		return diag_error(d, (struct src_loc){path, 0, 0},
-				  "out of memory");
 	switch (sn.kind) {
 	case KIND_VERSION: rc = ingest_version(&c); break;
 	case KIND_NODES: rc = ingest_nodes(&c); break;
@@ -102,6 +106,20 @@ ingest_file(struct cluster_state *cs, struct diag *d, const char *path,
 	in->kind = sn.kind;
 	in->format = c.format ? c.format : "unknown";
 	return 0;
+}
+
+int
+ingest_file(struct cluster_state *cs, struct diag *d, const char *path,
+	    enum input_kind forced, bool forced_kubeadm)
+{
+	struct stream st;
+	int rc;
+
+	if (stream_open(&st, path, d) < 0)
+		return -1;
+	rc = ingest_stream(cs, d, &st, forced, forced_kubeadm);
+	stream_close(&st);
+	return rc;
 }
 
 static int
@@ -236,6 +254,8 @@ ingest_arg(struct cluster_state *cs, struct diag *d, const char *arg)
 					  "or packages)",
 					  (int)(eq - arg), arg, arg);
 	}
+	if (!strcmp(arg, "-"))
+		return ingest_file(cs, d, arg, KIND_UNKNOWN, false);
 	if (stat(arg, &st) != 0)
 		return diag_error(d, (struct src_loc){arg, 0, 0},
 				  "cannot open: %s", strerror(errno));

@@ -8,6 +8,46 @@
 
 #include "ingest.h"
 
+/* ------------------------------------------------------------ stream.c */
+
+/* The display name of standard input ("-") in diagnostics. */
+#define STREAM_STDIN_NAME "<stdin>"
+/* A pipe is replayed from memory: at most this much of it. */
+#define STREAM_RECORD_MAX LIMIT_SMALL_FILE
+
+/*
+ * One input, opened once: a file, a pipe, a FIFO or standard input. What
+ * the sniffer reads is recorded (unless the file can simply be rewound),
+ * so the parser starts again at byte 0 and then goes on from the stream.
+ */
+struct stream {
+	FILE *fp;		/* owned, or stdin (not closed) */
+	const char *path;	/* borrowed: the name shown in diagnostics */
+	struct diag *diag;	/* borrowed */
+	struct buf head;	/* recorded bytes from offset 0 */
+	size_t head_off;	/* next byte of head to replay */
+	int error;		/* errno of a failed read, or 0 */
+	bool seekable;		/* a regular file: rewound with fseek */
+	bool recording;		/* bytes read from fp are added to head */
+	bool complete;		/* head holds every byte read so far */
+	bool is_stdin;
+	bool eof;
+};
+
+/* Opens path ("-" is standard input). Returns 0 or -1 after a diagnostic. */
+int stream_open(struct stream *st, const char *path, struct diag *d);
+/*
+ * Goes back to byte 0. again: the caller will rewind once more, so a pipe
+ * keeps recording (up to STREAM_RECORD_MAX, else the next rewind fails).
+ */
+int stream_rewind(struct stream *st, bool again);
+/* Reads up to n bytes; 0 at end of input or on error (st->error). */
+size_t stream_read(struct stream *st, char *out, size_t n);
+/* Reads the rest whole into *out (owned, NUL-terminated), up to limit. */
+int stream_read_all(struct stream *st, size_t limit, char **out,
+		    size_t *len);
+void stream_close(struct stream *st);
+
 /* ------------------------------------------------------------ clean.c */
 
 /* Why a line is not content. */
@@ -42,7 +82,12 @@ struct colmap {
 };
 
 struct text_reader {
-	FILE *fp;		/* owned */
+	struct stream *st;	/* borrowed, or &own */
+	struct stream own;	/* for text_reader_open(path) */
+	char *chunk;		/* owned: bytes read, not yet split in lines */
+	size_t blen, boff;	/* chunk[boff..blen) not yet taken */
+	size_t consumed;	/* bytes taken from the stream */
+	size_t limit;		/* stop after this many bytes; 0: no limit */
 	const char *path;	/* borrowed */
 	struct diag *diag;	/* borrowed */
 	struct buf raw;		/* the line as read */
@@ -59,6 +104,10 @@ struct text_reader {
 	bool warn_utf8;
 };
 
+/* Reads st from byte 0 (see stream_rewind for again). */
+int text_reader_open_stream(struct text_reader *r, struct stream *st,
+			    bool again, struct diag *d);
+/* Opens and reads path itself (tests). */
 int text_reader_open(struct text_reader *r, const char *path,
 		     struct diag *d);
 /*
@@ -86,7 +135,8 @@ void clean_line(struct buf *clean, struct colmap *colmap, const char *raw,
  * true and a 2>&1 capture still parses. Reads the file in large chunks.
  */
 struct yaml_src {
-	FILE *fp;		/* owned */
+	struct stream *st;	/* borrowed, or &own */
+	struct stream own;	/* for yaml_src_open(path) */
 	char *buf;		/* owned, BUFSZ bytes */
 	size_t len;		/* bytes in buf */
 	size_t off, end;	/* buf[off..end) filtered, not yet read */
@@ -94,6 +144,8 @@ struct yaml_src {
 	bool eof;
 };
 
+int yaml_src_open_stream(struct yaml_src *ys, struct stream *st,
+			 struct diag *d);
 int yaml_src_open(struct yaml_src *ys, const char *path, struct diag *d);
 int yaml_src_read(void *data, unsigned char *out, size_t size,
 		  size_t *size_read);
@@ -124,7 +176,12 @@ struct sniff {
 	uint32_t first_line;	/* first content line, for diagnostics */
 };
 
-/* Reads the head of path and decides kind and format. Returns 0 or -1. */
+/*
+ * Reads the head of st (at most SNIFF_BYTES, SNIFF_LINES lines) and decides
+ * kind and format. Returns 0 or -1. The parser then rewinds st.
+ */
+int sniff_stream(struct stream *st, struct diag *d, struct sniff *out);
+/* The same for a file opened here (tests). */
 int sniff_file(const char *path, struct diag *d, struct sniff *out);
 
 /* ------------------------------------------------------------ parsers */
@@ -134,6 +191,7 @@ struct ingest_ctx {
 	struct diag *diag;		/* borrowed */
 	struct arena *arena;		/* borrowed: cs->arena */
 	const char *path;		/* arena */
+	struct stream *in;		/* borrowed: the input, read once */
 	const struct sniff *sniff;	/* borrowed */
 	bool forced;			/* kind was forced with KIND=PATH */
 	const char *format;		/* set by the parser: static string */

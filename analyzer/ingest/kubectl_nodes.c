@@ -827,7 +827,7 @@ table_scan(struct ingest_ctx *c, struct table_scan *sc)
 
 	memset(sc, 0, sizeof(*sc));
 	sc->all_five = true;
-	if (text_reader_open(&r, c->path, c->diag) < 0)
+	if (text_reader_open_stream(&r, c->in, true, c->diag) < 0)
 		return -1;
 	while ((rc = text_reader_next(&r, &l)) > 0) {
 		if (l.noise != NOISE_NONE)
@@ -893,7 +893,7 @@ parse_table(struct nodes_state *st)
 			     "one, at line %u", sc.headers,
 			     (unsigned)sc.last_header);
 	}
-	if (text_reader_open(&r, c->path, c->diag) < 0)
+	if (text_reader_open_stream(&r, c->in, false, c->diag) < 0)
 		return -1;
 	r.warn_utf8 = true;
 	while (!too_many_errors(st) && (got = text_reader_next(&r, &l)) > 0) {
@@ -1350,7 +1350,7 @@ parse_doc(struct nodes_state *st, bool json)
 	c->format = json ? "json" : "yaml";
 	memset(&ds, 0, sizeof(ds));
 	ds.st = st;
-	if (yaml_src_open(&src, c->path, c->diag) < 0)
+	if (yaml_src_open_stream(&src, c->in, c->diag) < 0)
 		return -1;
 	rv = yaml_walk_run(&w, c->path, c->diag, yaml_src_read, &src, &ops,
 			   &ds);
@@ -1382,7 +1382,7 @@ doc_kind_of(struct ingest_ctx *c)
 		return c->sniff->json ? 1 : 0;
 	if (!c->forced)
 		return -1;
-	if (text_reader_open(&r, c->path, c->diag) < 0)
+	if (text_reader_open_stream(&r, c->in, true, c->diag) < 0)
 		return -1;
 	while (text_reader_next(&r, &l) > 0) {
 		if (l.noise != NOISE_NONE)

@@ -708,7 +708,7 @@ parse_text(struct vstate *st)
 	struct text_line l;
 	int rc = 0;
 
-	if (text_reader_open(&r, st->c->path, st->c->diag) < 0)
+	if (text_reader_open_stream(&r, st->c->in, false, st->c->diag) < 0)
 		return -1;
 	r.warn_utf8 = true;
 	while (!too_many_errors(st) && (rc = text_reader_next(&r, &l)) == 1) {
@@ -1137,8 +1137,7 @@ parse_doc(struct vstate *st, bool json)
 	yw.sec[1].bin = BIN_SERVER;
 	yw.sec[2].path = "";
 	yw.sec[2].bin = -1;
-	if (file_read_small(st->c->diag, st->c->path, LIMIT_SMALL_FILE, &raw,
-			    &len) < 0)
+	if (stream_read_all(st->c->in, LIMIT_SMALL_FILE, &raw, &len) < 0)
 		return -1;
 	rc = build_doc(st, raw, len, !json, &doc);
 	free(raw);

@@ -1071,7 +1071,7 @@ ingest_packages(struct ingest_ctx *c)
 	memset(&p, 0, sizeof(p));
 	p.c = c;
 	p.yum_installed = TRI_UNKNOWN;
-	if (text_reader_open(&p.r, c->path, c->diag) < 0)
+	if (text_reader_open_stream(&p.r, c->in, false, c->diag) < 0)
 		return -1;
 	p.r.warn_utf8 = true;
 	while (!p.fatal && p.errors < MAX_ERRORS &&

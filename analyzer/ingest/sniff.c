@@ -13,6 +13,8 @@
  * parser reads the whole line and checks it.
  */
 #define SNIFF_LINE_MAX (64u << 10)
+/* Nor more than this much of a file: what a pipe must hold for the parser. */
+#define SNIFF_BYTES (1u << 20)
 
 static struct re version_text_re = {
 	.pattern = "^\\s*(?:Client Version:|Server Version:|Kustomize Version:|"
@@ -128,7 +130,7 @@ kind_from_command(struct sniff *out)
 }
 
 int
-sniff_file(const char *path, struct diag *d, struct sniff *out)
+sniff_stream(struct stream *st, struct diag *d, struct sniff *out)
 {
 	struct text_reader r;
 	struct text_line l;
@@ -141,8 +143,11 @@ sniff_file(const char *path, struct diag *d, struct sniff *out)
 	int rc = 0, lines = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (text_reader_open(&r, path, d) < 0)
+	if (text_reader_open_stream(&r, st, true, d) < 0) {
+		text_reader_close(&r);
 		return -1;
+	}
+	r.limit = SNIFF_BYTES;
 	while (lines++ < SNIFF_LINES && (rc = text_reader_next(&r, &l)) > 0) {
 		if (l.noise == NOISE_PROMPT && !out->command[0] &&
 		    l.command_len > 0) {
@@ -250,4 +255,17 @@ sniff_file(const char *path, struct diag *d, struct sniff *out)
 	if (out->kind == KIND_UNKNOWN && out->first_line)
 		kind_from_command(out);
 	return 0;
+}
+
+int
+sniff_file(const char *path, struct diag *d, struct sniff *out)
+{
+	struct stream st;
+	int rc;
+
+	if (stream_open(&st, path, d) < 0)
+		return -1;
+	rc = sniff_stream(&st, d, out);
+	stream_close(&st);
+	return rc;
 }

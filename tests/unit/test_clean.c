@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../../analyzer/ingest/internal.h"
 
@@ -338,6 +341,69 @@ text_reader_reports_a_pattern_limit_at_its_line(void **state)
 	fclose(devnull);
 }
 
+/*
+ * A FIFO is opened once: the sniffer's head (1 MB at most) is replayed and
+ * the parser goes on from the same stream, here 2 MB of node rows. What
+ * was read past the head is not kept, so a second pass is refused.
+ */
+static void
+a_fifo_is_sniffed_then_read_whole_from_one_stream(void **state)
+{
+	const char *path = "build/test-tmp-fifo";
+	struct stream st;
+	struct sniff sn;
+	struct text_reader r;
+	struct text_line l;
+	struct diag d;
+	FILE *devnull = fopen("/dev/null", "w");
+	unsigned lines = 0;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	assert_non_null(devnull);
+	unlink(path);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		FILE *fp = fopen(path, "w");
+		unsigned i;
+
+		if (!fp)
+			_exit(1);
+		fputs("NAME          STATUS   ROLES    AGE   VERSION\n", fp);
+		for (i = 0; i < 40000; i++)
+			fprintf(fp, "node-%05u    Ready    <none>   1d    v1.26.1\n",
+				i);
+		_exit(fclose(fp) == 0 ? 0 : 1);
+	}
+	diag_init(&d);
+	d.out = devnull;
+	assert_int_equal(stream_open(&st, path, &d), 0);
+	assert_false(st.seekable);
+	assert_int_equal(sniff_stream(&st, &d, &sn), 0);
+	assert_int_equal(sn.kind, KIND_NODES);
+	assert_int_equal(text_reader_open_stream(&r, &st, false, &d), 0);
+	while (text_reader_next(&r, &l) == 1) {
+		if (lines == 0)
+			assert_memory_equal(l.s, "NAME ", 5);
+		lines++;
+	}
+	assert_int_equal(lines, 40001);
+	assert_memory_equal(l.s, "node-39999 ", 11);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(stream_rewind(&st, false), -1);
+	assert_int_equal(d.errors, 1);
+	text_reader_close(&r);
+	stream_close(&st);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	unlink(path);
+	diag_release(&d);
+	fclose(devnull);
+}
+
 struct walk_log {
 	struct buf b;
 };
@@ -514,6 +580,7 @@ main(void)
 		cmocka_unit_test(sniff_detects_kind_from_content),
 		cmocka_unit_test(sniff_reads_a_bounded_prefix_of_a_long_line),
 		cmocka_unit_test(text_reader_reports_a_pattern_limit_at_its_line),
+		cmocka_unit_test(a_fifo_is_sniffed_then_read_whole_from_one_stream),
 		cmocka_unit_test(yaml_walk_reports_paths_through_blanked_noise),
 		cmocka_unit_test(yaml_walk_skips_a_subtree_when_open_says_so),
 		cmocka_unit_test(yaml_walk_refuses_deep_nesting_and_reports_syntax_errors),

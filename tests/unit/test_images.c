@@ -313,6 +313,7 @@ run_parser(struct run *r, const char *path, enum fmt fmt, bool json)
 {
 	struct sniff sn;
 	struct ingest_ctx c;
+	struct stream in;
 
 	arena_init(&r->a);
 	cluster_state_init(&r->cs, &r->a);
@@ -330,7 +331,10 @@ run_parser(struct run *r, const char *path, enum fmt fmt, bool json)
 	c.arena = &r->a;
 	c.path = path;
 	c.sniff = &sn;
+	assert_int_equal(stream_open(&in, path, &r->d), 0);
+	c.in = &in;
 	r->rc = ingest_images(&c);
+	stream_close(&in);
 	r->format = c.format;
 	run_done(r);
 }

@@ -691,6 +691,7 @@ allocation_failures_end_in_a_clean_error(void **state)
 			struct sniff sn = {KIND_NODES, FMT_NODES_DOC,
 					   cases[i].json, false, "", 1};
 			struct ingest_ctx c;
+			struct stream in;
 			struct arena a;
 			struct cluster_state cs;
 			struct diag d;
@@ -708,9 +709,13 @@ allocation_failures_end_in_a_clean_error(void **state)
 			c.arena = &a;
 			c.path = cases[i].path;
 			c.sniff = &sn;
+			assert_int_equal(stream_open(&in, cases[i].path, &d),
+					 0);
+			c.in = &in;
 			base_fail_alloc_after(n);
 			rc = ingest_nodes_under_test(&c);
 			base_fail_alloc_after(0);
+			stream_close(&in);
 			if (rc < 0)
 				assert_true(d.errors > 0);
 			else

@@ -499,6 +499,8 @@ run_version(struct run *r, const char *path, enum fmt fmt, bool kubeadm,
 {
 	struct sniff sn;
 	struct ingest_ctx c;
+	struct stream in;
+	int rc;
 
 	memset(&sn, 0, sizeof(sn));
 	sn.kind = KIND_VERSION;
@@ -511,7 +513,12 @@ run_version(struct run *r, const char *path, enum fmt fmt, bool kubeadm,
 	c.arena = &r->a;
 	c.path = path;
 	c.sniff = &sn;
-	return ingest_version(&c);
+	if (stream_open(&in, path, &r->d) < 0)
+		return -1;
+	c.in = &in;
+	rc = ingest_version(&c);
+	stream_close(&in);
+	return rc;
 }
 
 static void

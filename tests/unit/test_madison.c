@@ -344,6 +344,7 @@ dnf_download_line_is_not_a_madison_row(void **state)
 	struct fx *f = *state;
 	struct sniff sn = {.kind = KIND_PACKAGES, .fmt = FMT_PACKAGES_TEXT};
 	struct ingest_ctx c = {0};
+	struct stream in;
 	const char *path = write_tmp(
 		f, "$ dnf list --showduplicates kubelet\n"
 		   "Kubernetes                      9.1 kB/s | 9.4 kB     00:01    \n"
@@ -355,7 +356,10 @@ dnf_download_line_is_not_a_madison_row(void **state)
 	c.arena = &f->arena;
 	c.path = path;
 	c.sniff = &sn;
+	assert_int_equal(stream_open(&in, path, &f->d), 0);
+	c.in = &in;
 	assert_int_equal(ingest_packages(&c), 0);
+	stream_close(&in);
 	assert_string_equal(c.format, "yum");
 	assert_int_equal(f->cs.packages.n, 1);
 	assert_string_equal(f->cs.packages.v[0].version, "1.30.1-150500.1.1");
