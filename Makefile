@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
 PKGS = yaml-0.1 libcjson libpcre2-8
-DEB_PKGS = build-essential pkg-config libyaml-dev libcjson-dev libpcre2-dev libcmocka-dev
+DEB_PKGS = build-essential pkg-config libyaml-dev libcjson-dev libpcre2-dev libcmocka-dev scdoc
 
 WARN = -std=c11 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
        -Wmissing-prototypes -Wvla -Wwrite-strings -Wformat=2 -fno-common
@@ -38,6 +38,16 @@ seeds_sniff = fixtures/seed-v1.26.1 tests/corpus/sniff
 seeds_rules = fixtures/bad/rules tests/corpus/rules
 
 all: skewplan
+
+# Man pages: written once in scdoc (doc/*.scd), generated here; doc/tidy.awk
+# drops the empty paragraphs scdoc writes, which mandoc -Tlint warns about.
+MAN_SRCS := $(sort $(wildcard doc/*.scd))
+MAN_PAGES := $(MAN_SRCS:doc/%.scd=build/man/%)
+man: $(MAN_PAGES)
+build/man/%: doc/%.scd doc/tidy.awk
+	@command -v scdoc >/dev/null || { echo "make man needs scdoc: apt-get install -y scdoc (or make deps)" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	scdoc < $< | awk -f doc/tidy.awk > $@.tmp && mv $@.tmp $@
 
 # The installed rules directory is compiled in: rebuild what uses it when
 # PREFIX changes.
@@ -118,7 +128,7 @@ deps:
 # Chromium and poppler for the HTML runbook as PDF, and Microsoft's SARIF
 # validator from npm. .ci/run installs them; without them those checks
 # skip, and a skip fails make test (SKEWPLAN_ALLOW_SKIP=1 allows it outside CI).
-TEST_DEB_PKGS = python3-junitparser chromium poppler-utils
+TEST_DEB_PKGS = python3-junitparser chromium poppler-utils mandoc
 test-deps: deps
 	@set -e; missing=""; for p in $(TEST_DEB_PKGS); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -183,14 +193,18 @@ fmt-check:
 	  clang-format --dry-run --Werror $(SRCS) 2>/dev/null || echo "fmt-check: differences (hint only)"; \
 	else echo "fmt-check: clang-format not installed"; fi
 
-install: skewplan
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/skewplan
+install: skewplan man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/skewplan \
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 755 skewplan $(DESTDIR)$(PREFIX)/bin/skewplan
+	install -m 755 tools/capture.sh $(DESTDIR)$(PREFIX)/bin/skewplan-capture
 	cp -R rules $(DESTDIR)$(PREFIX)/share/skewplan/
 	install -m 755 tools/capture.sh $(DESTDIR)$(PREFIX)/share/skewplan/capture.sh
+	install -m 644 $(filter %.1,$(MAN_PAGES)) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 $(filter %.5,$(MAN_PAGES)) $(DESTDIR)$(PREFIX)/share/man/man5/
 
 clean:
 	rm -rf build skewplan
 
-.PHONY: FORCE fuzz all deps test-deps demo test test-run test-bins mutate golden-update bench valgrind lint check-layout \
+.PHONY: FORCE fuzz all man deps test-deps demo test test-run test-bins mutate golden-update bench valgrind lint check-layout \
 	fmt-check install clean check-deps check-test-deps

@@ -78,6 +78,7 @@ script "golden (release build)" env SKEWPLAN="$REL" sh tests/run_golden.sh
 script "boundaries" env SKEWPLAN="$B/skewplan" sh tests/boundaries.sh
 script "hostile" env SKEWPLAN="$B/skewplan" sh tests/hostile/run.sh
 script "capture" env SKEWPLAN="$B/skewplan" sh tests/capture_test.sh
+script "man" sh tests/man_check.sh
 script "report checks" env SKEWPLAN="$B/skewplan" sh tests/report_checks.sh
 
 note=""
