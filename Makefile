@@ -202,6 +202,16 @@ install: skewplan man
 	install -m 755 tools/capture.sh $(DESTDIR)$(PREFIX)/share/skewplan/capture.sh
 	install -m 644 $(filter %.1,$(MAN_PAGES)) $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 $(filter %.5,$(MAN_PAGES)) $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 644 contrib/completions/skewplan.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/skewplan
+	install -m 644 contrib/completions/skewplan.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/skewplan-capture
+	install -m 644 contrib/completions/_skewplan $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_skewplan
+	install -m 644 contrib/completions/skewplan.fish \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/skewplan.fish
 
 clean:
 	rm -rf build skewplan
