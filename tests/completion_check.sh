@@ -49,6 +49,7 @@ expect "always auto" skewplan audit --color a
 expect "latest latest-patch" skewplan plan --to lat
 expect "--strict-packages" skewplan plan --st
 expect "--source-root --strict-packages" skewplan plan --s
+expect "--patch-first" skewplan plan --pa
 expect "--waivers" skewplan audit --as-of 2023-03-20 --fail-on never --w
 expect "" skewplan audit --as-of ""
 expect "--format -f" skewplan inspect -

@@ -14,7 +14,7 @@ _skewplan_options()
 	case $1 in
 	inspect) echo "-f --format" ;;
 	audit) echo "--as-of --rules --waivers --fail-on --near-eol-days $out" ;;
-	plan) echo "--to --as-of --rules --max-unavailable --strict-packages $out" ;;
+	plan) echo "--to --as-of --rules --max-unavailable --strict-packages --patch-first $out" ;;
 	rules) echo "--rules" ;;
 	esac
 }
