@@ -114,6 +114,20 @@ expect "kubectl one minor newer is allowed" 2024-01-01 absent \
 expect "kubectl two minors newer is skew" 2024-01-01 want \
 	'"rule":[[:space:]]*"kubectl-skew"' audit $J "$tmp/kubectl28"
 
+# A kubelet three minors older than a 1.29 apiserver is at the limit (a
+# warning), four is too old (an error).
+for v in 26 25; do
+	mkdir "$tmp/kubelet$v"
+	printf 'Client Version: v1.29.0\nServer Version: v1.29.0\n' >"$tmp/kubelet$v/version.txt"
+	sed -e "s/v1\.26\.1/v1.$v.0/g" -e "0,/v1\.$v\.0/s//v1.29.0/" $SEED/nodes.txt >"$tmp/kubelet$v/nodes.txt"
+done
+expect "a kubelet three minors older than 1.29 is at the limit" 2024-03-01 absent \
+	'"rule":[[:space:]]*"kubelet-too-old"' audit $J "$tmp/kubelet26"
+expect "a kubelet three minors older than 1.29 is at the limit" 2024-03-01 want \
+	'"rule":[[:space:]]*"kubelet-at-skew-limit"' audit $J "$tmp/kubelet26"
+expect "a kubelet four minors older than 1.29 is too old" 2024-03-01 want \
+	'"rule":[[:space:]]*"kubelet-too-old"' audit $J "$tmp/kubelet25"
+
 # ---- plan
 P="plan --rules $R"
 around "the plan leaves the legacy repository on its removal day" "$legacy_removed" \
