@@ -21,7 +21,6 @@ count() {
 	f=$(sed -n "$3" "$log" | awk '{s += $1} END {print s + 0}')
 	s=$(sed -n "$4" "$log" | awk '{s += $1} END {print s + 0}')
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
-	if [ "$rc" = 0 ] && [ "$f" != 0 ]; then f=$f; fi
 	if [ "$f" != 0 ]; then echo "FAILED: $1 ($f)"; fi
 	if [ "$s" != 0 ]; then echo "SKIPPED: $1 ($s)"; fi
 	pass=$((pass + p)); fail=$((fail + f)); skipped=$((skipped + s))
