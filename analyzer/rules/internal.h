@@ -6,6 +6,8 @@
 #ifndef SKEWPLAN_RULES_INTERNAL_H
 #define SKEWPLAN_RULES_INTERNAL_H
 
+#include <limits.h>
+
 #include "rules.h"
 
 /* ---------------------------------------------------------- YAML tree */
@@ -148,5 +150,83 @@ void waiver_index_release(struct waiver_index *ix);
  */
 const struct waiver *waiver_index_find(struct waiver_index *ix,
 				       const char *rule, const char *subject);
+
+/* ---------------------------------------------------------- loader */
+
+/*
+ * The loader's shared pieces (load*.c): a field list checks a mapping's
+ * keys and value types; the load_get_* getters read values that
+ * load_check_fields has accepted. Each data file has one load_* function.
+ */
+
+#define ERA_MAX UINT_MAX
+
+enum ftype {
+	T_STR, T_STR_NULL, T_MINOR, T_VERSION, T_DATE, T_DATE_NULL, T_INT,
+	T_BOOL, T_URL, T_MAP, T_SEQ, T_STRLIST, T_URLLIST, T_VERLIST
+};
+
+struct field {
+	const char *key;
+	enum ftype type;
+	bool required;
+};
+
+struct lctx {
+	struct rules_db *db;
+	struct arena *a;
+	struct diag *d;
+	const char *path;	/* arena: file being loaded */
+};
+
+/* An era of minors lo..hi (hi ERA_MAX: open), from the row at loc. */
+struct era {
+	unsigned lo, hi;
+	struct src_loc loc;
+};
+
+bool load_in_list(const char *s, const char *const *list, size_t n);
+/* s names a component of the skew policy (kube-apiserver, kubelet, ...). */
+bool load_is_component(const char *s);
+/* "1.N" with N in 0..999; or "1.N.P" when want_patch. */
+bool load_parse_version(const char *s, size_t len, bool want_patch,
+			unsigned *minor, unsigned *patch);
+/*
+ * Checks map against fields: unknown keys, missing required keys and the
+ * type of each value. what names the map in messages. Returns 0 or -1.
+ */
+int load_check_fields(struct lctx *c, const struct ynode *map,
+		      const struct field *fs, size_t nf, const char *what);
+/* root's first key must be schema, and its value want. */
+int load_check_schema(struct lctx *c, const struct ynode *root,
+		      const char *want);
+/* The value of key, when present, must be a known component name. */
+int load_check_component(struct lctx *c, const struct ynode *map,
+			 const char *key);
+/*
+ * Sorts e and checks that the eras neither overlap nor leave a gap
+ * between minor 0 and the open end. what names them in messages.
+ */
+int load_check_eras(struct lctx *c, struct era *e, size_t n,
+		    const char *what);
+/* Values load_check_fields accepted; absent or null give the fallback. */
+const char *load_get_str(const struct ynode *map, const char *key);
+long load_get_date(const struct ynode *map, const char *key);
+unsigned load_get_minor(const struct ynode *map, const char *key);
+long load_get_int(const struct ynode *map, const char *key, long dflt);
+const char **load_get_strlist(struct lctx *c, const struct ynode *map,
+			      const char *key, size_t *n);
+/* "out of memory" at loc; returns -1. */
+int load_oom(struct lctx *c, struct src_loc loc);
+
+/* The data files and the rule files; each returns 0 or -1. */
+int load_releases(struct lctx *c, const struct ynode *root);
+int load_skew(struct lctx *c, const struct ynode *root);
+int load_kubeadm(struct lctx *c, const struct ynode *root);
+int load_registries(struct lctx *c, const struct ynode *root);
+int load_packages(struct lctx *c, const struct ynode *root);
+int load_rules(struct lctx *c, const struct ynode *root, const char *family);
+/* Every stable rule id is in the catalogue with its severity. */
+int load_check_stable_ids(struct lctx *c, const char *rulesets);
 
 #endif
