@@ -71,6 +71,31 @@ int cli_parse_args(int argc, char **argv, const struct cli_opt *opts,
 		   size_t nopts, struct output_opts *out, char **args,
 		   int *nargs, struct diag *d);
 
+/* ------------------------------------------------ help.c */
+
+enum cli_meta { META_NONE, META_HELP, META_VERSION };
+
+/*
+ * Looks through a command's arguments argv[1..argc), up to "--", for
+ * -h/--help or -V/--version (the first wins), never taking an option's
+ * value for one; sets *rules to the --rules value seen (borrowed: argv),
+ * else NULL.
+ */
+enum cli_meta cli_scan_meta(int argc, char **argv, const char **rules);
+/* Prints the usage of command name; EXIT_OK, or EXIT_USAGE when unknown. */
+int cli_print_usage(const char *name, struct diag *d);
+/* Prints the summary of every command; EXIT_OK or EXIT_INTERNAL. */
+int cli_print_summary(void);
+/*
+ * Prints the version and the date the rules data (in rules, or the default
+ * directory when NULL) was compiled, with its directory and origin.
+ * EXIT_OK, EXIT_RULES when that data cannot be read (the version line is
+ * printed all the same), or EXIT_USAGE / EXIT_INTERNAL.
+ */
+int cli_print_version(const char *rules, struct diag *d);
+int cmd_help(int argc, char **argv, struct diag *d);
+int cmd_version(int argc, char **argv, struct diag *d);
+
 /* The commands of cli/audit.c. */
 int cmd_audit(int argc, char **argv, struct diag *d);
 int cmd_rules(int argc, char **argv, struct diag *d);
