@@ -39,8 +39,8 @@ expect() {
 expect "audit" skewplan au
 expect "--help --version -V -h audit check-rules help inspect plan rules version" skewplan ""
 expect "check-rules" skewplan ch
-expect "html json junit markdown sarif text" skewplan audit -f ""
-expect "html json junit markdown sarif text" skewplan plan --format ""
+expect "codeclimate html json junit markdown sarif text" skewplan audit -f ""
+expect "codeclimate html json junit markdown sarif text" skewplan plan --format ""
 expect "json junit" skewplan audit --format = j
 expect "json text" skewplan inspect -f ""
 expect "warning" skewplan audit --fail-on w

@@ -14,19 +14,21 @@
 	"\noutput options:\n" \
 	"  -f, --format FORMAT    the report on stdout: text, markdown, " \
 	"html, json,\n" \
-	"                         sarif or junit (default text)\n" \
+	"                         sarif, junit or codeclimate (default text)\n" \
 	"  -o, --output [FORMAT:]FILE\n" \
 	"                         write a report to FILE, atomically; " \
 	"repeatable; the\n" \
 	"                         format comes from the prefix or the " \
 	"extension (.txt\n" \
-	"                         .md .html .json .sarif .xml); - is " \
-	"stdout\n" \
+	"                         .md .html .json .sarif .xml " \
+	".codeclimate.json); - is\n" \
+	"                         stdout\n" \
 	"  --color auto|always|never\n" \
 	"                         colour on a terminal (NO_COLOR is " \
 	"respected)\n" \
-	"  --source-root DIR      SARIF paths are relative to DIR " \
-	"(default .)\n"
+	"  --source-root DIR      SARIF and Code Quality paths are " \
+	"relative to DIR\n" \
+	"                         (default .)\n"
 
 #define COMMON_HELP \
 	"  -h, --help             print this usage and exit\n" \

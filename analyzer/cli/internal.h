@@ -107,7 +107,7 @@ int cmd_check_rules(int argc, char **argv, struct diag *d);
 
 /* The report formats; the order is that of the names in output.c. */
 enum out_format { OUT_TEXT, OUT_JSON, OUT_MARKDOWN, OUT_HTML, OUT_SARIF,
-		  OUT_JUNIT, OUT_COUNT };
+		  OUT_JUNIT, OUT_CODECLIMATE, OUT_COUNT };
 #define OUT_FORMAT_BIT(f) (1u << (f))
 #define OUT_ALL_FORMATS ((1u << OUT_COUNT) - 1)
 
@@ -144,7 +144,7 @@ int output_parse_opt(struct output_opts *o, int argc, char **argv, int *i,
 		     struct diag *d, bool *matched);
 /*
  * Resolves every -o into a format (a FORMAT: prefix, else the extension:
- * .txt .md .html .json .sarif .xml) and adds the -f report on stdout (also
+ * .txt .md .html .json .sarif .xml .codeclimate.json) and adds the -f report on stdout (also
  * with -o); two outputs naming one file (same device and inode, or same
  * directory and name for a file still to be made) are a usage error.
  * Checks them against allowed (OUT_FORMAT_BIT mask), --color and

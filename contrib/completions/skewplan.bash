@@ -4,7 +4,7 @@
 # bash itself (compgen), not the bash-completion package.
 
 _skewplan_commands="inspect audit plan rules check-rules version help"
-_skewplan_formats="text markdown html json sarif junit"
+_skewplan_formats="text markdown html json sarif junit codeclimate"
 _skewplan_kinds="version kubeadm nodes images packages"
 
 # _skewplan_options COMMAND: the options COMMAND takes.

@@ -2,7 +2,7 @@
 # `make install` as $(PREFIX)/share/fish/vendor_completions.d/skewplan.fish.
 
 set -l cmds inspect audit plan rules check-rules version help
-set -l formats text markdown html json sarif junit
+set -l formats text markdown html json sarif junit codeclimate
 
 complete -c skewplan -f
 complete -c skewplan -n "not __fish_seen_subcommand_from $cmds" -a inspect -d 'print the inventory read from a snapshot'
