@@ -128,8 +128,9 @@ deps:
 # Chromium and poppler for the HTML runbook as PDF, and Microsoft's SARIF
 # validator from npm. .ci/run installs them; without them those checks
 # skip, and a skip fails make test (SKEWPLAN_ALLOW_SKIP=1 allows it outside CI).
-# python3 runs the runbook replay (tests/replay/replay.py); mandoc lints the man pages.
-TEST_DEB_PKGS = python3 python3-junitparser chromium poppler-utils mandoc
+# python3 runs the runbook replay (tests/replay/replay.py); mandoc lints the man pages;
+# python3-jsonschema and python3-yaml check Code Quality reports and the CI examples.
+TEST_DEB_PKGS = python3 python3-junitparser python3-jsonschema python3-yaml chromium poppler-utils mandoc
 test-deps: deps
 	@set -e; missing=""; for p in $(TEST_DEB_PKGS); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

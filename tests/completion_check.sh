@@ -37,10 +37,10 @@ expect() {
 }
 
 expect "audit" skewplan au
-expect "--help --version audit check-rules help inspect plan rules version" skewplan ""
+expect "--help --version -V -h audit check-rules help inspect plan rules version" skewplan ""
 expect "check-rules" skewplan ch
-expect "html json junit markdown sarif text" skewplan audit -f ""
-expect "html json junit markdown sarif text" skewplan plan --format ""
+expect "codeclimate html json junit markdown sarif text" skewplan audit -f ""
+expect "codeclimate html json junit markdown sarif text" skewplan plan --format ""
 expect "json junit" skewplan audit --format = j
 expect "json text" skewplan inspect -f ""
 expect "warning" skewplan audit --fail-on w
@@ -52,8 +52,13 @@ expect "--source-root --strict-packages" skewplan plan --s
 expect "--patch-first" skewplan plan --pa
 expect "--waivers" skewplan audit --as-of 2023-03-20 --fail-on never --w
 expect "" skewplan audit --as-of ""
-expect "--format -f" skewplan inspect -
-expect "--rules" skewplan rules -
+expect "--format --help --version -f" skewplan inspect -
+expect "--rules" skewplan rules --r
+expect "--rules" skewplan version --r
+expect "audit" skewplan help au
+expect "" skewplan help audit ""
+expect "--help" skewplan audit --he
+expect "--version" skewplan plan --to latest --v
 expect "fixtures/seed-v1.26.1" skewplan audit fixtures/seed
 expect "fixtures/seed-v1.26.1" skewplan audit --fail-on never fixtures/seed
 expect "nodes=" skewplan audit nod

@@ -28,7 +28,7 @@ check() {
 SEED="--as-of 2024-03-20 --rules rules --waivers fixtures/waivers/seed-2024.yaml fixtures/seed-v1.26.1"
 HA="--as-of 2024-06-01 --rules rules fixtures/ha-1.24.17"
 ESC="--as-of 2024-03-20 --rules rules --waivers fixtures/waivers/escaping.yaml"
-FORMATS="text json markdown html sarif junit"
+FORMATS="text json markdown html sarif junit codeclimate"
 
 # A python3 with junitparser (Debian's python3-junitparser lives in the
 # system interpreter, which may not be the first python3 on PATH).
@@ -332,6 +332,65 @@ else
 	skip "HTML to PDF (apt-get install -y chromium poppler-utils)"
 fi
 
+# ------------------------------------------------------- GitLab Code Quality
+# tests/schema/gitlab-codequality.schema.json is written from GitLab's
+# documented fields; Debian's python3-jsonschema checks it.
+PYS=""
+for p in python3 /usr/bin/python3; do
+	command -v "$p" >/dev/null 2>&1 || continue
+	if "$p" -c 'import jsonschema' 2>/dev/null; then PYS=$p; break; fi
+done
+cq_valid() {
+	"$PYS" tests/schema/validate.py tests/schema/gitlab-codequality.schema.json \
+		"$1" --unique fingerprint
+}
+if [ -n "$PYS" ]; then
+	check "Code Quality of the seed audit fits GitLab's fields" cq_valid "$tmp/seed.codeclimate"
+	check "Code Quality of the HA audit fits GitLab's fields" cq_valid "$tmp/ha.codeclimate"
+	echo '[{"description": "x", "check_name": "y", "fingerprint": "f", "severity": "error", "location": {"path": "./a"}}]' >"$tmp/bad.cq"
+	check "the Code Quality schema check can fail" sh -c "! $PYS tests/schema/validate.py tests/schema/gitlab-codequality.schema.json '$tmp/bad.cq' >/dev/null"
+	if [ "$plan" = 1 ]; then
+		"$SKEWPLAN" plan --to 1.28 --as-of 2024-06-01 --rules rules \
+			-f codeclimate fixtures/ha-1.24.17 >"$tmp/plan.codeclimate" 2>/dev/null
+		check "Code Quality of the HA plan fits GitLab's fields" cq_valid "$tmp/plan.codeclimate"
+	fi
+else
+	skip "Code Quality schema (apt-get install python3-jsonschema)"
+fi
+# The extension .codeclimate.json names the format; .json alone is JSON.
+# shellcheck disable=SC2086
+"$SKEWPLAN" audit $SEED -o "$tmp/x.codeclimate.json" -o "$tmp/x.json" >/dev/null 2>&1
+check "-o NAME.codeclimate.json writes Code Quality" cmp -s "$tmp/x.codeclimate.json" "$tmp/seed.codeclimate"
+check "-o NAME.json still writes JSON" cmp -s "$tmp/x.json" "$tmp/seed.json"
+# Fingerprints hold when the snapshot moves or a line is added above the
+# evidence; a waived finding is not an issue; severities map as documented.
+mkdir "$tmp/moved"
+cp fixtures/seed-v1.26.1/* "$tmp/moved/"
+{ echo; cat fixtures/seed-v1.26.1/version.txt; } >"$tmp/moved/version.txt"
+"$SKEWPLAN" audit --as-of 2024-03-20 --rules rules --waivers fixtures/waivers/seed-2024.yaml \
+	-f codeclimate "$tmp/moved" >"$tmp/moved.cq" 2>/dev/null
+if [ -n "$PY" ]; then
+	cat >"$tmp/cq.py" <<'EOF'
+import json, sys
+d = sys.argv[1]
+a = json.load(open(d + "/seed.json"))
+c = json.load(open(d + "/seed.codeclimate"))
+m = json.load(open(d + "/moved.cq"))
+sev = {"error": "critical", "warning": "major", "info": "info"}
+live = [f for f in a["findings"] if not f["suppressed"]]
+assert len(live) < len(a["findings"]), "the seed has a waived finding"
+assert [(f["rule"], sev[f["severity"]]) for f in live] == \
+    [(i["check_name"], i["severity"]) for i in c], "one issue per unwaived finding, in order"
+assert [f["fingerprint"] for f in live] == [i["fingerprint"] for i in c], "JSON and Code Quality agree"
+assert sorted(i["fingerprint"] for i in c) == sorted(i["fingerprint"] for i in m), "fingerprints moved"
+assert [i["location"]["lines"]["begin"] for i in m if i["location"]["path"].endswith("version.txt")] != \
+    [i["location"]["lines"]["begin"] for i in c if i["location"]["path"].endswith("version.txt")], "the edit moved a line"
+assert all(i["location"]["path"].startswith("fixtures/") for i in c), "relative to --source-root"
+EOF
+	check "Code Quality: one issue per unwaived finding, severities mapped, fingerprints survive a moved and edited snapshot" \
+		"$PY" "$tmp/cq.py" "$tmp"
+fi
+
 # ------------------------------------------------------- escaping
 # The escaping fixture, under a directory whose name is hostile too.
 hostile="$tmp/snap<i>|*\`x"
@@ -343,6 +402,9 @@ for f in $FORMATS; do
 		>"$tmp/esc.$f" 2>"$tmp/esc.err"
 	check "audit -f $f of the escaping snapshot exits 1" [ $? -eq 1 ]
 done
+if [ -n "$PYS" ]; then
+	check "Code Quality of the escaping audit fits GitLab's fields" cq_valid "$tmp/esc.codeclimate"
+fi
 check "HTML carries no markup from the snapshot" \
 	sh -c "! grep -qiE '<script|<b>|<i>' '$tmp/esc.html'"
 check "HTML shows the snapshot text escaped" \

@@ -14,27 +14,17 @@
 struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv, struct diag *d);
-	const char *usage;
 };
 
 static int cmd_inspect(int argc, char **argv, struct diag *d);
-static int cmd_help(int argc, char **argv, struct diag *d);
-static int cmd_version(int argc, char **argv, struct diag *d);
 
 int cmd_plan(int argc, char **argv, struct diag *d);
 
+/* Usage texts: help.c. */
 static const struct cmd commands[] = {
-	{"inspect", cmd_inspect, "inspect [-f text|json] SNAPSHOT..."},
-	{"audit", cmd_audit, "audit [--as-of YYYY-MM-DD] [--rules DIR] "
-	 "[--waivers FILE] [--fail-on error|warning|info|never] "
-	 "[OUTPUT...] SNAPSHOT..."},
-	{"plan", cmd_plan, "plan --to VERSION [--as-of YYYY-MM-DD] [--rules DIR] "
-	 "[--max-unavailable N] [--strict-packages] [--patch-first] [OUTPUT...] "
-	 "SNAPSHOT..."},
-	{"rules", cmd_rules, "rules [--rules DIR]"},
-	{"check-rules", cmd_check_rules, "check-rules [DIR]"},
-	{"version", cmd_version, "version"},
-	{"help", cmd_help, "help"},
+	{"inspect", cmd_inspect}, {"audit", cmd_audit}, {"plan", cmd_plan},
+	{"rules", cmd_rules}, {"check-rules", cmd_check_rules},
+	{"version", cmd_version}, {"help", cmd_help},
 };
 
 int
@@ -141,53 +131,11 @@ cmd_inspect(int argc, char **argv, struct diag *d)
 	return rc;
 }
 
-static int
-cmd_version(int argc, char **argv, struct diag *d)
-{
-	(void)argc;
-	(void)argv;
-	(void)d;
-	printf("skewplan %s\n", SKEWPLAN_VERSION);
-	return EXIT_OK;
-}
-
-static int
-cmd_help(int argc, char **argv, struct diag *d)
-{
-	size_t i;
-
-	(void)argc;
-	(void)argv;
-	(void)d;
-	printf("usage: skewplan COMMAND [OPTIONS] SNAPSHOT...\n\ncommands:\n");
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		printf("  skewplan %s\n", commands[i].usage);
-	printf("\nSNAPSHOT is a file, a directory of files, or KIND=FILE with "
-	       "KIND one of\nversion, kubeadm, nodes, images, packages.\n"
-	       "\nOUTPUT (audit, plan):\n"
-	       "  -f, --format FORMAT    text, markdown, html, json, sarif or "
-	       "junit (default text)\n"
-	       "  -o, --output [FORMAT:]FILE\n"
-	       "                         write a report to FILE, atomically; "
-	       "repeatable; the format\n"
-	       "                         comes from the prefix or the extension "
-	       "(.txt .md .html\n"
-	       "                         .json .sarif .xml)\n"
-	       "  --color auto|always|never\n"
-	       "                         colour on a terminal (NO_COLOR is "
-	       "respected)\n"
-	       "  --source-root DIR      SARIF paths are relative to DIR "
-	       "(default .)\n"
-	       "\nExit status: 0 no finding at or above --fail-on, 1 findings "
-	       "or a refused plan,\n2 usage, 3 input, 4 rules data, 5 I/O or "
-	       "internal error.\n");
-	return EXIT_OK;
-}
-
 int
 cli_main(int argc, char **argv)
 {
 	struct diag d;
+	const char *rules;
 	size_t i;
 	int rc = -1;
 
@@ -195,19 +143,31 @@ cli_main(int argc, char **argv)
 	/* cJSON allocates through the same hook the OOM tests fail. */
 	cJSON_InitHooks(&(cJSON_Hooks){base_malloc, free});
 	if (argc < 2) {
-		cmd_help(0, NULL, &d);
+		cli_print_summary();
 		rc = EXIT_USAGE;
 		goto out;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		argv[1] = (char *)"help";
-	if (!strcmp(argv[1], "--version"))
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
 		argv[1] = (char *)"version";
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		if (!strcmp(argv[1], commands[i].name)) {
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		/* COMMAND --help and COMMAND --version, in every command. */
+		switch (cli_scan_meta(argc - 1, argv + 1, &rules)) {
+		case META_HELP:
+			rc = cli_print_usage(commands[i].name, &d);
+			break;
+		case META_VERSION:
+			rc = cli_print_version(rules, &d);
+			break;
+		default:
 			rc = commands[i].fn(argc - 1, argv + 1, &d);
 			break;
 		}
+		break;
+	}
 	if (rc < 0)
 		rc = usage_error(&d, "unknown command '%s'", argv[1]);
 out:

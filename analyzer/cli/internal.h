@@ -71,6 +71,31 @@ int cli_parse_args(int argc, char **argv, const struct cli_opt *opts,
 		   size_t nopts, struct output_opts *out, char **args,
 		   int *nargs, struct diag *d);
 
+/* ------------------------------------------------ help.c */
+
+enum cli_meta { META_NONE, META_HELP, META_VERSION };
+
+/*
+ * Looks through a command's arguments argv[1..argc), up to "--", for
+ * -h/--help or -V/--version (the first wins), never taking an option's
+ * value for one; sets *rules to the --rules value seen (borrowed: argv),
+ * else NULL.
+ */
+enum cli_meta cli_scan_meta(int argc, char **argv, const char **rules);
+/* Prints the usage of command name; EXIT_OK, or EXIT_USAGE when unknown. */
+int cli_print_usage(const char *name, struct diag *d);
+/* Prints the summary of every command; EXIT_OK or EXIT_INTERNAL. */
+int cli_print_summary(void);
+/*
+ * Prints the version and the date the rules data (in rules, or the default
+ * directory when NULL) was compiled, with its directory and origin.
+ * EXIT_OK, EXIT_RULES when that data cannot be read (the version line is
+ * printed all the same), or EXIT_USAGE / EXIT_INTERNAL.
+ */
+int cli_print_version(const char *rules, struct diag *d);
+int cmd_help(int argc, char **argv, struct diag *d);
+int cmd_version(int argc, char **argv, struct diag *d);
+
 /* The commands of cli/audit.c. */
 int cmd_audit(int argc, char **argv, struct diag *d);
 int cmd_rules(int argc, char **argv, struct diag *d);
@@ -82,7 +107,7 @@ int cmd_check_rules(int argc, char **argv, struct diag *d);
 
 /* The report formats; the order is that of the names in output.c. */
 enum out_format { OUT_TEXT, OUT_JSON, OUT_MARKDOWN, OUT_HTML, OUT_SARIF,
-		  OUT_JUNIT, OUT_COUNT };
+		  OUT_JUNIT, OUT_CODECLIMATE, OUT_COUNT };
 #define OUT_FORMAT_BIT(f) (1u << (f))
 #define OUT_ALL_FORMATS ((1u << OUT_COUNT) - 1)
 
@@ -119,7 +144,7 @@ int output_parse_opt(struct output_opts *o, int argc, char **argv, int *i,
 		     struct diag *d, bool *matched);
 /*
  * Resolves every -o into a format (a FORMAT: prefix, else the extension:
- * .txt .md .html .json .sarif .xml) and adds the -f report on stdout (also
+ * .txt .md .html .json .sarif .xml .codeclimate.json) and adds the -f report on stdout (also
  * with -o); two outputs naming one file (same device and inode, or same
  * directory and name for a file still to be made) are a usage error.
  * Checks them against allowed (OUT_FORMAT_BIT mask), --color and

@@ -21,20 +21,22 @@ static const struct {
 	{"text", OUT_TEXT}, {"txt", OUT_TEXT}, {"json", OUT_JSON},
 	{"markdown", OUT_MARKDOWN}, {"md", OUT_MARKDOWN}, {"html", OUT_HTML},
 	{"sarif", OUT_SARIF}, {"junit", OUT_JUNIT}, {"xml", OUT_JUNIT},
+	{"codeclimate", OUT_CODECLIMATE},
 };
 
 static const struct {
 	const char *ext;
 	enum out_format format;
 } extensions[] = {
-	{".txt", OUT_TEXT}, {".text", OUT_TEXT}, {".json", OUT_JSON},
+	/* The first that matches wins: .codeclimate.json before .json. */
+	{".codeclimate.json", OUT_CODECLIMATE}, {".txt", OUT_TEXT}, {".text", OUT_TEXT}, {".json", OUT_JSON},
 	{".md", OUT_MARKDOWN}, {".markdown", OUT_MARKDOWN},
 	{".html", OUT_HTML}, {".htm", OUT_HTML}, {".sarif", OUT_SARIF},
 	{".xml", OUT_JUNIT},
 };
 
 static const char *const canonical[OUT_COUNT] = {
-	"text", "json", "markdown", "html", "sarif", "junit",
+	"text", "json", "markdown", "html", "sarif", "junit", "codeclimate",
 };
 
 static bool
@@ -216,7 +218,8 @@ output_finish(struct output_opts *o, unsigned allowed, struct diag *d)
 
 	if (o->format && !format_of_name(o->format, strlen(o->format), &def))
 		return usage_error(d, "unknown format '%s' (want text, json, "
-				   "markdown, html, sarif or junit)", o->format);
+				   "markdown, html, sarif, junit or codeclimate)",
+				   o->format);
 	if ((rc = check_allowed(def, allowed, d)) != EXIT_OK)
 		return rc;
 	if (o->color && strcmp(o->color, "auto") &&
@@ -243,8 +246,9 @@ output_finish(struct output_opts *o, unsigned allowed, struct diag *d)
 			if (!format_of_ext(path, &f))
 				return usage_error(d, "cannot tell the "
 					"format of output '%s' (name it "
-					".txt, .md, .html, .json, .sarif "
-					"or .xml, or write FORMAT:FILE)", v);
+					".txt, .md, .html, .json, .sarif, "
+					".xml or .codeclimate.json, or "
+					"write FORMAT:FILE)", v);
 		}
 		if (!*path)
 			return usage_error(d, "output '%s' names no file", v);
@@ -478,6 +482,8 @@ render(const struct output_opts *o, const struct output_spec *s,
 		return report_html(out, in);
 	case OUT_SARIF:
 		return report_sarif(out, in);
+	case OUT_CODECLIMATE:
+		return report_codeclimate(out, in);
 	default:
 		return report_junit(out, in);
 	}

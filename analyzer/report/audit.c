@@ -2,6 +2,7 @@
  * audit.c - `skewplan audit` as a text report for a reviewer and as the
  * JSON contract of the README for CI; and the `skewplan rules` listing.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -159,7 +160,7 @@ waiver_json(const struct finding *f)
 }
 
 static cJSON *
-finding_json(const struct finding *f)
+finding_json(const struct finding *f, const char *fingerprint)
 {
 	const char *sev = rules_severity_name(f->severity);
 	cJSON *o, *ev, *refs;
@@ -183,7 +184,8 @@ finding_json(const struct finding *f)
 				  report_jstr(f->rule->references[i]));
 	ok = ok && report_jadd(o, "suppressed",
 			       cJSON_CreateBool(f->suppressed)) &&
-	     report_jadd(o, "waiver", waiver_json(f));
+	     report_jadd(o, "waiver", waiver_json(f)) &&
+	     report_jadd(o, "fingerprint", cJSON_CreateString(fingerprint));
 	return report_jdone(o, ok);
 }
 
@@ -225,10 +227,16 @@ report_audit_json(struct buf *out, const struct rules_db *db,
 		  long as_of)
 {
 	struct report_counts c;
+	char (*hex)[65] = NULL;
 	cJSON *sum;
 	size_t i;
 	bool ok;
 
+	if (f->n && (!(hex = base_malloc(f->n * sizeof(*hex))) ||
+		     report_fingerprints(f, hex) < 0)) {
+		free(hex);
+		return -1;
+	}
 	report_count(f, &c);
 	buf_adds(out, "{\n");
 	ok = report_jmember(out, 1, "skewplanVersion",
@@ -246,9 +254,10 @@ report_audit_json(struct buf *out, const struct rules_db *db,
 	for (i = 0; ok && i < f->n; i++) {
 		if (i)
 			buf_adds(out, ", ");
-		ok = report_jput(out, finding_json(&f->v[i]), 2) == 0 &&
+		ok = report_jput(out, finding_json(&f->v[i], hex[i]), 2) == 0 &&
 		     buf_flush(out) == 0;
 	}
+	free(hex);
 	buf_adds(out, "],\n");
 	sum = cJSON_CreateObject();
 	ok = ok && report_jadd(sum, "error", count_json(c.sev[SEV_ERROR])) &&

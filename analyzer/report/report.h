@@ -95,6 +95,27 @@ int report_sarif(struct buf *out, const struct report_input *in);
 int report_junit(struct buf *out, const struct report_input *in);
 int report_html(struct buf *out, const struct report_input *in);
 int report_markdown(struct buf *out, const struct report_input *in);
+/*
+ * report_codeclimate: the GitLab Code Quality report (a Code Climate
+ * subset): one issue per unwaived finding with its fingerprint, severity
+ * info, major or critical, and the file and line of its first evidence.
+ */
+int report_codeclimate(struct buf *out, const struct report_input *in);
+
+/*
+ * The fingerprint of a finding, stable across runs, machines and snapshot
+ * directories: the SHA-256 of the rule id, the subject and nth, the
+ * finding's rank among those with the same rule and subject (0 for the
+ * first in report order), as 64 lowercase hex digits. Neither the file nor
+ * the line is part of it, so a capture saved elsewhere or edited keeps it.
+ */
+void report_fingerprint(const char *rule, const char *subject, size_t nth,
+			char hex[static 65]);
+/*
+ * The fingerprints of the sorted findings f into hex[0..f->n). Returns 0,
+ * or -1 when out of memory.
+ */
+int report_fingerprints(const struct findings *f, char (*hex)[65]);
 
 /* The artifact of path in in, or NULL. */
 const struct report_artifact *report_artifact_of(const struct report_input *in,

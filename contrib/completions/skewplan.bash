@@ -4,7 +4,7 @@
 # bash itself (compgen), not the bash-completion package.
 
 _skewplan_commands="inspect audit plan rules check-rules version help"
-_skewplan_formats="text markdown html json sarif junit"
+_skewplan_formats="text markdown html json sarif junit codeclimate"
 _skewplan_kinds="version kubeadm nodes images packages"
 
 # _skewplan_options COMMAND: the options COMMAND takes.
@@ -15,7 +15,7 @@ _skewplan_options()
 	inspect) echo "-f --format" ;;
 	audit) echo "--as-of --rules --waivers --fail-on --near-eol-days $out" ;;
 	plan) echo "--to --as-of --rules --max-unavailable --strict-packages --patch-first $out" ;;
-	rules) echo "--rules" ;;
+	rules | version) echo "--rules" ;;
 	esac
 }
 
@@ -57,7 +57,7 @@ _skewplan()
 		esac
 	done
 	if [ -z "$cmd" ]; then
-		COMPREPLY=($(compgen -W "$_skewplan_commands --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "$_skewplan_commands --help --version -h -V" -- "$cur"))
 		return 0
 	fi
 
@@ -105,14 +105,22 @@ _skewplan()
 	esac
 
 	case $cmd in
-	version | help) return 0 ;;
-	check-rules) _skewplan_dirs "$cur"; return 0 ;;
+	help)
+		[ "$cword" -le 2 ] && COMPREPLY=($(compgen -W "$_skewplan_commands" -- "$cur"))
+		return 0 ;;
+	check-rules)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--help -h --version -V" -- "$cur"))
+		else
+			_skewplan_dirs "$cur"
+		fi
+		return 0 ;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$(_skewplan_options "$cmd")" -- "$cur"))
+		COMPREPLY=($(compgen -W "$(_skewplan_options "$cmd") --help --version" -- "$cur"))
 		return 0
 	fi
-	[ "$cmd" = rules ] && return 0
+	case $cmd in rules | version) return 0 ;; esac
 	_skewplan_files "$cur"
 	COMPREPLY+=($(compgen -W "$(printf '%s= ' $_skewplan_kinds)" -- "$cur"))
 	return 0

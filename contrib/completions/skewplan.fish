@@ -2,7 +2,7 @@
 # `make install` as $(PREFIX)/share/fish/vendor_completions.d/skewplan.fish.
 
 set -l cmds inspect audit plan rules check-rules version help
-set -l formats text markdown html json sarif junit
+set -l formats text markdown html json sarif junit codeclimate
 
 complete -c skewplan -f
 complete -c skewplan -n "not __fish_seen_subcommand_from $cmds" -a inspect -d 'print the inventory read from a snapshot'
@@ -10,8 +10,11 @@ complete -c skewplan -n "not __fish_seen_subcommand_from $cmds" -a audit -d 'che
 complete -c skewplan -n "not __fish_seen_subcommand_from $cmds" -a plan -d 'write the upgrade runbook'
 complete -c skewplan -n "not __fish_seen_subcommand_from $cmds" -a rules -d 'list the rule catalogue'
 complete -c skewplan -n "not __fish_seen_subcommand_from $cmds" -a check-rules -d 'validate a rules directory'
-complete -c skewplan -n "not __fish_seen_subcommand_from $cmds" -a version -d 'print the version'
-complete -c skewplan -n "not __fish_seen_subcommand_from $cmds" -a help -d 'print a usage summary'
+complete -c skewplan -n "not __fish_seen_subcommand_from $cmds" -a version -d 'print the version and the rules data date'
+complete -c skewplan -n "not __fish_seen_subcommand_from $cmds" -a help -d 'print the usage of a command'
+complete -c skewplan -s h -l help -d 'print the usage'
+complete -c skewplan -s V -l version -d 'print the version and the rules data date'
+complete -c skewplan -n "__fish_seen_subcommand_from help" -x -a "$cmds"
 
 # Snapshots: files, directories, KIND=FILE.
 complete -c skewplan -n "__fish_seen_subcommand_from inspect audit plan" -F
@@ -23,7 +26,7 @@ complete -c skewplan -n "__fish_seen_subcommand_from audit plan" -s o -l output 
 complete -c skewplan -n "__fish_seen_subcommand_from audit plan" -l color -x -a 'auto always never' -d 'colour in the text report'
 complete -c skewplan -n "__fish_seen_subcommand_from audit plan" -l source-root -x -a '(__fish_complete_directories)' -d 'SARIF paths relative to DIR'
 complete -c skewplan -n "__fish_seen_subcommand_from audit plan" -l as-of -x -d 'date YYYY-MM-DD'
-complete -c skewplan -n "__fish_seen_subcommand_from audit plan rules" -l rules -x -a '(__fish_complete_directories)' -d 'rules directory'
+complete -c skewplan -n "__fish_seen_subcommand_from audit plan rules version" -l rules -x -a '(__fish_complete_directories)' -d 'rules directory'
 complete -c skewplan -n "__fish_seen_subcommand_from audit" -l waivers -r -F -d 'waivers file'
 complete -c skewplan -n "__fish_seen_subcommand_from audit" -l fail-on -x -a 'error warning info never' -d 'lowest failing severity'
 complete -c skewplan -n "__fish_seen_subcommand_from audit" -l near-eol-days -x -d 'days before end of life to warn'
