@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <regex.h>
 
 #include <cmocka.h>
 #include <cjson/cJSON.h>
@@ -619,6 +620,60 @@ group_teardown(void **state)
 	return 0;
 }
 
+/* ------------------------------------------------------------ checks */
+
+/*
+ * The README's match contract: every check of every plan is replayable
+ * (no manual check here), every regex compiles as POSIX ERE, and no
+ * expected line ends in a blank (the trimmed stdout never could).
+ */
+static void
+every_check_is_mechanical(void **state)
+{
+	static const struct {
+		const char *dir, *to, *as_of;
+	} t[] = {
+		{"fixtures/seed-v1.26.1", "latest-patch", "2023-03-20"},
+		{"fixtures/ha-1.24.17", "1.28", "2024-06-01"},
+		{"fixtures/rpm-1.28", "1.29", "2024-11-12"},
+	};
+	size_t i, j, k, n = 0;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		struct fx *f = plan_of(t[i].dir, t[i].to, t[i].as_of, 1, false);
+
+		assert_int_equal(f->rc, PLAN_OK);
+		for (j = 0; j < f->plan.steps.n; j++) {
+			const struct plan_step *s = &f->plan.steps.v[j];
+
+			for (k = 0; k < s->nverify; k++) {
+				const struct plan_verify *v = &s->verify[k];
+				const char *e = v->expect;
+				regex_t re;
+
+				assert_int_not_equal(v->match, PM_MANUAL);
+				assert_true(*e != '\0');
+				assert_null(strstr(e, " \n"));
+				assert_true(e[strlen(e) - 1] != ' ');
+				if (v->match == PM_REGEX) {
+					assert_null(strchr(e, '\n'));
+					assert_int_equal(regcomp(&re, e, REG_EXTENDED |
+								 REG_NOSUB), 0);
+					regfree(&re);
+				}
+				n++;
+			}
+		}
+		fx_free(f);
+	}
+	assert_true(n > 100);
+	assert_string_equal(plan_match_name(PM_EXACT), "exact");
+	assert_string_equal(plan_match_name(PM_CONTAINS), "contains");
+	assert_string_equal(plan_match_name(PM_REGEX), "regex");
+	assert_string_equal(plan_match_name(PM_MANUAL), "manual");
+}
+
 int
 main(void)
 {
@@ -635,6 +690,7 @@ main(void)
 		cmocka_unit_test(unsafe_node_names_never_reach_a_command),
 		cmocka_unit_test(injection_fixtures_are_refused_by_ingest),
 		cmocka_unit_test(minor_target_takes_the_newest_patch_and_goes_straight_there),
+		cmocka_unit_test(every_check_is_mechanical),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, group_teardown);
