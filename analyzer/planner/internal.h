@@ -22,6 +22,7 @@ struct plan_ctx {
 	unsigned repo_minor;	/* captured pkgs.k8s.io minor */
 	size_t ncp;		/* control-plane nodes (first in plan->nodes) */
 	bool target_newest;	/* --to named a minor: its newest patch */
+	bool drain_explained;	/* the drain flags were explained once */
 };
 
 /* The plan-* rule of db with this id; NULL (and an error on d) if absent. */
@@ -132,6 +133,17 @@ const char *plan_expect_node_row(struct plan_ctx *c, int node,
 const char *plan_expect_cp_images(struct plan_ctx *c, const struct plan_hop *h,
 				  const struct plan_state *before,
 				  enum plan_match *match);
+/* The last line of `kubeadm upgrade apply` for the target to. */
+const char *plan_expect_apply_success(struct plan_ctx *c,
+				      const struct plan_ver *to);
+/* True when kubeadm to upgrades the addons only with the last control plane. */
+bool plan_addons_wait_for_all(const struct plan_ver *to, size_t ncp);
+/* The regex of the line an HA `apply` prints when it leaves the addons. */
+const char *plan_expect_addon_skip(const struct plan_ver *to);
+/* The line `kubeadm upgrade node` (kubeadm to) ends its work with. */
+const char *plan_expect_upgrade_node(const struct plan_ver *to,
+				     bool control_plane);
+extern const char *const PLAN_EXPECT_ADDONS;
 /* The regex of the server line of `kubectl version`. */
 const char *plan_expect_server_version(struct plan_ctx *c,
 				       const struct plan_ver *v);

@@ -244,6 +244,38 @@ check_kubeadm(struct sim *s, const struct plan_state *before)
 	}
 }
 
+static size_t
+ncp(const struct plan *p)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->nnodes; i++)
+		n += p->nodes[i].control_plane;
+	return n;
+}
+
+/* True when every control-plane node runs the kube-apiserver v. */
+static bool
+all_cp_at(const struct plan *p, const struct plan_state *st,
+	  const struct plan_ver *v)
+{
+	size_t i;
+
+	for (i = 0; i < p->nnodes; i++)
+		if (p->nodes[i].control_plane &&
+		    plan_ver_cmp(&st->nodes[i].apiserver, v))
+			return false;
+	return true;
+}
+
+/* kube-proxy and CoreDNS move to the cluster version's defaults. */
+static void
+upgrade_addons(const struct rules_db *db, struct plan_state *st)
+{
+	st->kube_proxy = st->cluster;
+	st->coredns = plan_default_coredns(db, &st->cluster);
+}
+
 /* Applies step to st (a copy of the state before it). */
 static void
 apply(const struct plan *p, const struct rules_db *db,
@@ -264,15 +296,20 @@ apply(const struct plan *p, const struct rules_db *db,
 			break;
 		ns->apiserver = ns->controller_manager = ns->scheduler = *to;
 		st->cluster = *to;
-		st->kube_proxy = *to;
 		if ((etcd = plan_default_etcd(db, to)) != NULL)
 			st->etcd = etcd;
-		st->coredns = plan_default_coredns(db, to);
+		if (!plan_addons_wait_for_all(to, ncp(p)))
+			upgrade_addons(db, st);
 		break;
 	case PA_KUBEADM_UPGRADE_NODE:
-		if (ns && p->nodes[step->node].control_plane)
+		if (ns && p->nodes[step->node].control_plane) {
 			ns->apiserver = ns->controller_manager = ns->scheduler =
 				st->cluster;
+			/* kubeadm >= 1.28 in HA: the last one brings them */
+			if (plan_addons_wait_for_all(&st->cluster, ncp(p)) &&
+			    all_cp_at(p, st, &st->cluster))
+				upgrade_addons(db, st);
+		}
 		break;
 	case PA_DRAIN:
 		if (ns)

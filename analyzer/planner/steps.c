@@ -218,7 +218,7 @@ plan_every_node(struct plan_ctx *c)
 /* ------------------------------------------------------------ steps */
 
 static void
-upgrade_node(struct plan_sb *b, unsigned hn, int n)
+upgrade_node(struct plan_sb *b, unsigned hn, const struct plan_hop *h, int n)
 {
 	struct plan_ctx *c = b->c;
 	bool cp = c->plan->nodes[n].control_plane;
@@ -231,10 +231,17 @@ upgrade_node(struct plan_sb *b, unsigned hn, int n)
 				  c->plan->nodes[n].name));
 	plan_sb_cmd(b, "kubeadm upgrade node");
 	plan_sb_check(b, PM_CONTAINS, "kubeadm upgrade node",
-		      cp ? "[upgrade] The control plane instance for this node "
-			   "was successfully updated!"
-			 : "[upgrade] The configuration for this node was "
-			   "successfully updated!");
+		      plan_expect_upgrade_node(&h->to, cp));
+	/* The last control-plane instance brings CoreDNS and kube-proxy. */
+	if (cp && (size_t)n + 1 == c->ncp &&
+	    plan_addons_wait_for_all(&h->to, c->ncp)) {
+		plan_sb_note(b, "This is the last control-plane node: kubeadm "
+			     "upgrades CoreDNS and kube-proxy now, not during "
+			     "'kubeadm upgrade apply' (kubeadm 1.28 and "
+			     "later wait for every control-plane instance).");
+		plan_sb_check(b, PM_CONTAINS, "kubeadm upgrade node",
+			      PLAN_EXPECT_ADDONS);
+	}
 }
 
 /* drain, kubelet and kubectl, restart, uncordon for the nodes of a batch. */
@@ -251,8 +258,39 @@ kubelets(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 
 		plan_sb_step(b, hn, idx[i], PA_DRAIN, PLAN_KUBECTL,
 			     arena_printf(a, "Drain %s", name));
+		if (!c->drain_explained) {
+			c->drain_explained = true;
+			plan_sb_note(b, "--ignore-daemonsets: DaemonSet pods "
+				     "(kube-proxy, the CNI agent) stay, their "
+				     "controller would recreate them at once. "
+				     "--delete-emptydir-data: pods with "
+				     "emptyDir volumes are evicted and that "
+				     "scratch data is lost, as on any "
+				     "reschedule. --timeout=10m: give up "
+				     "instead of waiting forever (kubespray's "
+				     "drain task does the same).");
+			plan_sb_note(b, "If drain stops at 'Cannot evict pod "
+				     "as it would violate the pod's disruption "
+				     "budget', find it with 'kubectl get pdb "
+				     "-A' (ALLOWED DISRUPTIONS 0), scale the "
+				     "workload up or wait for its pods to be "
+				     "Ready elsewhere, then run the drain "
+				     "again; do not delete the budget or use "
+				     "--disable-eviction unless its owner "
+				     "agrees.");
+		}
+		if (c->plan->initial.nodes[idx[i]].cordoned)
+			plan_sb_note(b, arena_printf(a, "Warning: %s was "
+						     "cordoned (SchedulingDisabled) "
+						     "before this plan; the plan "
+						     "upgrades it and leaves it "
+						     "cordoned. Uncordon it yourself "
+						     "once whatever it was cordoned "
+						     "for is done.", name));
 		plan_sb_cmd(b, arena_printf(a, "kubectl drain %s "
-					    "--ignore-daemonsets",
+					    "--ignore-daemonsets "
+					    "--delete-emptydir-data "
+					    "--timeout=10m",
 					    plan_shq(a, name)));
 		plan_sb_check(b, PM_REGEX,
 			      arena_printf(a, "kubectl get node %s", name),
@@ -291,6 +329,8 @@ kubelets(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 	for (i = 0; i < n; i++) {
 		const char *name = c->plan->nodes[idx[i]].name;
 
+		if (c->plan->initial.nodes[idx[i]].cordoned)
+			continue;	/* it stays as the operator left it */
 		plan_sb_step(b, hn, idx[i], PA_UNCORDON, PLAN_KUBECTL,
 			     arena_printf(a, "Uncordon %s", name));
 		plan_sb_cmd(b, arena_printf(a, "kubectl uncordon %s",
@@ -389,9 +429,16 @@ hop_steps(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 	plan_sb_check(b, PM_CONTAINS,
 		      arena_printf(a, "kubeadm upgrade apply %s",
 				   plan_vtext(a, &h->to)),
-		      arena_printf(a, "[upgrade/successful] SUCCESS! Your "
-				   "cluster was upgraded to \"%s\". Enjoy!",
-				   plan_vtext(a, &h->to)));
+		      plan_expect_apply_success(c, &h->to));
+	if (plan_addons_wait_for_all(&h->to, c->ncp)) {
+		plan_sb_note(b, "kubeadm leaves CoreDNS and kube-proxy at "
+			     "their old versions until the last control-plane "
+			     "node has run 'kubeadm upgrade node'.");
+		plan_sb_check(b, PM_REGEX,
+			      arena_printf(a, "kubeadm upgrade apply %s",
+					   plan_vtext(a, &h->to)),
+			      plan_expect_addon_skip(&h->to));
+	}
 	images = plan_expect_cp_images(c, h, before, &m);
 	plan_sb_check(b, m,
 		      arena_printf(a, "kubectl -n kube-system get pods -l "
@@ -403,7 +450,7 @@ hop_steps(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 
 	for (i = 1; i < c->ncp; i++) {
 		plan_step_upgrade_kubeadm(b, hn, h, (int)i);
-		upgrade_node(b, hn, (int)i);
+		upgrade_node(b, hn, h, (int)i);
 	}
 	for (i = 0; i < c->ncp; i++) {
 		int n = (int)i;
@@ -424,7 +471,7 @@ hop_steps(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 		for (k = 0; k < n; k++)
 			plan_step_upgrade_kubeadm(b, hn, h, idx[k]);
 		for (k = 0; k < n; k++)
-			upgrade_node(b, hn, idx[k]);
+			upgrade_node(b, hn, h, idx[k]);
 		kubelets(b, hn, h, idx, n);
 	}
 	verify_hop(b, hn, h);
@@ -451,8 +498,13 @@ state_before(struct plan_ctx *c, size_t hop, struct plan_state *st)
 	{
 		const struct plan_ver *v = &c->plan->hops.v[hop - 1].to;
 
-		for (i = 0; i < c->plan->nnodes; i++)
+		for (i = 0; i < c->plan->nnodes; i++) {
 			st->nodes[i].kubelet = *v;
+			if (c->plan->nodes[i].control_plane)
+				st->nodes[i].apiserver =
+					st->nodes[i].controller_manager =
+					st->nodes[i].scheduler = *v;
+		}
 		st->cluster = st->kube_proxy = *v;
 		st->coredns = plan_default_coredns(c->db, v);
 		if (plan_default_etcd(c->db, v))

@@ -138,10 +138,138 @@ plan_expect_cp_images(struct plan_ctx *c, const struct plan_hop *h,
 			    etcd ? etcd : "", reg, to, reg, to, reg, to);
 }
 
+static int
+cmp_node_name(const void *x, const void *y, const struct plan *p)
+{
+	return strcmp(p->nodes[*(const int *)x].name,
+		      p->nodes[*(const int *)y].name);
+}
+
+/* Node indices in name order (the apiserver's list order); arena. */
+static int *
+by_name(struct plan_ctx *c, bool cp_only, size_t *n)
+{
+	int *idx = arena_alloc(c->a, (c->plan->nnodes + 1) * sizeof(*idx));
+	size_t i, j, k = 0;
+
+	if (!idx)
+		return NULL;
+	for (i = 0; i < c->plan->nnodes; i++) {
+		if (cp_only && !c->plan->nodes[i].control_plane)
+			continue;
+		/* insertion sort: node counts are small next to the steps */
+		for (j = k; j > 0 && cmp_node_name(&idx[j - 1], &(int){(int)i},
+						   c->plan) > 0; j--)
+			idx[j] = idx[j - 1];
+		idx[j] = (int)i;
+		k++;
+	}
+	*n = k;
+	return idx;
+}
+
+/*
+ * `kubeadm upgrade plan` from 1.30 (kubernetes/kubernetes PR 123578):
+ * COMPONENT NODE CURRENT TARGET, one kubelet row per node not at the
+ * target, kube-apiserver, kube-controller-manager, kube-scheduler and etcd
+ * per control-plane node, kube-proxy and CoreDNS without a node, and
+ * kube-proxy's current version without the "v". kubeadm's tabwriter has
+ * minwidth 10 (a published 1.32.1 run shows "NODE      " padded to 10).
+ */
+static const char *
+upgrade_plan_130(struct plan_ctx *c, const struct plan_hop *h,
+		 const struct plan_state *st)
+{
+	struct arena *a = c->a;
+	const char *target = plan_vtext(a, &h->to);
+	const char *etcd_to = plan_default_etcd(c->db, &h->to);
+	const char *dns_to = plan_default_coredns(c->db, &h->to);
+	const char **k, **t;
+	const char *t1, *t2, *series;
+	size_t i, n, ncp, nk = 1, nt = 1, r;
+	int *all = by_name(c, false, &n), *cps = by_name(c, true, &ncp);
+
+	k = arena_alloc(a, (n + 1) * 4 * sizeof(*k));
+	t = arena_alloc(a, (4 * ncp + 3) * 4 * sizeof(*t));
+	if (!all || !cps || !k || !t)
+		return NULL;
+	k[0] = t[0] = "COMPONENT";
+	k[1] = t[1] = "NODE";
+	k[2] = t[2] = "CURRENT";
+	k[3] = t[3] = "TARGET";
+	for (i = 0; i < n; i++) {
+		const struct plan_ver *v = &st->nodes[all[i]].kubelet;
+
+		if (!plan_ver_cmp(v, &h->to))
+			continue;
+		k[nk * 4] = "kubelet";
+		k[nk * 4 + 1] = c->plan->nodes[all[i]].name;
+		k[nk * 4 + 2] = plan_vtext(a, v);
+		k[nk * 4 + 3] = target;
+		nk++;
+	}
+	for (r = 0; r < 5; r++) {
+		static const char *const names[] = {
+			"kube-apiserver", "kube-controller-manager",
+			"kube-scheduler", "kube-proxy", "CoreDNS",
+		};
+
+		if (r == 3 || r == 4) {
+			t[nt * 4] = names[r];
+			t[nt * 4 + 1] = "";
+			t[nt * 4 + 2] = r == 3 ? (st->kube_proxy.set
+				? arena_printf(a, "%u.%u.%u", st->kube_proxy.major,
+					       st->kube_proxy.minor,
+					       st->kube_proxy.patch)
+				: "unknown")
+				: (st->coredns ? st->coredns : "unknown");
+			t[nt * 4 + 3] = r == 3 ? target
+					       : (dns_to ? dns_to : "unknown");
+			nt++;
+			continue;
+		}
+		for (i = 0; i < ncp; i++, nt++) {
+			const struct plan_node_state *ns = &st->nodes[cps[i]];
+			const struct plan_ver *v = r == 0 ? &ns->apiserver
+						   : r == 1 ? &ns->controller_manager
+							    : &ns->scheduler;
+
+			t[nt * 4] = names[r];
+			t[nt * 4 + 1] = c->plan->nodes[cps[i]].name;
+			t[nt * 4 + 2] = plan_vtext(a, v);
+			t[nt * 4 + 3] = target;
+		}
+	}
+	for (i = 0; i < ncp; i++, nt++) {
+		t[nt * 4] = "etcd";
+		t[nt * 4 + 1] = c->plan->nodes[cps[i]].name;
+		t[nt * 4 + 2] = st->etcd ? st->etcd : "unknown";
+		t[nt * 4 + 3] = etcd_to ? etcd_to : "unknown";
+	}
+	t1 = table_w(a, k, nk, 4, 10);
+	t2 = table_w(a, t, nt, 4, 10);
+	series = h->from.minor == h->to.minor
+			 ? arena_printf(a, "Upgrade to the latest version in "
+					"the v%u.%u series:",
+					h->to.major, h->to.minor)
+			 : "Upgrade to the latest stable version:";
+	if (!t1 || !t2 || !series)
+		return NULL;
+	return arena_printf(a,
+			    "Components that must be upgraded manually after "
+			    "you have upgraded the control plane with "
+			    "'kubeadm upgrade apply':\n%s\n\n%s\n\n%s\n\n"
+			    "You can now apply the upgrade by executing the "
+			    "following command:\n\n\tkubeadm upgrade apply %s",
+			    t1, series, t2, target);
+}
+
 /*
  * What `kubeadm upgrade plan` prints for the hop, from the state before
  * it: the kubelets still to upgrade and the control-plane components with
- * the etcd and CoreDNS defaults of the rules data.
+ * the etcd and CoreDNS defaults of the rules data. Before 1.30
+ * (cmd/kubeadm/app/cmd/upgrade/plan.go): COMPONENT CURRENT TARGET, the
+ * kubelets grouped by version ("3 x v1.26.1").
  */
 const char *
 plan_expect_upgrade_plan(struct plan_ctx *c, const struct plan_hop *h,
@@ -157,6 +285,8 @@ plan_expect_upgrade_plan(struct plan_ctx *c, const struct plan_hop *h,
 	const char *etcd_to = plan_default_etcd(c->db, &h->to);
 	const char *dns_to = plan_default_coredns(c->db, &h->to);
 
+	if (h->to.minor >= 30)
+		return upgrade_plan_130(c, h, st);
 	for (i = 0; i < c->plan->nnodes; i++) {
 		const struct plan_ver *k = &st->nodes[i].kubelet;
 
@@ -215,3 +345,78 @@ plan_expect_upgrade_plan(struct plan_ctx *c, const struct plan_hop *h,
 			    "following command:\n\n\tkubeadm upgrade apply %s",
 			    t1, series, t2, target);
 }
+
+/* ------------------------------------------------------------ messages */
+
+/*
+ * The line `kubeadm upgrade apply` ends with. kubeadm 1.32 split apply
+ * into phases and changed it; both forms are in published runs (1.31 and
+ * earlier: kubernetes/website content/en/docs/tasks/administer-cluster/
+ * kubeadm/kubeadm-upgrade.md; 1.32.1, 1.32.4, 1.33.2, 1.36.1: published
+ * `kubeadm upgrade apply` logs, see rules/README.md "Expected output").
+ */
+const char *
+plan_expect_apply_success(struct plan_ctx *c, const struct plan_ver *to)
+{
+	const char *v = plan_vtext(c->a, to);
+
+	if (to->minor >= 32)
+		return arena_printf(c->a, "[upgrade] SUCCESS! A control plane "
+				    "node of your cluster was upgraded to "
+				    "\"%s\".", v);
+	return arena_printf(c->a, "[upgrade/successful] SUCCESS! Your cluster "
+			    "was upgraded to \"%s\". Enjoy!", v);
+}
+
+/*
+ * From kubeadm 1.28 the addons (CoreDNS, kube-proxy) are upgraded only
+ * when every control-plane instance runs the new kube-apiserver
+ * (kubernetes/kubernetes PR 116570; the kubeadm-upgrade page's note from
+ * kubernetes/website PR 41606). In an HA cluster the first `apply` prints
+ * a skip line: "[upgrade/addons] skip upgrade addons because control plane
+ * instances [...] have not been upgraded" in 1.28-1.31 (postupgrade.go),
+ * "[upgrade/addon] Skipping upgrade of addons because ..." from the 1.32
+ * phases (published runs; the exact tail is not checked).
+ */
+bool
+plan_addons_wait_for_all(const struct plan_ver *to, size_t ncp)
+{
+	return ncp > 1 && to->minor >= 28;
+}
+
+const char *
+plan_expect_addon_skip(const struct plan_ver *to)
+{
+	return to->minor >= 32
+		       ? "^\\[upgrade/addons?\\] Skipping upgrade of addons"
+		       : "^\\[upgrade/addons\\] skip upgrade addons because "
+			 "control plane instances";
+}
+
+/*
+ * What `kubeadm upgrade node` ends with. Up to 1.31 the control-plane and
+ * kubelet-config steps print "[upgrade] The control plane instance for
+ * this node was successfully updated!" and "[upgrade] The configuration
+ * for this node was successfully updated!" (cmd/kubeadm/app/cmd/upgrade/
+ * node.go; published 1.30.4 and 1.31.7 runs). From 1.32 the phases print
+ * "[upgrade/kubelet-config] The kubelet configuration for this node was
+ * successfully upgraded!" (cmd/kubeadm/app/cmd/phases/upgrade/node/
+ * kubeletconfig.go; published 1.33 runs) on every node.
+ */
+const char *
+plan_expect_upgrade_node(const struct plan_ver *to, bool control_plane)
+{
+	if (to->minor >= 32)
+		return "[upgrade/kubelet-config] The kubelet configuration for "
+		       "this node was successfully upgraded!";
+	return control_plane
+		       ? "[upgrade] The control plane instance for this node "
+			 "was successfully updated!"
+		       : "[upgrade] The configuration for this node was "
+			 "successfully updated!";
+}
+
+/* The addon lines kubeadm prints when it applies them (addons.go). */
+const char *const PLAN_EXPECT_ADDONS =
+	"[addons] Applied essential addon: CoreDNS\n"
+	"[addons] Applied essential addon: kube-proxy";
