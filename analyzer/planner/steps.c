@@ -218,7 +218,8 @@ plan_every_node(struct plan_ctx *c)
 /* ------------------------------------------------------------ steps */
 
 static void
-upgrade_node(struct plan_sb *b, unsigned hn, const struct plan_hop *h, int n)
+upgrade_node(struct plan_sb *b, unsigned hn, const struct plan_hop *h, int n,
+	     bool last_cp)
 {
 	struct plan_ctx *c = b->c;
 	bool cp = c->plan->nodes[n].control_plane;
@@ -233,8 +234,7 @@ upgrade_node(struct plan_sb *b, unsigned hn, const struct plan_hop *h, int n)
 	plan_sb_check(b, PM_CONTAINS, "kubeadm upgrade node",
 		      plan_expect_upgrade_node(&h->to, cp));
 	/* The last control-plane instance brings CoreDNS and kube-proxy. */
-	if (cp && (size_t)n + 1 == c->ncp &&
-	    plan_addons_wait_for_all(&h->to, c->ncp)) {
+	if (cp && last_cp && plan_addons_wait_for_all(&h->to, c->ncp)) {
 		plan_sb_note(b, "This is the last control-plane node: kubeadm "
 			     "upgrades CoreDNS and kube-proxy now, not during "
 			     "'kubeadm upgrade apply' (kubeadm 1.28 and "
@@ -296,7 +296,9 @@ kubelets(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 			      arena_printf(a, "kubectl get node %s", name),
 			      plan_expect_node_row(c, idx[i],
 						   "Ready,SchedulingDisabled",
-						   &h->from));
+						   h->before.nodes
+						   ? &h->before.nodes[idx[i]].kubelet
+						   : &h->from));
 	}
 	for (i = 0; i < n; i++) {
 		const char *name = c->plan->nodes[idx[i]].name;
@@ -341,46 +343,76 @@ kubelets(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 	}
 }
 
-static int
-cmp_str(const void *x, const void *y)
+/* kubectl alone (the kubelet package stays at its version): no drain. */
+static void
+kubectl_only(struct plan_sb *b, unsigned hn, const struct plan_hop *h, int n)
 {
-	return strcmp(*(const char *const *)x, *(const char *const *)y);
+	struct plan_ctx *c = b->c;
+	struct arena *a = c->a;
+
+	plan_sb_step(b, hn, n, PA_UPGRADE_KUBELET_KUBECTL, plan_root_on(c, n),
+		     arena_printf(a, "Upgrade kubectl on %s",
+				  c->plan->nodes[n].name));
+	plan_sb_cmd(b, plan_install_kubelet(c, h));
+	plan_sb_check(b, PM_REGEX, "kubectl version --client",
+		      arena_printf(a, "^Client Version: %s$",
+				   plan_re_quote(a, plan_vtext(a, &h->to))));
+}
+
+/* A node's name and its kubelet version at the end of a hop. */
+struct name_ver {
+	const char *name;
+	const char *version;
+};
+
+static int
+cmp_name(const void *x, const void *y)
+{
+	return strcmp(((const struct name_ver *)x)->name,
+		      ((const struct name_ver *)y)->name);
 }
 
 /*
  * The closing checks: the server version, every node Ready and at the
- * target. kubectl lists nodes in name order (the apiserver's), so the
- * expected output is sorted by name.
+ * version the hop leaves it at (the target, or its version before for a
+ * node a catch-up hop does not touch). kubectl lists nodes in name order
+ * (the apiserver's), so the expected output is sorted by name.
  */
 static void
-verify_hop(struct plan_sb *b, unsigned hn, const struct plan_hop *h)
+verify_hop(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
+	   const struct plan_state *before)
 {
 	struct plan_ctx *c = b->c;
 	struct arena *a = c->a;
 	struct buf ready = BUF_INIT;
-	const char **cells, **names;
+	struct name_ver *nv;
+	const char **cells;
 	size_t i;
 
 	plan_sb_step(b, hn, -1, PA_VERIFY, PLAN_KUBECTL,
 		     arena_printf(a, "Verify the cluster at %s",
 				  plan_vtext(a, &h->to)));
-	names = arena_alloc(a, (c->plan->nnodes + 1) * sizeof(*names));
+	nv = arena_alloc(a, (c->plan->nnodes + 1) * sizeof(*nv));
 	cells = arena_alloc(a, (c->plan->nnodes + 1) * 2 * sizeof(*cells));
-	if (!names || !cells) {
+	if (!nv || !cells) {
 		b->failed = true;
 		return;
 	}
-	for (i = 0; i < c->plan->nnodes; i++)
-		names[i] = c->plan->nodes[i].name;
-	qsort(names, c->plan->nnodes, sizeof(*names), cmp_str);
+	for (i = 0; i < c->plan->nnodes; i++) {
+		bool moved = h->apply || (h->work[i] & PLAN_WORK_KUBELET);
+
+		nv[i].name = c->plan->nodes[i].name;
+		nv[i].version = plan_vtext(a, moved ? &h->to
+						    : &before->nodes[i].kubelet);
+	}
+	qsort(nv, c->plan->nnodes, sizeof(*nv), cmp_name);
 	cells[0] = "NAME";
 	cells[1] = "VERSION";
 	for (i = 0; i < c->plan->nnodes; i++) {
-		const char *name = names[i];
-
-		buf_addf(&ready, "%snode/%s condition met", i ? "\n" : "", name);
-		cells[(i + 1) * 2] = name;
-		cells[(i + 1) * 2 + 1] = plan_vtext(a, &h->to);
+		buf_addf(&ready, "%snode/%s condition met", i ? "\n" : "",
+			 nv[i].name);
+		cells[(i + 1) * 2] = nv[i].name;
+		cells[(i + 1) * 2 + 1] = nv[i].version;
 	}
 	plan_sb_cmd(b, "kubectl version");
 	plan_sb_cmd(b, "kubectl get nodes");
@@ -398,23 +430,28 @@ verify_hop(struct plan_sb *b, unsigned hn, const struct plan_hop *h)
 	buf_release(&ready);
 }
 
+/* The last control-plane node that runs `kubeadm upgrade node` in h. */
+static size_t
+last_upgrade_node(struct plan_ctx *c, const struct plan_hop *h)
+{
+	size_t i, last = 0;
+
+	for (i = 1; i < c->ncp; i++)
+		if (h->work[i] & PLAN_WORK_NODE)
+			last = i;
+	return last;
+}
+
 static void
-hop_steps(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
-	  const struct plan_state *before)
+apply_steps(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
+	    const struct plan_state *before)
 {
 	struct plan_ctx *c = b->c;
 	struct arena *a = c->a;
 	enum plan_match m;
 	const char *images;
-	size_t i, nw, batch = c->opt->max_unavailable ? c->opt->max_unavailable
-						       : 1;
-	int *idx;
 
-	if (h->switch_repo)
-		plan_step_switch_repo(b, hn, h);
-	plan_step_backup_etcd(b, hn, h, before);
 	plan_step_upgrade_kubeadm(b, hn, h, 0);
-
 	plan_sb_step(b, hn, 0, PA_KUBEADM_UPGRADE_PLAN, plan_root_on(c, 0),
 		     "Check the upgrade plan");
 	plan_sb_cmd(b, "kubeadm upgrade plan");
@@ -447,35 +484,71 @@ hop_steps(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 				   ".items[*]}{.spec.containers[0].image}"
 				   "{\"\\n\"}{end}'", c->plan->nodes[0].name),
 		      images);
+}
 
-	for (i = 1; i < c->ncp; i++) {
-		plan_step_upgrade_kubeadm(b, hn, h, (int)i);
-		upgrade_node(b, hn, h, (int)i);
+static void
+hop_steps(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
+	  const struct plan_state *before)
+{
+	struct plan_ctx *c = b->c;
+	struct arena *a = c->a;
+	size_t i, nw, last_cp = last_upgrade_node(c, h);
+	size_t batch = c->opt->max_unavailable ? c->opt->max_unavailable : 1;
+	int *idx;
+
+	if (h->switch_repo)
+		plan_step_switch_repo(b, hn, h);
+	/* A catch-up hop without control-plane work changes no etcd data. */
+	for (i = 0; !h->apply && i < c->ncp; i++)
+		if (h->work[i] & PLAN_WORK_NODE)
+			break;
+	if (h->apply || i < c->ncp)
+		plan_step_backup_etcd(b, hn, h, before);
+	if (h->apply)
+		apply_steps(b, hn, h, before);
+
+	/* The other control-plane nodes (all of them in a catch-up hop). */
+	for (i = h->apply ? 1 : 0; i < c->ncp; i++) {
+		if (h->work[i] & PLAN_WORK_KUBEADM)
+			plan_step_upgrade_kubeadm(b, hn, h, (int)i);
+		if (h->work[i] & PLAN_WORK_NODE)
+			upgrade_node(b, hn, h, (int)i, i == last_cp);
 	}
 	for (i = 0; i < c->ncp; i++) {
 		int n = (int)i;
 
-		kubelets(b, hn, h, &n, 1);
+		if (h->work[i] & PLAN_WORK_KUBELET)
+			kubelets(b, hn, h, &n, 1);
+		else if (h->work[i] & PLAN_WORK_KUBECTL)
+			kubectl_only(b, hn, h, n);
 	}
-	nw = c->plan->nnodes - c->ncp;
-	idx = arena_alloc(a, (batch + 1) * sizeof(*idx));
+	/* The workers this hop touches, in batches. */
+	idx = arena_alloc(a, (c->plan->nnodes + 1) * sizeof(*idx));
 	if (!idx) {
 		b->failed = true;
 		return;
 	}
+	for (nw = 0, i = c->ncp; i < c->plan->nnodes; i++)
+		if (h->work[i])
+			idx[nw++] = (int)i;
 	for (i = 0; i < nw; i += batch) {
-		size_t k, n = nw - i < batch ? nw - i : batch;
+		size_t k, n = nw - i < batch ? nw - i : batch, nk = 0;
+		int *bi = idx + i;
 
 		for (k = 0; k < n; k++)
-			idx[k] = (int)(c->ncp + i + k);
+			if (h->work[bi[k]] & PLAN_WORK_KUBEADM)
+				plan_step_upgrade_kubeadm(b, hn, h, bi[k]);
 		for (k = 0; k < n; k++)
-			plan_step_upgrade_kubeadm(b, hn, h, idx[k]);
+			if (h->work[bi[k]] & PLAN_WORK_NODE)
+				upgrade_node(b, hn, h, bi[k], false);
 		for (k = 0; k < n; k++)
-			upgrade_node(b, hn, h, idx[k]);
-		kubelets(b, hn, h, idx, n);
+			if (h->work[bi[k]] & PLAN_WORK_KUBELET)
+				bi[nk++] = bi[k];
+		kubelets(b, hn, h, bi, nk);
 	}
-	verify_hop(b, hn, h);
+	verify_hop(b, hn, h, before);
 }
+
 
 /*
  * The state before each hop, for `kubeadm upgrade plan`: the initial state
@@ -488,6 +561,10 @@ state_before(struct plan_ctx *c, size_t hop, struct plan_state *st)
 	const struct plan_state *init = &c->plan->initial;
 	size_t i;
 
+	if (c->plan->hops.v[hop].before.nodes) {
+		*st = c->plan->hops.v[hop].before;
+		return 0;
+	}
 	*st = *init;
 	if (hop == 0)
 		return 0;
