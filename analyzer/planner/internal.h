@@ -153,5 +153,7 @@ const char *plan_default_etcd(const struct rules_db *db,
 			      const struct plan_ver *v);
 const char *plan_default_coredns(const struct rules_db *db,
 				 const struct plan_ver *v);
+/* The newer of the etcd tags have and want (kubeadm never moves etcd back). */
+const char *plan_etcd_after(const char *have, const char *want);
 
 #endif

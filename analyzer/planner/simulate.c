@@ -15,6 +15,46 @@ plan_default_etcd(const struct rules_db *db, const struct plan_ver *v)
 	return rules_kubeadm_etcd(db, v->minor, v->patch);
 }
 
+/* Parses an etcd image tag "3.5.15-0" into its four numbers. */
+static bool
+etcd_tag(const char *t, unsigned long v[4])
+{
+	char *end;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (*t < '0' || *t > '9')
+			return false;
+		v[i] = strtoul(t, &end, 10);
+		t = end;
+		if (i < 3 && *t != (i == 2 ? '-' : '.'))
+			return false;
+		if (i < 3)
+			t++;
+	}
+	return *t == '\0';
+}
+
+/*
+ * The etcd tag after kubeadm upgrades a control-plane instance to a
+ * version whose default is want: kubeadm never moves etcd back ("the
+ * desired etcd version ... is not newer than the currently installed ...
+ * Skipping etcd upgrade", cmd/kubeadm/app/phases/upgrade/staticpods.go).
+ */
+const char *
+plan_etcd_after(const char *have, const char *want)
+{
+	unsigned long x[4], y[4];
+	int i;
+
+	if (!want || !have || !etcd_tag(have, x) || !etcd_tag(want, y))
+		return want ? want : have;
+	for (i = 0; i < 4; i++)
+		if (x[i] != y[i])
+			return x[i] > y[i] ? have : want;
+	return want;
+}
+
 const char *
 plan_default_coredns(const struct rules_db *db, const struct plan_ver *v)
 {
@@ -297,7 +337,7 @@ apply(const struct plan *p, const struct rules_db *db,
 		ns->apiserver = ns->controller_manager = ns->scheduler = *to;
 		st->cluster = *to;
 		if ((etcd = plan_default_etcd(db, to)) != NULL)
-			st->etcd = etcd;
+			st->etcd = plan_etcd_after(st->etcd, etcd);
 		if (!plan_addons_wait_for_all(to, ncp(p)))
 			upgrade_addons(db, st);
 		break;

@@ -118,6 +118,8 @@ registry_of(struct plan_ctx *c, const struct plan_ver *v)
  * The control-plane images of the first node after the apply, in pod name
  * order (etcd, kube-apiserver, kube-controller-manager, kube-scheduler).
  * Exact when the etcd default is known, else the etcd line is left open.
+ * The etcd image is the newer of the running one and the default: kubeadm
+ * skips an etcd downgrade (plan_etcd_after).
  */
 const char *
 plan_expect_cp_images(struct plan_ctx *c, const struct plan_hop *h,
@@ -125,11 +127,10 @@ plan_expect_cp_images(struct plan_ctx *c, const struct plan_hop *h,
 {
 	struct arena *a = c->a;
 	const char *reg = registry_of(c, &h->to);
-	const char *etcd = plan_default_etcd(c->db, &h->to);
+	const char *etcd = plan_etcd_after(before->etcd,
+					   plan_default_etcd(c->db, &h->to));
 	const char *to = plan_vtext(a, &h->to);
 
-	if (!etcd)
-		etcd = before->etcd;
 	*match = etcd ? PM_EXACT : PM_CONTAINS;
 	return arena_printf(a, "%s%s%s\n%s/kube-apiserver:%s\n"
 			    "%s/kube-controller-manager:%s\n"
@@ -224,7 +225,7 @@ upgrade_plan_130(struct plan_ctx *c, const struct plan_hop *h,
 				: "unknown")
 				: (st->coredns ? st->coredns : "unknown");
 			t[nt * 4 + 3] = r == 3 ? target
-					       : (dns_to ? dns_to : "unknown");
+					       : (dns_to ? dns_to : "...");
 			nt++;
 			continue;
 		}
@@ -244,7 +245,7 @@ upgrade_plan_130(struct plan_ctx *c, const struct plan_hop *h,
 		t[nt * 4] = "etcd";
 		t[nt * 4 + 1] = c->plan->nodes[cps[i]].name;
 		t[nt * 4 + 2] = st->etcd ? st->etcd : "unknown";
-		t[nt * 4 + 3] = etcd_to ? etcd_to : "unknown";
+		t[nt * 4 + 3] = etcd_to ? etcd_to : "...";
 	}
 	t1 = table_w(a, k, nk, 4, 10);
 	t2 = table_w(a, t, nt, 4, 10);
@@ -281,6 +282,7 @@ plan_expect_upgrade_plan(struct plan_ctx *c, const struct plan_hop *h,
 	const char *t1, *t2, *series, *target = plan_vtext(a, &h->to);
 	size_t i, j, nk = 1;
 	struct plan_ver seen[63];
+	const char *names[63];
 	size_t count[63], nseen = 0;
 	const char *etcd_to = plan_default_etcd(c->db, &h->to);
 	const char *dns_to = plan_default_coredns(c->db, &h->to);
@@ -304,10 +306,27 @@ plan_expect_upgrade_plan(struct plan_ctx *c, const struct plan_hop *h,
 	kubelets[0] = "COMPONENT";
 	kubelets[1] = "CURRENT";
 	kubelets[2] = "TARGET";
+	/*
+	 * kubeadm sorts the versions as strings (sortedSliceFromStringIntMap,
+	 * sort.Strings): "v1.28.10" comes before "v1.28.9".
+	 */
+	for (j = 0; j < nseen; j++)
+		if (!(names[j] = plan_vtext(a, &seen[j])))
+			return NULL;
+	for (i = 1; i < nseen; i++)
+		for (j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+			const char *v = names[j];
+			size_t n = count[j];
+
+			names[j] = names[j - 1];
+			count[j] = count[j - 1];
+			names[j - 1] = v;
+			count[j - 1] = n;
+		}
 	for (j = 0; j < nseen; j++, nk++) {
 		kubelets[nk * 3] = j ? "" : "kubelet";
 		kubelets[nk * 3 + 1] = arena_printf(a, "%zu x %s", count[j],
-						    plan_vtext(a, &seen[j]));
+						    names[j]);
 		kubelets[nk * 3 + 2] = target;
 	}
 	t1 = table_w(a, kubelets, nk, 3, 10);
@@ -324,10 +343,10 @@ plan_expect_upgrade_plan(struct plan_ctx *c, const struct plan_hop *h,
 	comps[13] = plan_vtext(a, &st->kube_proxy);
 	comps[15] = "CoreDNS";
 	comps[16] = st->coredns ? st->coredns : "unknown";
-	comps[17] = dns_to ? dns_to : "unknown";
+	comps[17] = dns_to ? dns_to : "...";
 	comps[18] = "etcd";
 	comps[19] = st->etcd ? st->etcd : "unknown";
-	comps[20] = etcd_to ? etcd_to : "unknown";
+	comps[20] = etcd_to ? etcd_to : "...";
 	comps[5] = comps[8] = comps[11] = comps[14] = target;
 	t2 = table_w(a, comps, 7, 3, 10);
 	series = h->from.minor == h->to.minor
