@@ -281,11 +281,15 @@ hop_warnings(struct plan_ctx *c)
 
 /* ------------------------------------------------------------ inventory */
 
-/* Initial versions of the control-plane components of node n. */
+/*
+ * Initial versions of the control-plane components of node n. kube-proxy
+ * and CoreDNS are cluster-wide (a DaemonSet and a Deployment): their pods
+ * count on whichever node they run.
+ */
 static void
 cp_versions(const struct cluster_state *cs, const char *node,
 	    struct plan_node_state *ns, struct plan_ver *kube_proxy,
-	    const char **etcd, struct arena *a)
+	    const char **etcd, const char **coredns, struct arena *a)
 {
 	struct kver k;
 	const char *err;
@@ -298,7 +302,12 @@ cp_versions(const struct cluster_state *cs, const char *node,
 
 		if (!comp || !im->ref->tag)
 			continue;
-		if (im->node && node && strcmp(im->node, node))
+		if (!strcmp(comp, "coredns")) {
+			*coredns = im->ref->tag;
+			continue;
+		}
+		if (im->node && node && strcmp(im->node, node) &&
+		    strcmp(comp, "kube-proxy"))
 			continue;
 		if (!strcmp(comp, "etcd")) {
 			*etcd = im->ref->tag;
@@ -355,7 +364,7 @@ plan_inventory(struct plan_ctx *c)
 			ns->cordoned = !n->schedulable;
 			if (cp) {
 				cp_versions(cs, n->name, ns, &st->kube_proxy,
-					    &st->etcd, c->a);
+					    &st->etcd, &st->coredns, c->a);
 				if (!ns->apiserver.set)
 					ns->apiserver = server;
 				if (!ns->controller_manager.set)
@@ -380,7 +389,8 @@ plan_inventory(struct plan_ctx *c)
 		st->kubectl = plan_ver_of_kver(&cs->client.ver);
 	if (!st->etcd)
 		st->etcd = plan_default_etcd(c->db, &server);
-	st->coredns = plan_default_coredns(c->db, &server);
+	if (!st->coredns)
+		st->coredns = plan_default_coredns(c->db, &st->cluster);
 	return 0;
 }
 

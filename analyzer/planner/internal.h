@@ -22,6 +22,7 @@ struct plan_ctx {
 	unsigned repo_minor;	/* captured pkgs.k8s.io minor */
 	size_t ncp;		/* control-plane nodes (first in plan->nodes) */
 	bool target_newest;	/* --to named a minor: its newest patch */
+	bool drain_explained;	/* the drain flags were explained once */
 };
 
 /* The plan-* rule of db with this id; NULL (and an error on d) if absent. */
@@ -64,10 +65,95 @@ int plan_path(struct plan_ctx *c);
 /* steps.c: fills plan->steps from plan->hops. 0 or -1 (OOM). */
 int plan_steps(struct plan_ctx *c);
 
+/*
+ * The step builder shared by the steps*.c files. Every string handed to it
+ * is in the arena; a NULL string (out of memory) or a step with more
+ * commands or checks than a struct plan_step holds sets failed, and
+ * plan_steps then returns -1.
+ */
+struct plan_sb {
+	struct plan_ctx *c;
+	struct plan_step *s;	/* borrowed: the step being written */
+	bool failed;
+};
+
+/* Starts a step; node is an index into plan->nodes or -1. */
+void plan_sb_step(struct plan_sb *b, unsigned hop, int node,
+		  enum plan_action a, const char *where, const char *title);
+void plan_sb_cmd(struct plan_sb *b, const char *text);
+/* Adds a check: what command prints, compared as match says. */
+void plan_sb_check(struct plan_sb *b, enum plan_match match,
+		   const char *command, const char *expect);
+/* Adds a note (one paragraph of prose) to the step. */
+void plan_sb_note(struct plan_sb *b, const char *text);
+/* s (in the arena) or marks the builder failed when s is NULL. */
+const char *plan_sb_str(struct plan_sb *b, const char *s);
+
+/* "on NODE as root", "on every node (a, b) as root" (arena). */
+const char *plan_root_on(struct plan_ctx *c, int node);
+const char *plan_every_node(struct plan_ctx *c);
+extern const char *const PLAN_KUBECTL;	/* "from a workstation with kubectl" */
+
+/* "v1.26.3" or "unknown" (arena or static). */
+const char *plan_vtext(struct arena *a, const struct plan_ver *v);
+/* s as one shell word (esc_sh), in the arena. */
+const char *plan_shq(struct arena *a, const char *s);
+/* s with every ERE metacharacter escaped by a backslash (arena). */
+const char *plan_re_quote(struct arena *a, const char *s);
+/* Replaces {minor}, {version} and {package} of a packages.yaml template. */
+const char *plan_tmpl(struct arena *a, const char *t, const struct plan_ver *v,
+		      const char *package);
+/* s without any "sudo " (the runbook runs as root), in the arena. */
+const char *plan_drop_sudo(struct arena *a, const char *s);
+
+/* steps_packages.c */
+void plan_step_switch_repo(struct plan_sb *b, unsigned hn,
+			   const struct plan_hop *h);
+void plan_step_upgrade_kubeadm(struct plan_sb *b, unsigned hn,
+			       const struct plan_hop *h, int node);
+/* The command that installs kubelet and kubectl of h. */
+const char *plan_install_kubelet(struct plan_ctx *c, const struct plan_hop *h);
+
+/* steps_etcd.c */
+void plan_step_backup_etcd(struct plan_sb *b, unsigned hn,
+			   const struct plan_hop *h,
+			   const struct plan_state *before);
+
+/* steps_expect.c: what kubeadm and kubectl print, per version. */
+/* Rows of ncol cells as kubectl's and kubeadm's tabwriter prints them. */
+const char *plan_table(struct arena *a, const char *const *cells,
+		       size_t nrows, size_t ncol);
+const char *plan_expect_upgrade_plan(struct plan_ctx *c,
+				     const struct plan_hop *h,
+				     const struct plan_state *before);
+/* The regex of one `kubectl get node NAME` row. */
+const char *plan_expect_node_row(struct plan_ctx *c, int node,
+				 const char *status, const struct plan_ver *v);
+/* The images of the control-plane pods of node after the apply. */
+const char *plan_expect_cp_images(struct plan_ctx *c, const struct plan_hop *h,
+				  const struct plan_state *before,
+				  enum plan_match *match);
+/* The last line of `kubeadm upgrade apply` for the target to. */
+const char *plan_expect_apply_success(struct plan_ctx *c,
+				      const struct plan_ver *to);
+/* True when kubeadm to upgrades the addons only with the last control plane. */
+bool plan_addons_wait_for_all(const struct plan_ver *to, size_t ncp);
+/* The regex of the line an HA `apply` prints when it leaves the addons. */
+const char *plan_expect_addon_skip(const struct plan_ver *to);
+/* The line `kubeadm upgrade node` (kubeadm to) ends its work with. */
+const char *plan_expect_upgrade_node(const struct plan_ver *to,
+				     bool control_plane);
+extern const char *const PLAN_EXPECT_ADDONS;
+/* The regex of the server line of `kubectl version`. */
+const char *plan_expect_server_version(struct plan_ctx *c,
+				       const struct plan_ver *v);
+
 /* The kubeadm default etcd and CoreDNS tags for v (NULL if unknown). */
 const char *plan_default_etcd(const struct rules_db *db,
 			      const struct plan_ver *v);
 const char *plan_default_coredns(const struct rules_db *db,
 				 const struct plan_ver *v);
+/* The newer of the etcd tags have and want (kubeadm never moves etcd back). */
+const char *plan_etcd_after(const char *have, const char *want);
 
 #endif

@@ -157,6 +157,14 @@ push(struct plan_ctx *c, struct cand *k, const struct model *m,
 	       c->plan->nnodes * sizeof(*m->nodes));
 	h->before.cluster = m->cluster;
 	h->before.kube_proxy = m->kube_proxy;
+	/* CoreDNS moves with kube-proxy; etcd with the control plane. */
+	if (plan_ver_cmp(&m->kube_proxy, &c->plan->initial.kube_proxy) > 0 &&
+	    plan_default_coredns(c->db, &m->kube_proxy))
+		h->before.coredns = plan_default_coredns(c->db, &m->kube_proxy);
+	if (plan_ver_cmp(&m->cluster, &c->plan->initial.cluster) > 0)
+		h->before.etcd = plan_etcd_after(c->plan->initial.etcd,
+						 plan_default_etcd(c->db,
+								   &m->cluster));
 	h->before.kubectl = m->kubectl;
 	h->from = m->cluster;
 	h->to = to;
@@ -190,7 +198,13 @@ advance(struct plan_ctx *c, struct model *m, const struct plan_hop *h)
 			m->kubectl = h->to;
 	}
 	m->cluster = h->to;
-	if (h->apply)
+	if (h->apply && !plan_addons_wait_for_all(&h->to, c->ncp))
+		m->kube_proxy = h->to;
+	/* kubeadm 1.28+ in HA: the last control plane to reach h->to. */
+	for (i = 0; i < c->ncp; i++)
+		if (plan_ver_cmp(&m->nodes[i].apiserver, &h->to))
+			break;
+	if (i == c->ncp)
 		m->kube_proxy = h->to;
 }
 
@@ -269,8 +283,16 @@ catch_up(struct plan_ctx *c, struct cand *k, struct model *m,
 					 c->plan->nodes[0].name);
 			any = true;
 		}
-		/* kube-proxy follows `kubeadm upgrade apply`; run it again. */
-		if (m->kube_proxy.set && plan_ver_cmp(&m->kube_proxy, cl) < 0) {
+		/*
+		 * kube-proxy follows `kubeadm upgrade apply`; run it again,
+		 * unless a control plane still to run `kubeadm upgrade node`
+		 * brings it (kubeadm 1.28+ in HA, the last one does).
+		 */
+		for (i = 0; i < c->ncp; i++)
+			if (work[i] & PLAN_WORK_NODE)
+				break;
+		if (m->kube_proxy.set && plan_ver_cmp(&m->kube_proxy, cl) < 0 &&
+		    !(i < c->ncp && plan_addons_wait_for_all(cl, c->ncp))) {
 			apply = true;
 			buf_addf(&names, "%sthe kube-proxy DaemonSet",
 				 any ? ", " : "");

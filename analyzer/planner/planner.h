@@ -54,13 +54,31 @@ struct plan_node {
 	struct src_loc loc;	/* borrowed: cs; the node in the snapshot */
 };
 
+/*
+ * How a verify's expect is compared with the stdout of its command (the
+ * README's plan JSON contract; stdout has trailing blanks of each line and
+ * final newlines trimmed first):
+ * PM_EXACT     stdout equals expect;
+ * PM_CONTAINS  the lines of expect appear in stdout in order as one block;
+ *              a line that is exactly "..." stands for any run of lines;
+ * PM_REGEX     expect is a POSIX extended regular expression that matches
+ *              at least one line of stdout;
+ * PM_MANUAL    expect is prose for a person; not replayable.
+ */
+enum plan_match { PM_EXACT, PM_CONTAINS, PM_REGEX, PM_MANUAL, PM_COUNT };
+
+/* "exact", "contains", "regex", "manual" (the JSON "match" values). */
+const char *plan_match_name(enum plan_match m);
+
 struct plan_verify {
 	const char *command;	/* arena */
 	const char *expect;	/* arena; may hold several lines */
+	enum plan_match match;
 };
 
-#define PLAN_MAX_COMMANDS 6
-#define PLAN_MAX_VERIFY 3
+#define PLAN_MAX_COMMANDS 8
+#define PLAN_MAX_VERIFY 6
+#define PLAN_MAX_NOTES 6
 
 struct plan_step {
 	const char *id;		/* arena: "H.N" */
@@ -73,6 +91,8 @@ struct plan_step {
 	size_t ncommands;
 	struct plan_verify verify[PLAN_MAX_VERIFY];
 	size_t nverify;
+	const char *notes[PLAN_MAX_NOTES];	/* arena: prose shown before the commands */
+	size_t nnotes;
 	struct plan_state state;	/* after the step */
 };
 

@@ -15,6 +15,46 @@ plan_default_etcd(const struct rules_db *db, const struct plan_ver *v)
 	return rules_kubeadm_etcd(db, v->minor, v->patch);
 }
 
+/* Parses an etcd image tag "3.5.15-0" into its four numbers. */
+static bool
+etcd_tag(const char *t, unsigned long v[4])
+{
+	char *end;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (*t < '0' || *t > '9')
+			return false;
+		v[i] = strtoul(t, &end, 10);
+		t = end;
+		if (i < 3 && *t != (i == 2 ? '-' : '.'))
+			return false;
+		if (i < 3)
+			t++;
+	}
+	return *t == '\0';
+}
+
+/*
+ * The etcd tag after kubeadm upgrades a control-plane instance to a
+ * version whose default is want: kubeadm never moves etcd back ("the
+ * desired etcd version ... is not newer than the currently installed ...
+ * Skipping etcd upgrade", cmd/kubeadm/app/phases/upgrade/staticpods.go).
+ */
+const char *
+plan_etcd_after(const char *have, const char *want)
+{
+	unsigned long x[4], y[4];
+	int i;
+
+	if (!want || !have || !etcd_tag(have, x) || !etcd_tag(want, y))
+		return want ? want : have;
+	for (i = 0; i < 4; i++)
+		if (x[i] != y[i])
+			return x[i] > y[i] ? have : want;
+	return want;
+}
+
 const char *
 plan_default_coredns(const struct rules_db *db, const struct plan_ver *v)
 {
@@ -244,6 +284,38 @@ check_kubeadm(struct sim *s, const struct plan_state *before)
 	}
 }
 
+static size_t
+ncp(const struct plan *p)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->nnodes; i++)
+		n += p->nodes[i].control_plane;
+	return n;
+}
+
+/* True when every control-plane node runs the kube-apiserver v. */
+static bool
+all_cp_at(const struct plan *p, const struct plan_state *st,
+	  const struct plan_ver *v)
+{
+	size_t i;
+
+	for (i = 0; i < p->nnodes; i++)
+		if (p->nodes[i].control_plane &&
+		    plan_ver_cmp(&st->nodes[i].apiserver, v))
+			return false;
+	return true;
+}
+
+/* kube-proxy and CoreDNS move to the cluster version's defaults. */
+static void
+upgrade_addons(const struct rules_db *db, struct plan_state *st)
+{
+	st->kube_proxy = st->cluster;
+	st->coredns = plan_default_coredns(db, &st->cluster);
+}
+
 /* Applies step to st (a copy of the state before it). */
 static void
 apply(const struct plan *p, const struct rules_db *db,
@@ -264,15 +336,20 @@ apply(const struct plan *p, const struct rules_db *db,
 			break;
 		ns->apiserver = ns->controller_manager = ns->scheduler = *to;
 		st->cluster = *to;
-		st->kube_proxy = *to;
 		if ((etcd = plan_default_etcd(db, to)) != NULL)
-			st->etcd = etcd;
-		st->coredns = plan_default_coredns(db, to);
+			st->etcd = plan_etcd_after(st->etcd, etcd);
+		if (!plan_addons_wait_for_all(to, ncp(p)))
+			upgrade_addons(db, st);
 		break;
 	case PA_KUBEADM_UPGRADE_NODE:
-		if (ns && p->nodes[step->node].control_plane)
+		if (ns && p->nodes[step->node].control_plane) {
 			ns->apiserver = ns->controller_manager = ns->scheduler =
 				st->cluster;
+			/* kubeadm >= 1.28 in HA: the last one brings them */
+			if (plan_addons_wait_for_all(&st->cluster, ncp(p)) &&
+			    all_cp_at(p, st, &st->cluster))
+				upgrade_addons(db, st);
+		}
 		break;
 	case PA_DRAIN:
 		if (ns)

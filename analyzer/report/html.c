@@ -259,6 +259,11 @@ step_html(struct buf *b, const struct plan_step *s)
 	buf_adds(b, "</h3>\n<p class=\"where\">");
 	h(b, s->where);
 	buf_adds(b, "</p>\n<div class=\"body\">\n");
+	for (k = 0; k < s->nnotes; k++) {
+		buf_adds(b, "<p class=\"note\">");
+		h(b, s->notes[k]);
+		buf_adds(b, "</p>\n");
+	}
 	if (s->ncommands) {
 		buf_adds(b, "<pre class=\"cmd\">");
 		for (k = 0; k < s->ncommands; k++) {
@@ -270,7 +275,9 @@ step_html(struct buf *b, const struct plan_step *s)
 	for (k = 0; k < s->nverify; k++) {
 		buf_adds(b, "<p>Check: <code>");
 		h(b, s->verify[k].command);
-		buf_adds(b, "</code> shows:</p>\n<pre class=\"expect\">");
+		buf_adds(b, "</code> ");
+		h(b, report_match_intro(s->verify[k].match));
+		buf_adds(b, "</p>\n<pre class=\"expect\">");
 		hl(b, s->verify[k].expect);
 		buf_adds(b, "</pre>\n");
 	}

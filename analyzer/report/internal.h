@@ -90,6 +90,8 @@ void report_add_trail(struct buf *b, const struct report_input *in,
 
 /* Appends v as "vM.N.P", or "unknown" when not set. */
 void report_add_plan_ver(struct buf *b, const struct plan_ver *v);
+/* The words that introduce a check's expected output, by its match kind. */
+const char *report_match_intro(enum plan_match m);
 /* Appends from, sep and to: "v1.26.3 -> v1.27.16". */
 void report_add_plan_span(struct buf *b, const struct plan_ver *from,
 			  const char *sep, const struct plan_ver *to);

@@ -78,6 +78,21 @@ count_cp(const struct plan *p)
 
 /* ------------------------------------------------------------ text */
 
+const char *
+report_match_intro(enum plan_match m)
+{
+	switch (m) {
+	case PM_EXACT:
+		return "prints exactly:";
+	case PM_CONTAINS:
+		return "prints these lines together (... = any lines):";
+	case PM_REGEX:
+		return "prints a line matching (extended regex):";
+	default:
+		return "judge by eye:";
+	}
+}
+
 static void
 text_findings(struct buf *b, const struct plan *p)
 {
@@ -183,12 +198,15 @@ report_plan_text(struct buf *b, const struct plan *p)
 		buf_adds(b, "\n  where: ");
 		add_esc(b, s->where);
 		buf_addc(b, '\n');
+		for (k = 0; k < s->nnotes; k++)
+			add_lines(b, "  note: ", "        ", s->notes[k]);
 		for (k = 0; k < s->ncommands; k++)
 			add_lines(b, "    $ ", "    > ", s->commands[k]);
 		for (k = 0; k < s->nverify; k++) {
 			buf_adds(b, "  check: ");
 			add_esc(b, s->verify[k].command);
-			buf_adds(b, "\n");
+			buf_addf(b, "\n    %s\n",
+				 report_match_intro(s->verify[k].match));
 			add_indented(b, "    | ", s->verify[k].expect);
 		}
 	}
@@ -296,6 +314,11 @@ report_plan_markdown(struct buf *b, const struct plan *p)
 		buf_adds(b, " — ");
 		esc_md(b, s->where, strlen(s->where), 0);
 		buf_addc(b, '\n');
+		for (k = 0; k < s->nnotes; k++) {
+			buf_adds(b, "\n  ");
+			esc_md(b, s->notes[k], strlen(s->notes[k]), 0);
+			buf_addc(b, '\n');
+		}
 		if (s->ncommands) {
 			buf_adds(b, "\n  ```sh\n");
 			for (k = 0; k < s->ncommands; k++)
@@ -305,7 +328,8 @@ report_plan_markdown(struct buf *b, const struct plan *p)
 		for (k = 0; k < s->nverify; k++) {
 			buf_adds(b, "\n  Check: ");
 			report_add_md_code(b, s->verify[k].command);
-			buf_adds(b, " shows:\n");
+			buf_addf(b, " %s\n",
+				 report_match_intro(s->verify[k].match));
 			md_block(b, "", s->verify[k].expect);
 		}
 	}
@@ -370,7 +394,7 @@ jstep(const struct plan *p, const struct plan_step *s)
 	const struct plan_node *n = s->node >= 0 ? &p->nodes[s->node] : NULL;
 	const char *role = !n ? NULL
 			   : n->control_plane ? "control-plane" : "worker";
-	cJSON *o = cJSON_CreateObject(), *cmds, *ver, *v;
+	cJSON *o = cJSON_CreateObject(), *cmds, *ver, *v, *notes;
 	size_t k;
 	bool ok;
 
@@ -382,15 +406,20 @@ jstep(const struct plan *p, const struct plan_step *s)
 			 report_jstr(plan_action_name(s->action))) &&
 	     report_jadd(o, "title", report_jstr(s->title)) &&
 	     report_jadd(o, "where", report_jstr(s->where)) &&
+	     report_jadd(o, "notes", notes = cJSON_CreateArray()) &&
 	     report_jadd(o, "commands", cmds = cJSON_CreateArray()) &&
 	     report_jadd(o, "verify", ver = cJSON_CreateArray());
+	for (k = 0; ok && k < s->nnotes; k++)
+		ok = report_jpush(notes, report_jstr(s->notes[k]));
 	for (k = 0; ok && k < s->ncommands; k++)
 		ok = report_jpush(cmds, report_jstr(s->commands[k]));
 	for (k = 0; ok && k < s->nverify; k++)
 		ok = report_jpush(ver, v = cJSON_CreateObject()) &&
 		     report_jadd(v, "command",
 				 report_jstr(s->verify[k].command)) &&
-		     report_jadd(v, "expect", report_jstr(s->verify[k].expect));
+		     report_jadd(v, "expect", report_jstr(s->verify[k].expect)) &&
+		     report_jadd(v, "match", report_jstr(plan_match_name(
+						     s->verify[k].match)));
 	ok = ok && report_jadd(o, "state", jstate(p, &s->state));
 	return report_jdone(o, ok);
 }

@@ -173,12 +173,25 @@ def seed(state, inv, plan, family=None):
         return tags[0] if len(tags) == 1 else default
     etcd = tag("etcd", sh_lib(state, "etcd_for", server))
     apis = tag("kube-apiserver", "v" + server).lstrip("v")
+    # Per node, the control-plane images the capture shows on it: an
+    # interrupted HA upgrade has nodes at two versions.  kubeadm-config's
+    # kubernetesVersion is the newest (apply wrote it).
+    def node_tag(comp, node, default):
+        tags = sorted({i["tag"] for i in img.get(comp, []) if i.get("node") == node})
+        return tags[0] if len(tags) == 1 else default
+    cpv = {n: node_tag("kube-apiserver", n, "v" + apis).lstrip("v") for n in cps}
+    key = lambda v: [int(x) for x in v.split("-")[0].split(".")]
+    if cpv and len(set(cpv.values())) > 1:
+        server = max(cpv.values(), key=key)
     c = os.path.join(state, "cluster")
     put(os.path.join(c, "version"), server + "\n")
     put(os.path.join(c, "etcd"), etcd + "\n")
     put(os.path.join(c, "coredns"), tag("coredns", sh_lib(state, "coredns_for", server)) + "\n")
     proxy = tag("kube-proxy", "v" + server).lstrip("v")
     put(os.path.join(c, "proxy"), proxy + "\n")
+    # kubeadm 1.28+ in HA left the addons for the last `upgrade node`.
+    if len(cps) > 1 and key(proxy) < key(server) and minor(server) >= 28:
+        put(os.path.join(c, "addons-pending"), "")
     reg = sorted({i["registry"] for i in img.get("kube-apiserver", [])})
     put(os.path.join(c, "registry"), (reg[0] if len(reg) == 1 else "registry.k8s.io") + "\n")
     put(os.path.join(c, "nodes"), "".join("%s %s\n" % (n, r) for n, r, _ in nodes))
@@ -186,12 +199,15 @@ def seed(state, inv, plan, family=None):
     workers = [n for n, r, _ in nodes if r != "control-plane"]
     put(os.path.join(c, "emptydir-pod"), (workers or cps)[0] + "\n")
     sched = {n["name"]: n["schedulable"] for n in inv["nodes"]}
+    put(os.path.join(state, "cordoned-before"),
+        "".join("%s\n" % n for n, s in sched.items() if s is False))
     for n, r, kv in nodes:
         if sched.get(n) is False:
             put(os.path.join(c, "cordon", n), "")
         put(os.path.join(c, "kubelet", n), kv + "\n")
         if r == "control-plane":
-            put(os.path.join(c, "cp", n), "%s %s %s %s\n" % (apis, apis, apis, etcd))
+            v = cpv[n]
+            put(os.path.join(c, "cp", n), "%s %s %s %s\n" % (v, v, v, node_tag("etcd", n, etcd)))
 
     # Packages: family, repository and installed versions.
     pk = inv["packages"]
@@ -287,7 +303,8 @@ def run(state, node, cmd, pathdir):
     # A person answers "y" when a tool asks before changing the cluster.
     p = subprocess.run(["sh", "-e", "-c", cmd], cwd=root + "/root", env=env,
                        input="y\n" * 8, capture_output=True, text=True, timeout=60)
-    return p.returncode, p.stdout, p.stderr
+    # Paths in the output as the node shows them (ls, etcdctl, apt).
+    return p.returncode, p.stdout.replace(root, ""), p.stderr.replace(root, "")
 
 
 def norm(s):
@@ -428,7 +445,9 @@ def end_state(state, plan, nodes):
         fails.append("end state: the cluster version is %s, the plan's target is %s" % (rd("cluster/version"), plan["to"]))
     if rd("cluster/proxy") != plan["to"]:
         fails.append("end state: the kube-proxy DaemonSet runs %s, the plan's target is %s" % (rd("cluster/proxy"), plan["to"]))
-    left = sorted(os.listdir(os.path.join(state, "cluster/cordon")))
+    # A node cordoned before the plan stays cordoned (README); no other.
+    left = sorted(set(os.listdir(os.path.join(state, "cluster/cordon"))) -
+                  set(rd("cordoned-before").split()))
     if left:
         fails.append("end state: nodes left cordoned: %s" % " ".join(left))
     for n, _, _ in nodes:

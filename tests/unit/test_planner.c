@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <regex.h>
 
 #include <cmocka.h>
 #include <cjson/cJSON.h>
@@ -98,6 +99,14 @@ find_step(const struct plan *p, const char *id)
 	return NULL;
 }
 
+static int
+plan_ver_cmp_public(const struct plan_ver *x, const struct plan_ver *y)
+{
+	if (x->minor != y->minor)
+		return x->minor < y->minor ? -1 : 1;
+	return x->patch == y->patch ? 0 : x->patch < y->patch ? -1 : 1;
+}
+
 static bool
 ver_is(const struct plan_ver *v, unsigned minor, unsigned patch)
 {
@@ -138,23 +147,23 @@ seed_plan_follows_the_seed_commands_in_order(void **state)
 		enum plan_action a;
 		const char *cmd;
 	} want[] = {
-		{"node-1", PA_BACKUP_ETCD, "mkdir -p /var/lib/etcd-backup"},
+		{"node-1", PA_BACKUP_ETCD, "kubectl --kubeconfig=/etc/kubernetes/admin.conf -n kube-system exec etcd-node-1 -- etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key snapshot save /var/lib/etcd/etcd-before-v1.26.3.db"},
 		{"node-1", PA_UPGRADE_KUBEADM, "apt-mark unhold kubeadm && apt-get update && apt-get install -y kubeadm=1.26.3-00 && apt-mark hold kubeadm"},
 		{"node-1", PA_KUBEADM_UPGRADE_PLAN, "kubeadm upgrade plan"},
 		{"node-1", PA_KUBEADM_UPGRADE_APPLY, "kubeadm upgrade apply v1.26.3"},
-		{"node-1", PA_DRAIN, "kubectl drain node-1 --ignore-daemonsets"},
+		{"node-1", PA_DRAIN, "kubectl drain node-1 --ignore-daemonsets --delete-emptydir-data --timeout=10m"},
 		{"node-1", PA_UPGRADE_KUBELET_KUBECTL, "apt-mark unhold kubelet kubectl && apt-get update && apt-get install -y kubelet=1.26.3-00 kubectl=1.26.3-00 && apt-mark hold kubelet kubectl"},
 		{"node-1", PA_RESTART_KUBELET, "systemctl daemon-reload && systemctl restart kubelet"},
 		{"node-1", PA_UNCORDON, "kubectl uncordon node-1"},
 		{"node-2", PA_UPGRADE_KUBEADM, "apt-mark unhold kubeadm && apt-get update && apt-get install -y kubeadm=1.26.3-00 && apt-mark hold kubeadm"},
 		{"node-2", PA_KUBEADM_UPGRADE_NODE, "kubeadm upgrade node"},
-		{"node-2", PA_DRAIN, "kubectl drain node-2 --ignore-daemonsets"},
+		{"node-2", PA_DRAIN, "kubectl drain node-2 --ignore-daemonsets --delete-emptydir-data --timeout=10m"},
 		{"node-2", PA_UPGRADE_KUBELET_KUBECTL, NULL},
 		{"node-2", PA_RESTART_KUBELET, NULL},
 		{"node-2", PA_UNCORDON, "kubectl uncordon node-2"},
 		{"node-3", PA_UPGRADE_KUBEADM, NULL},
 		{"node-3", PA_KUBEADM_UPGRADE_NODE, "kubeadm upgrade node"},
-		{"node-3", PA_DRAIN, "kubectl drain node-3 --ignore-daemonsets"},
+		{"node-3", PA_DRAIN, "kubectl drain node-3 --ignore-daemonsets --delete-emptydir-data --timeout=10m"},
 		{"node-3", PA_UPGRADE_KUBELET_KUBECTL, NULL},
 		{"node-3", PA_RESTART_KUBELET, NULL},
 		{"node-3", PA_UNCORDON, "kubectl uncordon node-3"},
@@ -387,9 +396,11 @@ workers_are_upgraded_in_batches_of_max_unavailable(void **state)
 	assert_int_equal(cp_most, 1);
 	/* worker-1 and worker-2 drained together, worker-5 alone. */
 	assert_string_equal(find_step(p, "1.26")->commands[0],
-			    "kubectl drain worker-1 --ignore-daemonsets");
+			    "kubectl drain worker-1 --ignore-daemonsets "
+			    "--delete-emptydir-data --timeout=10m");
 	assert_string_equal(find_step(p, "1.27")->commands[0],
-			    "kubectl drain worker-2 --ignore-daemonsets");
+			    "kubectl drain worker-2 --ignore-daemonsets "
+			    "--delete-emptydir-data --timeout=10m");
 	assert_string_equal(find_step(p, "1.46")->commands[0],
 			    "apt-mark unhold kubeadm && apt-get update && apt-get install -y kubeadm='1.25.16-*' && apt-mark hold kubeadm");
 	assert_string_equal(p->nodes[find_step(p, "1.46")->node].name, "worker-5");
@@ -619,6 +630,100 @@ group_teardown(void **state)
 	return 0;
 }
 
+/* ------------------------------------------------------------ checks */
+
+/*
+ * The README's match contract: every check of every plan is replayable
+ * (no manual check here), every regex compiles as POSIX ERE, and no
+ * expected line ends in a blank (the trimmed stdout never could).
+ */
+static void
+every_check_is_mechanical(void **state)
+{
+	static const struct {
+		const char *dir, *to, *as_of;
+	} t[] = {
+		{"fixtures/seed-v1.26.1", "latest-patch", "2023-03-20"},
+		{"fixtures/ha-1.24.17", "1.28", "2024-06-01"},
+		{"fixtures/rpm-1.28", "1.29", "2024-11-12"},
+	};
+	size_t i, j, k, n = 0;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		struct fx *f = plan_of(t[i].dir, t[i].to, t[i].as_of, 1, false);
+
+		assert_int_equal(f->rc, PLAN_OK);
+		for (j = 0; j < f->plan.steps.n; j++) {
+			const struct plan_step *s = &f->plan.steps.v[j];
+
+			for (k = 0; k < s->nverify; k++) {
+				const struct plan_verify *v = &s->verify[k];
+				const char *e = v->expect;
+				regex_t re;
+
+				assert_int_not_equal(v->match, PM_MANUAL);
+				assert_true(*e != '\0');
+				assert_null(strstr(e, " \n"));
+				assert_true(e[strlen(e) - 1] != ' ');
+				if (v->match == PM_REGEX) {
+					assert_null(strchr(e, '\n'));
+					assert_int_equal(regcomp(&re, e, REG_EXTENDED |
+								 REG_NOSUB), 0);
+					regfree(&re);
+				}
+				n++;
+			}
+		}
+		fx_free(f);
+	}
+	assert_true(n > 100);
+	assert_string_equal(plan_match_name(PM_EXACT), "exact");
+	assert_string_equal(plan_match_name(PM_CONTAINS), "contains");
+	assert_string_equal(plan_match_name(PM_REGEX), "regex");
+	assert_string_equal(plan_match_name(PM_MANUAL), "manual");
+}
+
+/*
+ * kubeadm 1.28+ in HA (kubernetes/kubernetes PR 116570): apply leaves
+ * kube-proxy and CoreDNS; the last control plane's upgrade node moves
+ * them. Before 1.28 apply moves them at once.
+ */
+static void
+ha_addons_move_with_the_last_control_plane(void **state)
+{
+	struct fx *f = plan_of("fixtures/ha-1.24.17", "1.28", "2024-06-01", 1,
+			       false);
+	size_t i, napply = 0, nlast = 0;
+
+	(void)state;
+	assert_int_equal(f->rc, PLAN_OK);
+	for (i = 0; i < f->plan.steps.n; i++) {
+		const struct plan_step *s = &f->plan.steps.v[i];
+		const struct plan_ver *to = &f->plan.hops.v[s->hop - 1].to;
+
+		if (s->action == PA_KUBEADM_UPGRADE_APPLY) {
+			napply++;
+			/* hops to 1.25-1.27 move it, the hop to 1.28 not */
+			assert_int_equal(plan_ver_cmp_public(&s->state.kube_proxy,
+							     to) == 0,
+					 to->minor < 28);
+		}
+		if (s->action == PA_KUBEADM_UPGRADE_NODE && s->node == 2 &&
+		    to->minor == 28) {
+			nlast++;
+			assert_true(ver_is(&s->state.kube_proxy, 28, to->patch));
+			assert_string_equal(s->verify[1].expect,
+					    "[addons] Applied essential addon: "
+					    "CoreDNS\n[addons] Applied essential "
+					    "addon: kube-proxy");
+		}
+	}
+	assert_int_equal(napply, 4);
+	assert_int_equal(nlast, 1);
+	fx_free(f);
+}
+
 int
 main(void)
 {
@@ -635,6 +740,8 @@ main(void)
 		cmocka_unit_test(unsafe_node_names_never_reach_a_command),
 		cmocka_unit_test(injection_fixtures_are_refused_by_ingest),
 		cmocka_unit_test(minor_target_takes_the_newest_patch_and_goes_straight_there),
+		cmocka_unit_test(every_check_is_mechanical),
+		cmocka_unit_test(ha_addons_move_with_the_last_control_plane),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, group_teardown);

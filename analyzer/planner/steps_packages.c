@@ -1,0 +1,139 @@
+/*
+ * steps_packages.c - the package steps of a hop: the repository switch and
+ * the pinned installs of kubeadm, kubelet and kubectl, from the templates
+ * of rules/data/packages.yaml.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* "kubeadm=1.26.3-00", "kubeadm='1.29.15-*'" or the rpm forms. */
+static const char *
+pkg_spec(struct plan_ctx *c, const char *name, const char *version)
+{
+	const char *v;
+
+	if (c->plan->rpm)
+		return plan_shq(c->a, arena_printf(c->a, "%s-%s", name,
+						   version));
+	if (!(v = plan_shq(c->a, version)))
+		return NULL;
+	return arena_printf(c->a, "%s=%s", name, v);
+}
+
+static const char *
+install_kubeadm(struct plan_ctx *c, const struct plan_hop *h)
+{
+	const char *spec = pkg_spec(c, "kubeadm", h->kubeadm);
+
+	if (!spec)
+		return NULL;
+	if (c->plan->rpm)
+		return arena_printf(c->a, "yum install -y %s "
+				    "--disableexcludes=kubernetes", spec);
+	return arena_printf(c->a, "apt-mark unhold kubeadm && apt-get update "
+			    "&& apt-get install -y %s && apt-mark hold kubeadm",
+			    spec);
+}
+
+const char *
+plan_install_kubelet(struct plan_ctx *c, const struct plan_hop *h)
+{
+	const char *s1 = pkg_spec(c, "kubelet", h->kubelet);
+	const char *s2 = pkg_spec(c, "kubectl", h->kubectl);
+
+	if (!s1 || !s2)
+		return NULL;
+	if (c->plan->rpm)
+		return arena_printf(c->a, "yum install -y %s %s "
+				    "--disableexcludes=kubernetes", s1, s2);
+	return arena_printf(c->a, "apt-mark unhold kubelet kubectl && "
+			    "apt-get update && apt-get install -y %s %s && "
+			    "apt-mark hold kubelet kubectl", s1, s2);
+}
+
+/* The regex of the package version h installs: "1\.29\.15-[0-9.]+" */
+static const char *
+version_re(struct plan_ctx *c, const struct plan_hop *h)
+{
+	const char *v = h->kubeadm, *star = strchr(v, '*');
+
+	if (!star)
+		return plan_re_quote(c->a, v);
+	return arena_printf(c->a, "%s[0-9.]+",
+			    plan_re_quote(c->a, arena_strndup(c->a, v,
+							      (size_t)(star - v))));
+}
+
+void
+plan_step_switch_repo(struct plan_sb *b, unsigned hn, const struct plan_hop *h)
+{
+	struct plan_ctx *c = b->c;
+	const struct pkg_repo *r = c->pkgs;
+	struct arena *a = c->a;
+	const char *content, *key;
+
+	if (!r) {
+		b->failed = true;
+		return;
+	}
+	plan_sb_step(b, hn, -1, PA_SWITCH_REPO, plan_every_node(c),
+		     h->from_legacy
+			     ? arena_printf(a, "Move every node from the legacy "
+					    "repository to pkgs.k8s.io v%u.%u",
+					    h->to.major, h->to.minor)
+			     : arena_printf(a, "Switch every node to the "
+					    "pkgs.k8s.io v%u.%u repository",
+					    h->to.major, h->to.minor));
+	content = plan_tmpl(a, c->plan->rpm ? r->yum_repo_content
+					    : r->apt_deb_line, &h->to, NULL);
+	key = plan_drop_sudo(a, plan_tmpl(a, r->apt_key_install, &h->to,
+					  NULL));
+	if (!content || !key) {
+		b->failed = true;
+		return;
+	}
+	if (c->plan->rpm) {
+		/* repo_content lines are checked: none can be "EOF". */
+		plan_sb_cmd(b, arena_printf(a, "cat <<'EOF' > %s\n%sEOF",
+					    plan_shq(a, r->yum_repo_file),
+					    content));
+		plan_sb_cmd(b, "yum clean all && yum makecache");
+		/* yum list: "kubeadm.x86_64   1.29.15-150500.1.1   kubernetes" */
+		plan_sb_check(b, PM_REGEX,
+			      "yum list --showduplicates kubeadm "
+			      "--disableexcludes=kubernetes",
+			      arena_printf(a, "^kubeadm\\.[a-z0-9_]+ +%s +"
+					   "kubernetes$", version_re(c, h)));
+		return;
+	}
+	if (h->from_legacy) {
+		plan_sb_cmd(b, "mkdir -p -m 755 /etc/apt/keyrings");
+		plan_sb_cmd(b, key);
+	}
+	plan_sb_cmd(b, arena_printf(a, "echo %s > %s", plan_shq(a, content),
+				    plan_shq(a, r->apt_sources_file)));
+	plan_sb_cmd(b, "apt-get update");
+	/* madison: "   kubeadm | 1.29.15-1.1 | https://pkgs.k8s.io/core:/stable:/v1.29/deb  Packages" */
+	plan_sb_check(b, PM_REGEX, "apt-cache madison kubeadm",
+		      arena_printf(a, "^ *kubeadm \\| %s \\| https://pkgs\\."
+				   "k8s\\.io/core:/stable:/v%u\\.%u/deb +"
+				   "Packages$",
+				   version_re(c, h), h->to.major, h->to.minor));
+}
+
+void
+plan_step_upgrade_kubeadm(struct plan_sb *b, unsigned hn,
+			  const struct plan_hop *h, int n)
+{
+	struct plan_ctx *c = b->c;
+
+	plan_sb_step(b, hn, n, PA_UPGRADE_KUBEADM, plan_root_on(c, n),
+		     arena_printf(c->a, "Upgrade kubeadm on %s to %u.%u.%u",
+				  c->plan->nodes[n].name, h->to.major,
+				  h->to.minor, h->to.patch));
+	plan_sb_cmd(b, install_kubeadm(c, h));
+	plan_sb_check(b, PM_EXACT, "kubeadm version -o short",
+		      plan_vtext(c->a, &h->to));
+}
