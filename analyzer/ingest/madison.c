@@ -117,6 +117,7 @@ struct pkg_parser {
 	const char *pol_candidate;	/* arena: "Candidate:"; NULL if none */
 	struct policy_row row;
 	enum tri yum_installed;	/* from the section header */
+	bool dnf5;		/* the listing is dnf5's */
 	struct yum_row yum;
 };
 
@@ -591,8 +592,10 @@ take_command(struct pkg_parser *p, const char *s, size_t len)
 		else if (i < n && tok_is(s, &t[i], "policy"))
 			f = PF_POLICY;
 	} else if (i < n && (tok_is(s, &t[i], "yum") ||
-			     tok_is(s, &t[i], "dnf"))) {
+			     tok_is(s, &t[i], "dnf") ||
+			     tok_is(s, &t[i], "dnf5"))) {
 		f = PF_YUM;
+		p->dnf5 = tok_is(s, &t[i], "dnf5");
 	}
 	if (f == PF_NONE)
 		return 0;
@@ -809,6 +812,7 @@ yum_emit(struct pkg_parser *p)
 	k.version = y->tok[1];
 	k.loc = y->loc[1];
 	k.format = "yum";
+	k.dnf5 = p->dnf5;
 	k.installed = p->yum_installed;
 	if (y->tok[2][0] == '@' || !strcmp(y->tok[2], "installed"))
 		k.installed = TRI_TRUE;
@@ -981,6 +985,9 @@ parse_line(struct pkg_parser *p, const struct text_line *l)
 		if (policy_flush(p) < 0)
 			return -1;
 		set_mode(p, PF_YUM);
+		/* dnf5 writes "Available packages", dnf4 and yum "Packages". */
+		if (strstr(s, " packages"))
+			p->dnf5 = true;
 		p->yum_installed = TRI_UNKNOWN;
 		if (s[0] == 'I' || s[0] == 'i' || s[0] == 'E' || s[0] == 'e')
 			p->yum_installed = TRI_TRUE;

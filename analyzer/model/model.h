@@ -89,6 +89,10 @@ struct package {
 	const char *arch;	/* arena; NULL if not printed */
 	const char *format;	/* static: "madison", "policy", "yum" */
 	enum tri installed;
+	/* Listed by dnf5 (its command, or its "Available packages" header):
+	 * dnf5 has no --disableexcludes (kubernetes/website
+	 * upgrading-linux-nodes). */
+	bool dnf5;
 	bool candidate;		/* apt-cache policy "Candidate:" */
 	struct src_loc loc;
 };

@@ -12,7 +12,8 @@ static const char *const action_names[PA_COUNT] = {
 	"switch-repo", "backup-etcd", "upgrade-kubeadm",
 	"kubeadm-upgrade-plan", "kubeadm-upgrade-apply",
 	"kubeadm-upgrade-node", "drain", "upgrade-kubelet-kubectl",
-	"restart-kubelet", "uncordon", "verify",
+	"restart-kubelet", "uncordon", "verify", "upgrade-cni",
+	"prepare-etcd", "recovery",
 };
 
 const char *
@@ -108,6 +109,8 @@ detect_repo(struct plan_ctx *c)
 		if (p->format && (!strcmp(p->format, "yum") ||
 				  !strcmp(p->format, "rpm-qa")))
 			c->plan->rpm = true;
+		if (p->dnf5)
+			c->plan->dnf5 = true;
 		if (strcmp(p->name, "kubeadm"))
 			continue;
 		switch (plan_pkg_origin(p, &minor)) {

@@ -23,6 +23,7 @@ struct plan_ctx {
 	size_t ncp;		/* control-plane nodes (first in plan->nodes) */
 	bool target_newest;	/* --to named a minor: its newest patch */
 	bool drain_explained;	/* the drain flags were explained once */
+	bool dnf_explained;	/* ... and dnf4 against dnf5 */
 };
 
 /* The plan-* rule of db with this id; NULL (and an error on d) if absent. */
@@ -118,6 +119,24 @@ const char *plan_install_kubelet(struct plan_ctx *c, const struct plan_hop *h);
 void plan_step_backup_etcd(struct plan_sb *b, unsigned hn,
 			   const struct plan_hop *h,
 			   const struct plan_state *before);
+
+/* steps_hop.c: the CNI plugin, etcd 3.5 to 3.6, recovery. */
+void plan_step_cni(struct plan_sb *b, unsigned hn, const struct plan_hop *h);
+/* True when the etcd tag ("3.5.24-0") is 3.6 or later. */
+bool plan_etcd_is_36(const char *tag);
+/* True when h moves etcd from 3.5 (before) to 3.6 (its default). */
+bool plan_hop_moves_etcd_to_36(struct plan_ctx *c, const struct plan_hop *h,
+			       const struct plan_state *before);
+/* The graceful kube-apiserver stop before a kubeadm upgrade on node n. */
+void plan_step_prepare_etcd(struct plan_sb *b, unsigned hn,
+			    const struct plan_hop *h,
+			    const struct plan_state *before, int n);
+void plan_step_recovery(struct plan_sb *b, unsigned hn,
+			const struct plan_hop *h,
+			const struct plan_state *before);
+/* What `kubectl wait` (PLAN_WAIT_READY) prints with every node Ready. */
+const char *plan_expect_nodes_ready(struct plan_ctx *c);
+extern const char *const PLAN_WAIT_READY;
 
 /* steps_expect.c: what kubeadm and kubectl print, per version. */
 /* Rows of ncol cells as kubectl's and kubeadm's tabwriter prints them. */

@@ -17,7 +17,8 @@ enum plan_action {
 	PA_SWITCH_REPO, PA_BACKUP_ETCD, PA_UPGRADE_KUBEADM,
 	PA_KUBEADM_UPGRADE_PLAN, PA_KUBEADM_UPGRADE_APPLY,
 	PA_KUBEADM_UPGRADE_NODE, PA_DRAIN, PA_UPGRADE_KUBELET_KUBECTL,
-	PA_RESTART_KUBELET, PA_UNCORDON, PA_VERIFY, PA_COUNT
+	PA_RESTART_KUBELET, PA_UNCORDON, PA_VERIFY, PA_UPGRADE_CNI,
+	PA_PREPARE_ETCD, PA_RECOVERY, PA_COUNT
 };
 
 /* "switch-repo", "backup-etcd", ... (the JSON "action" values). */
@@ -132,6 +133,7 @@ struct plan {
 	const char *rules_dir;	/* borrowed: the rules db's dir */
 	const char *rules_origin;	/* borrowed: the rules db's origin */
 	bool rpm;		/* yum/dnf instead of apt */
+	bool dnf5;		/* ... and the capture shows dnf5 */
 	bool refused;
 	struct plan_node *nodes;	/* arena; control-plane nodes first */
 	size_t nnodes;

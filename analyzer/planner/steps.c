@@ -381,7 +381,6 @@ verify_hop(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 {
 	struct plan_ctx *c = b->c;
 	struct arena *a = c->a;
-	struct buf ready = BUF_INIT;
 	struct name_ver *nv;
 	const char **cells;
 	size_t i;
@@ -406,8 +405,6 @@ verify_hop(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 	cells[0] = "NAME";
 	cells[1] = "VERSION";
 	for (i = 0; i < c->plan->nnodes; i++) {
-		buf_addf(&ready, "%snode/%s condition met", i ? "\n" : "",
-			 nv[i].name);
 		cells[(i + 1) * 2] = nv[i].name;
 		cells[(i + 1) * 2 + 1] = nv[i].version;
 	}
@@ -415,16 +412,12 @@ verify_hop(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 	plan_sb_cmd(b, "kubectl get nodes");
 	plan_sb_check(b, PM_REGEX, "kubectl version",
 		      plan_expect_server_version(c, &h->to));
-	plan_sb_check(b, PM_EXACT,
-		      "kubectl wait --for=condition=Ready nodes --all "
-		      "--timeout=5m",
-		      ready.oom ? NULL : arena_strdup(a, buf_cstr(&ready)));
+	plan_sb_check(b, PM_EXACT, PLAN_WAIT_READY, plan_expect_nodes_ready(c));
 	plan_sb_check(b, PM_EXACT,
 		      "kubectl get nodes -o custom-columns="
 		      "NAME:.metadata.name,VERSION:.status.nodeInfo."
 		      "kubeletVersion",
 		      plan_table(a, cells, c->plan->nnodes + 1, 2));
-	buf_release(&ready);
 }
 
 /* The last control-plane node that runs `kubeadm upgrade node` in h. */
@@ -455,6 +448,8 @@ apply_steps(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 	plan_sb_check(b, PM_CONTAINS, "kubeadm upgrade plan",
 		      plan_expect_upgrade_plan(c, h, before));
 
+	if (plan_hop_moves_etcd_to_36(c, h, before))
+		plan_step_prepare_etcd(b, hn, h, before, 0);
 	plan_sb_step(b, hn, 0, PA_KUBEADM_UPGRADE_APPLY, plan_root_on(c, 0),
 		     arena_printf(a, "Upgrade the control plane to %s",
 				  plan_vtext(a, &h->to)));
@@ -508,9 +503,15 @@ hop_steps(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 	for (i = h->apply ? 1 : 0; i < c->ncp; i++) {
 		if (h->work[i] & PLAN_WORK_KUBEADM)
 			plan_step_upgrade_kubeadm(b, hn, h, (int)i);
-		if (h->work[i] & PLAN_WORK_NODE)
-			upgrade_node(b, hn, h, (int)i, i == last_cp);
+		if (!(h->work[i] & PLAN_WORK_NODE))
+			continue;
+		if (plan_hop_moves_etcd_to_36(c, h, before))
+			plan_step_prepare_etcd(b, hn, h, before, (int)i);
+		upgrade_node(b, hn, h, (int)i, i == last_cp);
 	}
+	/* The network plugin, once the control plane runs the new minor. */
+	if (h->apply && h->from.minor < h->to.minor)
+		plan_step_cni(b, hn, h);
 	for (i = 0; i < c->ncp; i++) {
 		int n = (int)i;
 
@@ -544,6 +545,7 @@ hop_steps(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 		kubelets(b, hn, h, bi, nk);
 	}
 	verify_hop(b, hn, h, before);
+	plan_step_recovery(b, hn, h, before);
 }
 
 

@@ -16,17 +16,6 @@
 
 #include "internal.h"
 
-/* True when the etcd tag ("3.5.24-0") is 3.6 or later. */
-static bool
-etcd_is_36(const char *tag)
-{
-	unsigned ma = 0, mi = 0;
-
-	if (!tag || sscanf(tag, "%u.%u", &ma, &mi) != 2)
-		return false;
-	return ma > 3 || (ma == 3 && mi >= 6);
-}
-
 void
 plan_step_backup_etcd(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 		      const struct plan_state *before)
@@ -35,7 +24,7 @@ plan_step_backup_etcd(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 	struct arena *a = c->a;
 	const char *node = c->plan->nodes[0].name;
 	const char *file, *pod, *kc, *save;
-	bool v36 = etcd_is_36(before->etcd);
+	bool v36 = plan_etcd_is_36(before->etcd);
 
 	file = arena_printf(a, "etcd-before-v%u.%u.%u.db", h->to.major,
 			    h->to.minor, h->to.patch);

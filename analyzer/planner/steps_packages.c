@@ -22,6 +22,40 @@ pkg_spec(struct plan_ctx *c, const char *name, const char *version)
 	return arena_printf(c->a, "%s=%s", name, v);
 }
 
+/*
+ * The rpm install of specs. dnf5 has no --disableexcludes: it takes
+ * --setopt=disable_excludes=kubernetes (kubernetes/website, "Upgrading
+ * Linux nodes" and "Installing kubeadm", the dnf5 tabs).
+ */
+static const char *
+rpm_install(struct plan_ctx *c, const char *specs)
+{
+	if (!specs)
+		return NULL;
+	if (c->plan->dnf5)
+		return arena_printf(c->a, "dnf install -y %s "
+				    "--setopt=disable_excludes=kubernetes",
+				    specs);
+	return arena_printf(c->a, "yum install -y %s "
+			    "--disableexcludes=kubernetes", specs);
+}
+
+/* Steps that install rpm packages name the other dnf's form. */
+static void
+rpm_note(struct plan_sb *b)
+{
+	if (!b->c->plan->rpm || b->c->dnf_explained)
+		return;
+	b->c->dnf_explained = true;
+	plan_sb_note(b, b->c->plan->dnf5
+		     ? "The capture shows dnf5, which has no "
+		       "--disableexcludes: the command uses "
+		       "--setopt=disable_excludes=kubernetes."
+		     : "On a dnf5 host (Fedora 41 and later) use "
+		       "'dnf install -y ... --setopt=disable_excludes="
+		       "kubernetes': dnf5 has no --disableexcludes.");
+}
+
 static const char *
 install_kubeadm(struct plan_ctx *c, const struct plan_hop *h)
 {
@@ -30,8 +64,7 @@ install_kubeadm(struct plan_ctx *c, const struct plan_hop *h)
 	if (!spec)
 		return NULL;
 	if (c->plan->rpm)
-		return arena_printf(c->a, "yum install -y %s "
-				    "--disableexcludes=kubernetes", spec);
+		return rpm_install(c, spec);
 	return arena_printf(c->a, "apt-mark unhold kubeadm && apt-get update "
 			    "&& apt-get install -y %s && apt-mark hold kubeadm",
 			    spec);
@@ -46,8 +79,7 @@ plan_install_kubelet(struct plan_ctx *c, const struct plan_hop *h)
 	if (!s1 || !s2)
 		return NULL;
 	if (c->plan->rpm)
-		return arena_printf(c->a, "yum install -y %s %s "
-				    "--disableexcludes=kubernetes", s1, s2);
+		return rpm_install(c, arena_printf(c->a, "%s %s", s1, s2));
 	return arena_printf(c->a, "apt-mark unhold kubelet kubectl && "
 			    "apt-get update && apt-get install -y %s %s && "
 			    "apt-mark hold kubelet kubectl", s1, s2);
@@ -88,8 +120,13 @@ plan_step_switch_repo(struct plan_sb *b, unsigned hn, const struct plan_hop *h)
 					    h->to.major, h->to.minor));
 	content = plan_tmpl(a, c->plan->rpm ? r->yum_repo_content
 					    : r->apt_deb_line, &h->to, NULL);
-	key = plan_drop_sudo(a, plan_tmpl(a, r->apt_key_install, &h->to,
-					  NULL));
+	key = plan_tmpl(a, r->apt_key_url, &h->to, NULL);
+	if (key && r->apt_keyring)
+		key = arena_printf(a, "curl -fsSL %s | gpg --batch --yes "
+				   "--dearmor -o %s", plan_shq(a, key),
+				   plan_shq(a, r->apt_keyring));
+	else
+		key = NULL;
 	if (!content || !key) {
 		b->failed = true;
 		return;
@@ -99,19 +136,40 @@ plan_step_switch_repo(struct plan_sb *b, unsigned hn, const struct plan_hop *h)
 		plan_sb_cmd(b, arena_printf(a, "cat <<'EOF' > %s\n%sEOF",
 					    plan_shq(a, r->yum_repo_file),
 					    content));
-		plan_sb_cmd(b, "yum clean all && yum makecache");
+		plan_sb_note(b, "dnf keeps a key it imported before and does "
+			     "not fetch it again (kubernetes/release#3840): if "
+			     "the makecache reports an expired key, remove the "
+			     "old one ('rpm -q gpg-pubkey' lists them; 'rpm -e' "
+			     "the isv:kubernetes one) and run it again.");
+		plan_sb_cmd(b, c->plan->dnf5 ? "dnf clean all && dnf makecache"
+					     : "yum clean all && yum makecache");
 		/* yum list: "kubeadm.x86_64   1.29.15-150500.1.1   kubernetes" */
 		plan_sb_check(b, PM_REGEX,
-			      "yum list --showduplicates kubeadm "
-			      "--disableexcludes=kubernetes",
+			      c->plan->dnf5
+				      ? "dnf list --showduplicates kubeadm "
+					"--setopt=disable_excludes=kubernetes"
+				      : "yum list --showduplicates kubeadm "
+					"--disableexcludes=kubernetes",
 			      arena_printf(a, "^kubeadm\\.[a-z0-9_]+ +%s +"
 					   "kubernetes$", version_re(c, h)));
 		return;
 	}
-	if (h->from_legacy) {
-		plan_sb_cmd(b, "mkdir -p -m 755 /etc/apt/keyrings");
-		plan_sb_cmd(b, key);
-	}
+	/*
+	 * The install guide's tools (kubernetes/website "Installing
+	 * kubeadm"): present on a node it set up, so this changes nothing
+	 * there and needs no `apt-get update`, which the repository being
+	 * switched could fail. Then the key, fetched again at every switch,
+	 * safe to re-run: gpg asks before overwriting a file unless --batch
+	 * --yes.
+	 */
+	plan_sb_note(b, "The key is fetched again at every repository switch "
+		     "and written with 'gpg --batch --yes', so the step can "
+		     "be re-run: without them gpg stops to ask before "
+		     "overwriting the keyring.");
+	plan_sb_cmd(b, "apt-get install -y apt-transport-https ca-certificates "
+		    "curl gpg");
+	plan_sb_cmd(b, "mkdir -p -m 755 /etc/apt/keyrings");
+	plan_sb_cmd(b, key);
 	plan_sb_cmd(b, arena_printf(a, "echo %s > %s", plan_shq(a, content),
 				    plan_shq(a, r->apt_sources_file)));
 	plan_sb_cmd(b, "apt-get update");
@@ -133,6 +191,7 @@ plan_step_upgrade_kubeadm(struct plan_sb *b, unsigned hn,
 		     arena_printf(c->a, "Upgrade kubeadm on %s to %u.%u.%u",
 				  c->plan->nodes[n].name, h->to.major,
 				  h->to.minor, h->to.patch));
+	rpm_note(b);
 	plan_sb_cmd(b, install_kubeadm(c, h));
 	plan_sb_check(b, PM_EXACT, "kubeadm version -o short",
 		      plan_vtext(c->a, &h->to));

@@ -196,6 +196,14 @@ def seed(state, inv, plan, family=None):
     put(os.path.join(c, "registry"), (reg[0] if len(reg) == 1 else "registry.k8s.io") + "\n")
     put(os.path.join(c, "nodes"), "".join("%s %s\n" % (n, r) for n, r, _ in nodes))
     os.makedirs(os.path.join(c, "cordon"), exist_ok=True)
+    # DaemonSets: pods named NAME-xxxxx whose NAME is no ReplicaSet's
+    # (those end in a pod-template hash).
+    ds = set()
+    for i in inv["images"]:
+        m = re.fullmatch(r"(.+)-[a-z0-9]{5}", i.get("pod") or "")
+        if m and i.get("namespace") and not re.search(r"-[a-z0-9]{8,10}$", m.group(1)):
+            ds.add((i["namespace"], m.group(1)))
+    put(os.path.join(c, "daemonsets"), "".join("%s %s\n" % d for d in sorted(ds)))
     workers = [n for n, r, _ in nodes if r != "control-plane"]
     put(os.path.join(c, "emptydir-pod"), (workers or cps)[0] + "\n")
     sched = {n["name"]: n["schedulable"] for n in inv["nodes"]}
@@ -240,6 +248,9 @@ def seed(state, inv, plan, family=None):
             if fam == "apt":
                 put(os.path.join(nd, "hold", p), "")
         if fam == "apt":
+            # The tools the install guide installs first.
+            for t in ("apt-transport-https", "ca-certificates", "curl", "gpg"):
+                put(os.path.join(nd, "base", t), "")
             if kind == "pkgs.k8s.io":
                 kr = "/etc/apt/keyrings/kubernetes-apt-keyring.gpg"
                 line = "deb [signed-by=%s] https://pkgs.k8s.io/core:/stable:/v1.%d/deb/ /\n" % (kr, rmin)

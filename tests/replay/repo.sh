@@ -8,10 +8,15 @@
 #  - apt.kubernetes.io / packages.cloud.google.com (legacy) got the last
 #    packages in September 2023 (v1.28.2, v1.27.6, v1.26.9, v1.25.14), none
 #    for 1.29+, and were removed on 2024-03-04; deb revision -00, rpm -0.
-#  - The key the v1.24-v1.27 pkgs.k8s.io repositories sign with expired on
-#    2024-11-02 and was not renewed for them (kubernetes/release#3818);
-#    v1.28+ serve a renewed key.  When the renewed key itself expires is not
-#    modelled (treated as valid through the replay's dates).
+#  - All pkgs.k8s.io repositories sign with one OBS project key
+#    (234654DA9A296436).  It expired on 2024-11-02; its expiry was extended
+#    to 2026-12-29, but only the v1.28+ repositories serve the extended copy
+#    as Release.key / repomd.xml.key: v1.24-v1.27 still serve the expired
+#    one (kubernetes/release#3818, kubernetes/kubernetes#128609,
+#    kubernetes/website#49049).  apt and dnf judge the signature by the key
+#    they were given, so a v1.24-v1.27 repository verifies with the key
+#    fetched from a v1.28+ repository (the workaround in release#3818).
+#    Whether the key is extended again before 2026-12-29 is not known.
 #
 # repo_parse URL -> "KIND MINOR FAMILY" (KIND pkgs|legacy|none).
 repo_parse() {
@@ -33,11 +38,7 @@ repo_check() {
 	case $1 in
 	pkgs)
 		[ "$2" -ge 24 ] || { echo "404  Not Found"; return 1; }
-		[ -n "$(released "$2")" ] || { echo "404  Not Found"; return 1; }
-		if [ "$2" -le 27 ] && ! [ "$ASOF" \< 2024-11-02 ]; then
-			echo "EXPKEYSIG 234654DA9A296436 isv:kubernetes OBS Project <isv:kubernetes@build.opensuse.org>"
-			return 1
-		fi ;;
+		[ -n "$(released "$2")" ] || { echo "404  Not Found"; return 1; } ;;
 	legacy)
 		[ "$ASOF" \< 2024-03-04 ] || { echo "404  Not Found"; return 1; } ;;
 	*)	echo "404  Not Found"; return 1 ;;
@@ -49,7 +50,7 @@ repo_check() {
 repo_key() {
 	case $1 in
 	pkgs)	if [ "$2" -le 27 ]; then echo "pkgs.k8s.io 2024-11-02"
-		else echo "pkgs.k8s.io 9999-12-31"; fi ;;
+		else echo "pkgs.k8s.io 2026-12-29"; fi ;;
 	legacy)	echo "cloud.google.com 9999-12-31" ;;
 	esac
 }

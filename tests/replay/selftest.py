@@ -208,4 +208,9 @@ def cases(Case):
     c("dnf5-disableexcludes", None, _edit(d5, _sub("--setopt=disable_excludes=", "--disableexcludes=")),
       'Unknown argument "--disableexcludes=kubernetes"', spec=d5_spec, fam="rpm-dnf5")
     c("expired-repository-key", None, exp, "is not signed", spec=exp_spec)
+    # The same v1.27 repository verifies with the key a v1.28 one serves.
+    c("good-key-from-v1.28", None, _edit(exp, _sub("v1.27/deb/Release.key", "v1.28/deb/Release.key")),
+      spec=exp_spec)
+    c("gpg-without-yes", None, _edit(ha, _sub("gpg --batch --yes --dearmor", "gpg --dearmor")),
+      "cannot open '/dev/tty'", spec=ha_spec)
     return out

@@ -394,6 +394,42 @@ yum_repository_is_told_by_the_rpm_release(void **state)
 	assert_int_equal(p[3].repo_kind, REPO_OTHER);
 }
 
+/*
+ * dnf5 is told by its command or by its lowercase section headers
+ * ("Available packages"); dnf4 and yum write "Available Packages".
+ */
+static void
+dnf5_listing_is_marked(void **state)
+{
+	static const struct {
+		const char *text;
+		bool dnf5;
+	} t[] = {
+		{"$ dnf5 list --showduplicates kubeadm\n"
+		 "kubeadm.x86_64   1.33.2-150500.1.1   kubernetes\n", true},
+		{"$ dnf list --showduplicates kubeadm\n"
+		 "Available packages\n"
+		 "kubeadm.x86_64   1.33.2-150500.1.1   kubernetes\n", true},
+		{"$ dnf list --showduplicates kubeadm\n"
+		 "Available Packages\n"
+		 "kubeadm.x86_64   1.33.2-150500.1.1   kubernetes\n", false},
+		{"$ yum list --showduplicates kubeadm\n"
+		 "kubeadm.x86_64   1.33.2-150500.1.1   kubernetes\n", false},
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		struct fx *f = *state;
+		const char *path = write_tmp(f, t[i].text);
+
+		assert_int_equal(ingest_file(&f->cs, &f->d, path, KIND_UNKNOWN,
+					     false), 0);
+		assert_int_equal(f->cs.packages.n, i + 1);
+		assert_int_equal(f->cs.packages.v[i].dnf5, t[i].dnf5);
+		unlink(path);
+	}
+}
+
 /* `apt list -a`: archive names instead of URLs, [installed] flags. */
 static void
 apt_list_rows_are_read(void **state)
@@ -850,6 +886,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(yum_repository_is_told_by_the_rpm_release,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(dnf_download_line_is_not_a_madison_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(dnf5_listing_is_marked, setup, teardown),
 		cmocka_unit_test(madison_row_fields_are_derived),
 		cmocka_unit_test(bad_fixtures_report_the_first_error_exactly),
 		cmocka_unit_test(malformed_rows_are_errors_at_their_column),

@@ -168,6 +168,7 @@ seed_plan_follows_the_seed_commands_in_order(void **state)
 		{"node-3", PA_RESTART_KUBELET, NULL},
 		{"node-3", PA_UNCORDON, "kubectl uncordon node-3"},
 		{NULL, PA_VERIFY, "kubectl version"},
+		{NULL, PA_RECOVERY, NULL},
 	};
 	struct fx *f = plan_of("fixtures/seed-v1.26.1", "latest-patch",
 			       "2023-03-20", 1, false);
@@ -237,10 +238,12 @@ legacy_repository_after_its_removal_moves_to_pkgs_k8s_io_first(void **state)
 	assert_int_equal(s->action, PA_SWITCH_REPO);
 	assert_int_equal(s->node, -1);
 	assert_string_equal(s->where, "on every node (node-1, node-2, node-3) as root");
-	assert_string_equal(s->commands[0], "mkdir -p -m 755 /etc/apt/keyrings");
-	assert_string_equal(s->commands[1], "curl -fsSL https://pkgs.k8s.io/core:/stable:/v1.26/deb/Release.key | gpg --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg");
-	assert_string_equal(s->commands[2], "echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v1.26/deb/ /' > /etc/apt/sources.list.d/kubernetes.list");
-	assert_string_equal(s->commands[3], "apt-get update");
+	/* The install guide's tools, then a key gpg may overwrite. */
+	assert_string_equal(s->commands[0], "apt-get install -y apt-transport-https ca-certificates curl gpg");
+	assert_string_equal(s->commands[1], "mkdir -p -m 755 /etc/apt/keyrings");
+	assert_string_equal(s->commands[2], "curl -fsSL https://pkgs.k8s.io/core:/stable:/v1.26/deb/Release.key | gpg --batch --yes --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg");
+	assert_string_equal(s->commands[3], "echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v1.26/deb/ /' > /etc/apt/sources.list.d/kubernetes.list");
+	assert_string_equal(s->commands[4], "apt-get update");
 	assert_string_equal(find_step(p, "1.3")->commands[0],
 			    "apt-mark unhold kubeadm && apt-get update && apt-get install -y kubeadm='1.26.15-*' && apt-mark hold kubeadm");
 	/* 1.26 reached end of life on 2024-02-28: the plan warns. */
@@ -352,8 +355,13 @@ multi_hop_ha_has_four_hops_and_every_state_passes_skew(void **state)
 	assert_int_equal(find_step(&f->plan, "1.7")->action, PA_KUBEADM_UPGRADE_NODE);
 	assert_string_equal(f->plan.nodes[find_step(&f->plan, "1.7")->node].name, "cp-2");
 	assert_int_equal(find_step(&f->plan, "1.9")->action, PA_KUBEADM_UPGRADE_NODE);
-	assert_int_equal(find_step(&f->plan, "1.10")->action, PA_DRAIN);
-	assert_string_equal(find_step(&f->plan, "2.1")->commands[0],
+	/* Then the CNI plugin, once, before the first drain. */
+	assert_int_equal(find_step(&f->plan, "1.10")->action, PA_UPGRADE_CNI);
+	assert_int_equal(find_step(&f->plan, "1.11")->action, PA_DRAIN);
+	/* Every switch fetches the key again. */
+	assert_string_equal(find_step(&f->plan, "2.1")->commands[2],
+			    "curl -fsSL https://pkgs.k8s.io/core:/stable:/v1.26/deb/Release.key | gpg --batch --yes --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg");
+	assert_string_equal(find_step(&f->plan, "2.1")->commands[3],
 			    "echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v1.26/deb/ /' > /etc/apt/sources.list.d/kubernetes.list");
 	/* The final state: everything at 1.28.15. */
 	{
@@ -395,15 +403,15 @@ workers_are_upgraded_in_batches_of_max_unavailable(void **state)
 	assert_int_equal(most, 2);
 	assert_int_equal(cp_most, 1);
 	/* worker-1 and worker-2 drained together, worker-5 alone. */
-	assert_string_equal(find_step(p, "1.26")->commands[0],
+	assert_string_equal(find_step(p, "1.27")->commands[0],
 			    "kubectl drain worker-1 --ignore-daemonsets "
 			    "--delete-emptydir-data --timeout=10m");
-	assert_string_equal(find_step(p, "1.27")->commands[0],
+	assert_string_equal(find_step(p, "1.28")->commands[0],
 			    "kubectl drain worker-2 --ignore-daemonsets "
 			    "--delete-emptydir-data --timeout=10m");
-	assert_string_equal(find_step(p, "1.46")->commands[0],
+	assert_string_equal(find_step(p, "1.47")->commands[0],
 			    "apt-mark unhold kubeadm && apt-get update && apt-get install -y kubeadm='1.25.16-*' && apt-mark hold kubeadm");
-	assert_string_equal(p->nodes[find_step(p, "1.46")->node].name, "worker-5");
+	assert_string_equal(p->nodes[find_step(p, "1.47")->node].name, "worker-5");
 	fx_free(f);
 }
 
@@ -499,11 +507,11 @@ simulation_refuses_a_kubelet_upgraded_before_the_control_plane(void **state)
 	assert_true(p->refused);
 	assert_string_equal(p->findings.v[p->findings.n - 1].rule->id,
 			    "plan-skew-violation");
-	assert_string_equal(p->findings.v[p->findings.n - 1].subject, "step 1.12");
+	assert_string_equal(p->findings.v[p->findings.n - 1].subject, "step 1.13");
 	assert_string_equal(p->findings.v[p->findings.n - 1].message,
 			    "refusing to plan the hop to 1.25.16: kubelet on 'cp-1' "
 			    "at 1.25.16 would be outside the supported skew (after "
-			    "step 1.12, restart-kubelet: kubelet may be at most 0 "
+			    "step 1.13, restart-kubelet: kubelet may be at most 0 "
 			    "minor versions newer than kube-apiserver 1.24)");
 	fx_free(f);
 }
@@ -618,6 +626,43 @@ minor_target_takes_the_newest_patch_and_goes_straight_there(void **state)
 	assert_true(ver_is(&p->hops.v[1].to, 27, 1));
 	assert_non_null(strstr(p->findings.v[p->findings.n - 1].message,
 			       "--patch-first asked for the newest patch"));
+	fx_free(f);
+}
+
+/* A minor hop upgrades the CNI plugin the snapshot shows, once. */
+static void
+cni_plugin_is_named_and_its_rollout_checked(void **state)
+{
+	struct fx *f = plan_of("fixtures/cni-calico-1.29", "1.30",
+			       "2024-11-12", 1, false);
+	const struct plan *p = &f->plan;
+	const struct plan_step *cni = NULL;
+	size_t i, n = 0;
+
+	(void)state;
+	assert_int_equal(f->rc, PLAN_OK);
+	for (i = 0; i < p->steps.n; i++)
+		if (p->steps.v[i].action == PA_UPGRADE_CNI) {
+			cni = &p->steps.v[i];
+			n++;
+		}
+	assert_int_equal(n, 1);
+	assert_string_equal(cni->title,
+			    "Upgrade Calico v3.27.3 for Kubernetes 1.30");
+	assert_int_equal(cni->ncommands, 0);
+	assert_int_equal(cni->verify[0].match, PM_EXACT);
+	assert_string_equal(cni->verify[0].command,
+			    "kubectl -n kube-system rollout status "
+			    "daemonset/calico-node --timeout=10m");
+	assert_string_equal(cni->verify[0].expect,
+			    "daemon set \"calico-node\" successfully rolled out");
+	/* After the control plane, before the first drain. */
+	assert_int_equal((cni - 1)->action, PA_KUBEADM_UPGRADE_APPLY);
+	assert_int_equal((cni + 1)->action, PA_DRAIN);
+	/* The hop ends with its recovery notes. */
+	assert_int_equal(p->steps.v[p->steps.n - 1].action, PA_RECOVERY);
+	assert_non_null(strstr(p->steps.v[p->steps.n - 1].notes[2],
+			       "etcdutl snapshot restore"));
 	fx_free(f);
 }
 
@@ -741,6 +786,7 @@ main(void)
 		cmocka_unit_test(injection_fixtures_are_refused_by_ingest),
 		cmocka_unit_test(minor_target_takes_the_newest_patch_and_goes_straight_there),
 		cmocka_unit_test(every_check_is_mechanical),
+		cmocka_unit_test(cni_plugin_is_named_and_its_rollout_checked),
 		cmocka_unit_test(ha_addons_move_with_the_last_control_plane),
 	};
 
