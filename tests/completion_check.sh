@@ -44,7 +44,8 @@ expect "codeclimate html json junit markdown sarif text" skewplan plan --format 
 expect "json junit" skewplan audit --format = j
 expect "json text" skewplan inspect -f ""
 expect "warning" skewplan audit --fail-on w
-expect "error info never warning" skewplan audit --fail-on ""
+expect "error info never new warning" skewplan audit --fail-on ""
+expect "fixtures/baseline" skewplan audit --baseline fixtures/base
 expect "always auto" skewplan audit --color a
 expect "latest latest-patch" skewplan plan --to lat
 expect "--strict-packages" skewplan plan --st

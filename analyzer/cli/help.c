@@ -50,8 +50,7 @@ static const struct cmd_usage {
 	 "                         contract of the README\n"
 	 COMMON_HELP},
 	{"audit", "audit [--as-of YYYY-MM-DD] [--rules DIR] [--waivers FILE]\n"
-	 "\t[--fail-on error|warning|info|never] "
-	 "[--near-eol-days N]\n"
+	 "\t[--fail-on LEVEL] [--baseline FILE] [--near-eol-days N]\n"
 	 "\t[OUTPUT...] SNAPSHOT...",
 	 "Checks the snapshot against the version-skew policy, the support "
 	 "window\nand the health facts that block a safe upgrade.\n"
@@ -64,7 +63,14 @@ static const struct cmd_usage {
 	 "(skewplan-waivers(5))\n"
 	 "  --fail-on LEVEL        exit 1 on an unwaived finding at or above "
 	 "LEVEL:\n"
-	 "                         error (default), warning, info or never\n"
+	 "                         error (default), warning, info, never; "
+	 "new: any\n"
+	 "                         unwaived finding that --baseline does not "
+	 "have\n"
+	 "  --baseline FILE        mark each finding new, unchanged or absent "
+	 "against\n"
+	 "                         FILE, the report of an earlier audit -f "
+	 "json\n"
 	 "  --near-eol-days N      warn of an end of life N days ahead "
 	 "(default: the\n"
 	 "                         rules data's)\n"
@@ -117,7 +123,7 @@ static const struct cmd_usage {
  */
 static const char *const value_options[] = {
 	"-f", "--format", "-o", "--output", "--color", "--source-root",
-	"--as-of", "--rules", "--waivers", "--fail-on",
+	"--as-of", "--rules", "--waivers", "--fail-on", "--baseline",
 	"--near-eol-days", "--to", "--max-unavailable",
 };
 

@@ -96,6 +96,19 @@ int cli_print_version(const char *rules, struct diag *d);
 int cmd_help(int argc, char **argv, struct diag *d);
 int cmd_version(int argc, char **argv, struct diag *d);
 
+/*
+ * audit --baseline path (baseline.c): reads the earlier audit JSON report
+ * at path, marks each finding of f BASELINE_NEW or BASELINE_UNCHANGED, and
+ * appends the baseline's findings f does not have to absent (arena
+ * strings, state BASELINE_ABSENT) with their fingerprints in *absent_hex
+ * (owned). Returns EXIT_OK, EXIT_INPUT after located diagnostics (an
+ * unreadable, malformed or foreign file) or EXIT_INTERNAL.
+ */
+int cli_baseline_apply(struct diag *d, struct arena *a,
+		       const struct rules_db *db, const char *path,
+		       struct findings *f, struct findings *absent,
+		       char (**absent_hex)[65]);
+
 /* The commands of cli/audit.c. */
 int cmd_audit(int argc, char **argv, struct diag *d);
 int cmd_rules(int argc, char **argv, struct diag *d);
