@@ -165,6 +165,27 @@ test-run: $(TEST_BINS) $(REPLAY_BINS) build/san/skewplan skewplan
 
 test-bins: $(TEST_BINS) build/san/skewplan
 
+# The first `make demo` on a machine without the -dev packages
+# (tests/fresh_demo.sh): removes those installed, runs make demo in a fresh
+# clone, reinstalls them. Root, Debian; other builds on the machine fail
+# meanwhile, so .ci/run runs it on its own machine after make test. make test
+# runs its --dry-run, which simulates the missing packages with stand-ins.
+test-fresh:
+	@sh tests/fresh_demo.sh
+
+# The .deb end to end (tests/deb_test.sh): dpkg-buildpackage in a fresh
+# clone, lintian, dpkg -i, the seed audited from / with the installed rules,
+# man pages, completions, skewplan-capture, then dpkg -r. Root; installs
+# debhelper and lintian when missing.
+DEB_TEST_PKGS = debhelper lintian man-db
+test-deb: deps
+	@missing=""; for p in $(DEB_TEST_PKGS); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "test-deb: needs root (dpkg -i) and$$missing" >&2; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+	@sh tests/deb_test.sh
+
 # One-line mutations of the analyzer (tests/mutations.txt), each built and
 # run against the fast suites in a scratch copy: lists the survivors.
 mutate: deps
@@ -218,5 +239,5 @@ install: skewplan man
 clean:
 	rm -rf build skewplan
 
-.PHONY: FORCE fuzz all man deps test-deps demo test test-run test-bins mutate golden-update bench valgrind lint check-layout \
+.PHONY: FORCE fuzz all man deps test-deps demo test test-run test-bins test-fresh test-deb mutate golden-update bench valgrind lint check-layout \
 	fmt-check install clean check-deps check-test-deps

@@ -80,6 +80,7 @@ script "capture" env SKEWPLAN="$B/skewplan" sh tests/capture_test.sh
 script "man" sh tests/man_check.sh
 script "completion" bash tests/completion_check.sh
 script "help" env SKEWPLAN="$B/skewplan" sh tests/help_check.sh
+script "fresh demo (dry run)" sh tests/fresh_demo.sh --dry-run
 script "report checks" env SKEWPLAN="$B/skewplan" sh tests/report_checks.sh
 script "replay" env SKEWPLAN="$B/skewplan" python3 tests/replay/replay.py
 
