@@ -109,8 +109,9 @@ cli_rules_dir(struct arena *a, const char **origin)
 			}
 			dir = arena_printf(a, "%s/../share/skewplan/rules", exe);
 			if (dir && has_rulesets(dir)) {
+				/* /usr/share/..., not /usr/bin/../share/... */
 				*origin = RULES_FROM_INSTALL;
-				return dir;
+				return display_path(a, dir);
 			}
 		}
 	}
