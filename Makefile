@@ -124,6 +124,8 @@ deps:
 
 # The seed: a 3-node kubeadm cluster at v1.26.1, as of the day of its
 # upgrade to v1.26.3 (../shared/seeds/000_73223e0e9ccdd222.txt).
+# npm's @action-validator/cli checks examples/ci/'s GitHub workflow against
+# the workflow schema (tests/ci_examples.sh).
 # Tools tests/report_checks.sh uses when present: a JUnit reader, headless
 # Chromium and poppler for the HTML runbook as PDF, and Microsoft's SARIF
 # validator from npm. .ci/run installs them; without them those checks
@@ -142,6 +144,11 @@ test-deps: deps
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing || \
 	  { echo "test-deps: could not install$$missing: make test needs them (SKEWPLAN_ALLOW_SKIP=1 skips their checks outside CI)" >&2; \
 	    [ "$${SKEWPLAN_ALLOW_SKIP:-0}" = 1 ] || exit 1; }; fi; \
+	command -v action-validator >/dev/null 2>&1 || \
+	  npm install -g --no-fund --no-audit @action-validator/cli@0.6.0 || \
+	  { sleep 10; npm install -g --no-fund --no-audit @action-validator/cli@0.6.0; } || \
+	  { echo "test-deps: npm could not install @action-validator/cli: make test needs it (SKEWPLAN_ALLOW_SKIP=1 skips its checks outside CI)" >&2; \
+	    [ "$${SKEWPLAN_ALLOW_SKIP:-0}" = 1 ] || exit 1; }; \
 	command -v sarif-multitool >/dev/null 2>&1 || \
 	  npm install -g --no-fund --no-audit @microsoft/sarif-multitool || \
 	  { sleep 10; npm install -g --no-fund --no-audit @microsoft/sarif-multitool; } || \
