@@ -228,6 +228,7 @@ install: skewplan man
 		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 755 skewplan $(DESTDIR)$(PREFIX)/bin/skewplan
 	install -m 755 tools/capture.sh $(DESTDIR)$(PREFIX)/bin/skewplan-capture
+	install -m 755 tools/kubectl-skewplan $(DESTDIR)$(PREFIX)/bin/kubectl-skewplan
 	cp -R rules $(DESTDIR)$(PREFIX)/share/skewplan/
 	install -m 755 tools/capture.sh $(DESTDIR)$(PREFIX)/share/skewplan/capture.sh
 	install -m 644 $(filter %.1,$(MAN_PAGES)) $(DESTDIR)$(PREFIX)/share/man/man1/

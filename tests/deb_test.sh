@@ -76,7 +76,7 @@ check "the runbook has kubeadm upgrade apply" grep -q 'kubeadm upgrade apply' "$
 (cd / && skewplan --version) >"$tmp/version.txt" 2>&1
 check "skewplan --version names the installed rules data" \
 	grep -q '^rules data compiled .*, from /usr/share/skewplan/rules (installed)$' "$tmp/version.txt"
-for page in man1/skewplan.1 man1/skewplan-capture.1 man5/skewplan-rules.5 man5/skewplan-waivers.5; do
+for page in man1/skewplan.1 man1/skewplan-capture.1 man1/kubectl-skewplan.1 man5/skewplan-rules.5 man5/skewplan-waivers.5; do
 	f=/usr/share/man/$page.gz
 	check "$f is installed" sh -c "zcat '$f' | grep -q '^\\.TH'"
 done
@@ -84,6 +84,8 @@ if command -v man >/dev/null 2>&1; then
 	check "man -w skewplan finds the page" sh -c "man -w skewplan | grep -q /usr/share/man/man1/skewplan.1"
 fi
 check "skewplan-capture is /usr/bin/skewplan-capture" [ -x /usr/bin/skewplan-capture ]
+check "kubectl-skewplan is /usr/bin/kubectl-skewplan" [ -x /usr/bin/kubectl-skewplan ]
+check "kubectl-skewplan passes version to skewplan" sh -c "/usr/bin/kubectl-skewplan version | grep -q '^skewplan '"
 check "skewplan-capture -h prints its usage" sh -c "/usr/bin/skewplan-capture -h 2>&1 | grep -qi usage"
 check "the bash completion is installed" [ -f /usr/share/bash-completion/completions/skewplan ]
 check "the zsh completion is installed" sh -c \

@@ -77,6 +77,7 @@ script "golden (release build)" env SKEWPLAN="$REL" sh tests/run_golden.sh
 script "boundaries" env SKEWPLAN="$B/skewplan" sh tests/boundaries.sh
 script "hostile" env SKEWPLAN="$B/skewplan" sh tests/hostile/run.sh
 script "capture" env SKEWPLAN="$B/skewplan" sh tests/capture_test.sh
+script "kubectl plugin" env SKEWPLAN="$B/skewplan" sh tests/kubectl_plugin.sh
 script "man" sh tests/man_check.sh
 script "completion" bash tests/completion_check.sh
 script "help" env SKEWPLAN="$B/skewplan" sh tests/help_check.sh
