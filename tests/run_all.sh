@@ -81,6 +81,7 @@ script "kubectl plugin" env SKEWPLAN="$B/skewplan" sh tests/kubectl_plugin.sh
 script "man" sh tests/man_check.sh
 script "completion" bash tests/completion_check.sh
 script "help" env SKEWPLAN="$B/skewplan" sh tests/help_check.sh
+script "progress" env SKEWPLAN="$REL" sh tests/progress_check.sh
 script "fresh demo (dry run)" sh tests/fresh_demo.sh --dry-run
 script "CI examples" env SKEWPLAN="$B/skewplan" sh tests/ci_examples.sh
 script "report checks" env SKEWPLAN="$B/skewplan" sh tests/report_checks.sh

@@ -13,7 +13,7 @@
 
 struct audit_opts {
 	const char *as_of, *rules, *waivers, *fail_on, *baseline;
-	const char *near_eol_days;
+	const char *near_eol_days, *progress;
 	struct output_opts out;
 	char **args;
 	int nargs;
@@ -29,6 +29,7 @@ parse_audit(int argc, char **argv, struct diag *d, struct audit_opts *o)
 		{"--fail-on", &o->fail_on, NULL},
 		{"--baseline", &o->baseline, NULL},
 		{"--near-eol-days", &o->near_eol_days, NULL},
+		{"--progress", &o->progress, NULL},
 	};
 	int rc;
 
@@ -105,7 +106,8 @@ run_audit(struct audit_opts *o, struct diag *d, struct arena *a,
 					   "number of days", o->near_eol_days);
 		eo.near_eol_days = (long)v;
 	}
-	if ((rc = cli_as_of(d, o->as_of, &as_of)) != EXIT_OK)
+	if ((rc = cli_as_of(d, o->as_of, &as_of)) != EXIT_OK ||
+	    (rc = cli_progress(d, o->progress)) != EXIT_OK)
 		return rc;
 	if (o->nargs == 0)
 		return usage_error(d, "no snapshot given");

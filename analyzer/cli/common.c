@@ -168,6 +168,26 @@ cli_as_of(struct diag *d, const char *arg, long *days)
 }
 
 int
+cli_progress(struct diag *d, const char *arg)
+{
+	const char *term = getenv("TERM"), *ci = getenv("CI");
+	bool on;
+
+	if (!arg || !strcmp(arg, "auto"))
+		on = isatty(STDERR_FILENO) && !(term && !strcmp(term, "dumb")) &&
+		     !(ci && *ci);
+	else if (!strcmp(arg, "always"))
+		on = true;
+	else if (!strcmp(arg, "never"))
+		on = false;
+	else
+		return usage_error(d, "unknown --progress '%s' (want auto, "
+				   "always or never)", arg);
+	progress_configure(on, PROGRESS_MIN_SIZE);
+	return EXIT_OK;
+}
+
+int
 cli_opt_value(int argc, char **argv, int *i, const char *name,
 	      const char *alias, const char **out, struct diag *d,
 	      bool *matched)

@@ -43,6 +43,12 @@ int cli_rules_dir_arg(struct diag *d, struct arena *a, const char *arg,
  */
 int cli_as_of(struct diag *d, const char *arg, long *days);
 /*
+ * --progress auto|always|never (NULL: auto): a line on stderr while an
+ * input of 64 MB or more is read; auto: stderr is a terminal, TERM is not
+ * dumb and CI is unset. Returns EXIT_OK or EXIT_USAGE.
+ */
+int cli_progress(struct diag *d, const char *arg);
+/*
  * If argv[*i] is "--name VALUE", "--name=VALUE" or "ALIAS VALUE", sets *out
  * (borrowed: argv), advances *i past the value and sets *matched. Returns
  * EXIT_OK or EXIT_USAGE (a missing value).

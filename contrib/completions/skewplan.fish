@@ -26,6 +26,7 @@ complete -c skewplan -n "__fish_seen_subcommand_from audit plan" -s o -l output 
 complete -c skewplan -n "__fish_seen_subcommand_from audit plan" -l color -x -a 'auto always never' -d 'colour in the text report'
 complete -c skewplan -n "__fish_seen_subcommand_from audit plan" -l source-root -x -a '(__fish_complete_directories)' -d 'SARIF paths relative to DIR'
 complete -c skewplan -n "__fish_seen_subcommand_from audit plan" -l as-of -x -d 'date YYYY-MM-DD'
+complete -c skewplan -n "__fish_seen_subcommand_from inspect audit plan" -l progress -x -a 'auto always never' -d 'progress line for large inputs'
 complete -c skewplan -n "__fish_seen_subcommand_from audit plan rules version" -l rules -x -a '(__fish_complete_directories)' -d 'rules directory'
 complete -c skewplan -n "__fish_seen_subcommand_from audit" -l waivers -r -F -d 'waivers file'
 complete -c skewplan -n "__fish_seen_subcommand_from audit" -l fail-on -x -a 'error warning info new never' -d 'lowest failing severity'
