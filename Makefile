@@ -124,6 +124,8 @@ deps:
 
 # The seed: a 3-node kubeadm cluster at v1.26.1, as of the day of its
 # upgrade to v1.26.3 (../shared/seeds/000_73223e0e9ccdd222.txt).
+# npm's @action-validator/cli checks examples/ci/'s GitHub workflow against
+# the workflow schema (tests/ci_examples.sh).
 # Tools tests/report_checks.sh uses when present: a JUnit reader, headless
 # Chromium and poppler for the HTML runbook as PDF, and Microsoft's SARIF
 # validator from npm. .ci/run installs them; without them those checks
@@ -142,6 +144,11 @@ test-deps: deps
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing || \
 	  { echo "test-deps: could not install$$missing: make test needs them (SKEWPLAN_ALLOW_SKIP=1 skips their checks outside CI)" >&2; \
 	    [ "$${SKEWPLAN_ALLOW_SKIP:-0}" = 1 ] || exit 1; }; fi; \
+	command -v action-validator >/dev/null 2>&1 || \
+	  npm install -g --no-fund --no-audit @action-validator/cli@0.6.0 || \
+	  { sleep 10; npm install -g --no-fund --no-audit @action-validator/cli@0.6.0; } || \
+	  { echo "test-deps: npm could not install @action-validator/cli: make test needs it (SKEWPLAN_ALLOW_SKIP=1 skips its checks outside CI)" >&2; \
+	    [ "$${SKEWPLAN_ALLOW_SKIP:-0}" = 1 ] || exit 1; }; \
 	command -v sarif-multitool >/dev/null 2>&1 || \
 	  npm install -g --no-fund --no-audit @microsoft/sarif-multitool || \
 	  { sleep 10; npm install -g --no-fund --no-audit @microsoft/sarif-multitool; } || \
@@ -164,6 +171,27 @@ test-run: $(TEST_BINS) $(REPLAY_BINS) build/san/skewplan skewplan
 	@sh tests/run_all.sh build/san ./skewplan
 
 test-bins: $(TEST_BINS) build/san/skewplan
+
+# The first `make demo` on a machine without the -dev packages
+# (tests/fresh_demo.sh): removes those installed, runs make demo in a fresh
+# clone, reinstalls them. Root, Debian; other builds on the machine fail
+# meanwhile, so .ci/run runs it on its own machine after make test. make test
+# runs its --dry-run, which simulates the missing packages with stand-ins.
+test-fresh:
+	@sh tests/fresh_demo.sh
+
+# The .deb end to end (tests/deb_test.sh): dpkg-buildpackage in a fresh
+# clone, lintian, dpkg -i, the seed audited from / with the installed rules,
+# man pages, completions, skewplan-capture, then dpkg -r. Root; installs
+# debhelper and lintian when missing.
+DEB_TEST_PKGS = debhelper lintian man-db
+test-deb: deps
+	@missing=""; for p in $(DEB_TEST_PKGS); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "test-deb: needs root (dpkg -i) and$$missing" >&2; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+	@sh tests/deb_test.sh
 
 # One-line mutations of the analyzer (tests/mutations.txt), each built and
 # run against the fast suites in a scratch copy: lists the survivors.
@@ -200,6 +228,7 @@ install: skewplan man
 		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 755 skewplan $(DESTDIR)$(PREFIX)/bin/skewplan
 	install -m 755 tools/capture.sh $(DESTDIR)$(PREFIX)/bin/skewplan-capture
+	install -m 755 tools/kubectl-skewplan $(DESTDIR)$(PREFIX)/bin/kubectl-skewplan
 	cp -R rules $(DESTDIR)$(PREFIX)/share/skewplan/
 	install -m 755 tools/capture.sh $(DESTDIR)$(PREFIX)/share/skewplan/capture.sh
 	install -m 644 $(filter %.1,$(MAN_PAGES)) $(DESTDIR)$(PREFIX)/share/man/man1/
@@ -218,5 +247,5 @@ install: skewplan man
 clean:
 	rm -rf build skewplan
 
-.PHONY: FORCE fuzz all man deps test-deps demo test test-run test-bins mutate golden-update bench valgrind lint check-layout \
+.PHONY: FORCE fuzz all man deps test-deps demo test test-run test-bins test-fresh test-deb mutate golden-update bench valgrind lint check-layout \
 	fmt-check install clean check-deps check-test-deps

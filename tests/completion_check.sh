@@ -44,15 +44,18 @@ expect "codeclimate html json junit markdown sarif text" skewplan plan --format 
 expect "json junit" skewplan audit --format = j
 expect "json text" skewplan inspect -f ""
 expect "warning" skewplan audit --fail-on w
-expect "error info never warning" skewplan audit --fail-on ""
+expect "error info never new warning" skewplan audit --fail-on ""
+expect "fixtures/baseline" skewplan audit --baseline fixtures/base
 expect "always auto" skewplan audit --color a
 expect "latest latest-patch" skewplan plan --to lat
 expect "--strict-packages" skewplan plan --st
 expect "--source-root --strict-packages" skewplan plan --s
 expect "--patch-first" skewplan plan --pa
+expect "--progress" skewplan audit --pr
 expect "--waivers" skewplan audit --as-of 2023-03-20 --fail-on never --w
 expect "" skewplan audit --as-of ""
-expect "--format --help --version -f" skewplan inspect -
+expect "--format --help --progress --version -f" skewplan inspect -
+expect "always auto" skewplan plan --progress a
 expect "--rules" skewplan rules --r
 expect "--rules" skewplan version --r
 expect "audit" skewplan help au

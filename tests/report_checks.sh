@@ -192,6 +192,11 @@ if [ -n "$SARIF" ] && ! $SARIF --version >/dev/null 2>&1; then
 elif [ -n "$SARIF" ]; then
 	check "SARIF of the seed audit validates" sarif_valid "$tmp/seed.sarif"
 	check "SARIF of the HA audit validates" sarif_valid "$tmp/ha.sarif"
+	"$SKEWPLAN" audit --as-of 2023-03-20 --rules rules -f sarif \
+		--baseline fixtures/baseline/seed-2024-03-20.json \
+		fixtures/seed-v1.26.1 >"$tmp/baseline.sarif" 2>/dev/null
+	check "SARIF with baselineState (new, unchanged, absent) validates" \
+		sarif_valid "$tmp/baseline.sarif"
 	if [ $plan = 1 ]; then
 		check "SARIF of the HA plan validates" sarif_valid "$tmp/plan.sarif"
 	fi

@@ -77,9 +77,13 @@ script "golden (release build)" env SKEWPLAN="$REL" sh tests/run_golden.sh
 script "boundaries" env SKEWPLAN="$B/skewplan" sh tests/boundaries.sh
 script "hostile" env SKEWPLAN="$B/skewplan" sh tests/hostile/run.sh
 script "capture" env SKEWPLAN="$B/skewplan" sh tests/capture_test.sh
+script "kubectl plugin" env SKEWPLAN="$B/skewplan" sh tests/kubectl_plugin.sh
 script "man" sh tests/man_check.sh
 script "completion" bash tests/completion_check.sh
 script "help" env SKEWPLAN="$B/skewplan" sh tests/help_check.sh
+script "progress" env SKEWPLAN="$REL" sh tests/progress_check.sh
+script "fresh demo (dry run)" sh tests/fresh_demo.sh --dry-run
+script "CI examples" env SKEWPLAN="$B/skewplan" sh tests/ci_examples.sh
 script "report checks" env SKEWPLAN="$B/skewplan" sh tests/report_checks.sh
 script "replay" env SKEWPLAN="$B/skewplan" python3 tests/replay/replay.py
 

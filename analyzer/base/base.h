@@ -354,6 +354,22 @@ bool safe_is_dns_subdomain(const char *s, size_t len);
 /* Debian or RPM package version, e.g. 1.26.3-00, 1.29.0-1.1, 1.28.5-150500.1.1. */
 bool safe_is_pkg_version(const char *s, size_t len);
 
+/* ---------------------------------------------------------------- progress */
+
+/* Inputs from this size on get a progress line (--progress). */
+#define PROGRESS_MIN_SIZE (64ULL * 1024 * 1024)
+
+/*
+ * --progress: on, a regular file of at least min_size bytes shows one
+ * line on stderr while it is read, erased when it is done. cli/ decides
+ * (auto: stderr is a terminal). Off by default.
+ */
+void progress_configure(bool on, uint64_t min_size);
+/* After a read from fp, the input named path: update the line. */
+void progress_read(const char *path, FILE *fp);
+/* path is closed: erase its line. */
+void progress_done(const char *path);
+
 /* ---------------------------------------------------------------- file */
 
 /*

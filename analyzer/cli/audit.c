@@ -12,8 +12,8 @@
 #include "internal.h"
 
 struct audit_opts {
-	const char *as_of, *rules, *waivers, *fail_on;
-	const char *near_eol_days;
+	const char *as_of, *rules, *waivers, *fail_on, *baseline;
+	const char *near_eol_days, *progress;
 	struct output_opts out;
 	char **args;
 	int nargs;
@@ -27,7 +27,9 @@ parse_audit(int argc, char **argv, struct diag *d, struct audit_opts *o)
 		{"--rules", &o->rules, NULL},
 		{"--waivers", &o->waivers, NULL},
 		{"--fail-on", &o->fail_on, NULL},
+		{"--baseline", &o->baseline, NULL},
 		{"--near-eol-days", &o->near_eol_days, NULL},
+		{"--progress", &o->progress, NULL},
 	};
 	int rc;
 
@@ -38,6 +40,9 @@ parse_audit(int argc, char **argv, struct diag *d, struct audit_opts *o)
 		return rc;
 	return output_finish(&o->out, OUT_ALL_FORMATS, d);
 }
+
+/* --fail-on new: any unwaived finding the baseline does not have. */
+#define FAIL_ON_NEW (-2)
 
 static int
 fail_on_level(const char *s, int *min)
@@ -54,6 +59,10 @@ fail_on_level(const char *s, int *min)
 		*min = -1;
 		return 0;
 	}
+	if (!strcmp(s, "new")) {
+		*min = FAIL_ON_NEW;
+		return 0;
+	}
 	return -1;
 }
 
@@ -62,15 +71,15 @@ static int
 audit_own(struct buf *out, enum out_format f, const struct report_input *in)
 {
 	if (f == OUT_JSON)
-		return report_audit_json(out, in->db, in->cs, in->findings,
-					 in->as_of);
-	return report_audit_text(out, in->db, in->cs, in->findings, in->as_of);
+		return report_audit_json_input(out, in);
+	return report_audit_text_input(out, in);
 }
 
 static int
 run_audit(struct audit_opts *o, struct diag *d, struct arena *a,
 	  struct cluster_state *cs, struct rules_db *db, struct waivers *w,
-	  struct findings *f)
+	  struct findings *f, struct findings *absent,
+	  char (**absent_hex)[65])
 {
 	struct rules_eval_options eo = {-1};
 	struct report_input in;
@@ -78,11 +87,16 @@ run_audit(struct audit_opts *o, struct diag *d, struct arena *a,
 	long as_of;
 	int rc, min;
 	unsigned long v;
+	size_t i;
 	char *end;
 
 	if (fail_on_level(o->fail_on, &min) < 0)
 		return usage_error(d, "unknown --fail-on '%s' (want error, "
-				   "warning, info or never)", o->fail_on);
+				   "warning, info, new or never)", o->fail_on);
+	if (min == FAIL_ON_NEW && !o->baseline)
+		return usage_error(d, "--fail-on new needs --baseline FILE");
+	if (o->baseline && !*o->baseline)
+		return usage_error(d, "--baseline '' names no file");
 	if (o->near_eol_days) {
 		errno = 0;
 		v = strtoul(o->near_eol_days, &end, 10);
@@ -92,7 +106,8 @@ run_audit(struct audit_opts *o, struct diag *d, struct arena *a,
 					   "number of days", o->near_eol_days);
 		eo.near_eol_days = (long)v;
 	}
-	if ((rc = cli_as_of(d, o->as_of, &as_of)) != EXIT_OK)
+	if ((rc = cli_as_of(d, o->as_of, &as_of)) != EXIT_OK ||
+	    (rc = cli_progress(d, o->progress)) != EXIT_OK)
 		return rc;
 	if (o->nargs == 0)
 		return usage_error(d, "no snapshot given");
@@ -109,15 +124,32 @@ run_audit(struct audit_opts *o, struct diag *d, struct arena *a,
 	    rules_waivers_apply(db, w, as_of, d, f) < 0)
 		return EXIT_INTERNAL;
 	rules_findings_sort(f);
+	if (o->baseline &&
+	    (rc = cli_baseline_apply(d, a, db, o->baseline, f, absent,
+				     absent_hex)) != EXIT_OK)
+		return rc;
 	memset(&in, 0, sizeof(in));
 	in.command = "audit";
 	in.db = db;
 	in.cs = cs;
 	in.findings = f;
 	in.as_of = as_of;
-	in.fail_on = min;
+	/* JUnit fails what fails the run; for new, the errors. */
+	in.fail_on = min == FAIL_ON_NEW ? SEV_ERROR : min;
+	if (o->baseline) {
+		in.baseline = o->baseline;
+		in.absent = absent;
+		in.absent_fingerprints = (const char (*)[65])*absent_hex;
+	}
 	if ((rc = cli_write_outputs(&o->out, &in, audit_own, d)) != EXIT_OK)
 		return rc;
+	if (min == FAIL_ON_NEW) {
+		for (i = 0; i < f->n; i++)
+			if (!f->v[i].suppressed &&
+			    f->v[i].baseline == BASELINE_NEW)
+				return EXIT_FINDINGS;
+		return EXIT_OK;
+	}
 	if (min >= 0 && rules_findings_count(f, (enum severity)min) > 0)
 		return EXIT_FINDINGS;
 	return EXIT_OK;
@@ -131,10 +163,12 @@ cmd_audit(int argc, char **argv, struct diag *d)
 	struct cluster_state cs;
 	struct rules_db db;
 	struct waivers w;
-	struct findings f;
+	struct findings f, absent;
+	char (*absent_hex)[65] = NULL;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
+	memset(&absent, 0, sizeof(absent));
 	memset(&db, 0, sizeof(db));
 	memset(&w, 0, sizeof(w));
 	memset(&f, 0, sizeof(f));
@@ -145,7 +179,10 @@ cmd_audit(int argc, char **argv, struct diag *d)
 	if (rc == EXIT_OK) {
 		arena_init(&arena);
 		cluster_state_init(&cs, &arena);
-		rc = run_audit(&o, d, &arena, &cs, &db, &w, &f);
+		rc = run_audit(&o, d, &arena, &cs, &db, &w, &f, &absent,
+			       &absent_hex);
+		free(absent_hex);
+		vec_release(&absent);
 		rules_findings_release(&f);
 		rules_waivers_release(&w);
 		rules_release(&db);

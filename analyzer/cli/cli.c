@@ -79,7 +79,7 @@ cmd_inspect(int argc, char **argv, struct diag *d)
 {
 	struct arena arena;
 	struct cluster_state cs;
-	const char *format = "text";
+	const char *format = "text", *progress = NULL;
 	char **args;
 	int i, nargs = 0, rc;
 
@@ -101,6 +101,15 @@ cmd_inspect(int argc, char **argv, struct diag *d)
 			format = argv[i];
 		} else if (!strncmp(argv[i], "--format=", 9)) {
 			format = argv[i] + 9;
+		} else if (!strcmp(argv[i], "--progress")) {
+			if (++i == argc) {
+				free(args);
+				return usage_error(d, "option '%s' needs a value",
+						   argv[i - 1]);
+			}
+			progress = argv[i];
+		} else if (!strncmp(argv[i], "--progress=", 11)) {
+			progress = argv[i] + 11;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			free(args);
 			return usage_error(d, "unknown option '%s'", argv[i]);
@@ -112,6 +121,10 @@ cmd_inspect(int argc, char **argv, struct diag *d)
 		free(args);
 		return usage_error(d, "unknown format '%s' (want text or json)",
 				   format);
+	}
+	if ((rc = cli_progress(d, progress)) != EXIT_OK) {
+		free(args);
+		return rc;
 	}
 	arena_init(&arena);
 	cluster_state_init(&cs, &arena);

@@ -109,8 +109,9 @@ cli_rules_dir(struct arena *a, const char **origin)
 			}
 			dir = arena_printf(a, "%s/../share/skewplan/rules", exe);
 			if (dir && has_rulesets(dir)) {
+				/* /usr/share/..., not /usr/bin/../share/... */
 				*origin = RULES_FROM_INSTALL;
-				return dir;
+				return display_path(a, dir);
 			}
 		}
 	}
@@ -163,6 +164,26 @@ cli_as_of(struct diag *d, const char *arg, long *days)
 		return EXIT_INTERNAL;
 	}
 	*days = (long)(now / 86400);
+	return EXIT_OK;
+}
+
+int
+cli_progress(struct diag *d, const char *arg)
+{
+	const char *term = getenv("TERM"), *ci = getenv("CI");
+	bool on;
+
+	if (!arg || !strcmp(arg, "auto"))
+		on = isatty(STDERR_FILENO) && !(term && !strcmp(term, "dumb")) &&
+		     !(ci && *ci);
+	else if (!strcmp(arg, "always"))
+		on = true;
+	else if (!strcmp(arg, "never"))
+		on = false;
+	else
+		return usage_error(d, "unknown --progress '%s' (want auto, "
+				   "always or never)", arg);
+	progress_configure(on, PROGRESS_MIN_SIZE);
 	return EXIT_OK;
 }
 

@@ -30,6 +30,13 @@
 	"relative to DIR\n" \
 	"                         (default .)\n"
 
+#define PROGRESS_HELP \
+	"  --progress auto|always|never\n" \
+	"                         a progress line on stderr while a file of " \
+	"64 MB or\n" \
+	"                         more is read (auto: on a terminal, not " \
+	"under CI)\n"
+
 #define COMMON_HELP \
 	"  -h, --help             print this usage and exit\n" \
 	"  -V, --version          print the version and the rules data " \
@@ -41,18 +48,17 @@ static const struct cmd_usage {
 	const char *synopsis;
 	const char *text;	/* what it does and its options */
 } usages[] = {
-	{"inspect", "inspect [-f text|json] SNAPSHOT...",
+	{"inspect", "inspect [-f text|json] [--progress WHEN] SNAPSHOT...",
 	 "Prints what was read from the snapshot: versions, nodes, images and\n"
 	 "packages, each with the path:line:col it came from.\n"
 	 "\noptions:\n"
 	 "  -f, --format text|json the inventory as text (default) or as "
 	 "the JSON\n"
 	 "                         contract of the README\n"
-	 COMMON_HELP},
+	 PROGRESS_HELP COMMON_HELP},
 	{"audit", "audit [--as-of YYYY-MM-DD] [--rules DIR] [--waivers FILE]\n"
-	 "\t[--fail-on error|warning|info|never] "
-	 "[--near-eol-days N]\n"
-	 "\t[OUTPUT...] SNAPSHOT...",
+	 "\t[--fail-on LEVEL] [--baseline FILE] [--near-eol-days N]\n"
+	 "\t[--progress WHEN] [OUTPUT...] SNAPSHOT...",
 	 "Checks the snapshot against the version-skew policy, the support "
 	 "window\nand the health facts that block a safe upgrade.\n"
 	 "\noptions:\n"
@@ -64,15 +70,22 @@ static const struct cmd_usage {
 	 "(skewplan-waivers(5))\n"
 	 "  --fail-on LEVEL        exit 1 on an unwaived finding at or above "
 	 "LEVEL:\n"
-	 "                         error (default), warning, info or never\n"
+	 "                         error (default), warning, info, never; "
+	 "new: any\n"
+	 "                         unwaived finding that --baseline does not "
+	 "have\n"
+	 "  --baseline FILE        mark each finding new, unchanged or absent "
+	 "against\n"
+	 "                         FILE, the report of an earlier audit -f "
+	 "json\n"
 	 "  --near-eol-days N      warn of an end of life N days ahead "
 	 "(default: the\n"
 	 "                         rules data's)\n"
-	 COMMON_HELP OUTPUT_HELP},
+	 PROGRESS_HELP COMMON_HELP OUTPUT_HELP},
 	{"plan", "plan --to VERSION [--as-of YYYY-MM-DD] [--rules DIR]\n"
 	 "\t[--max-unavailable N] [--strict-packages] "
 	 "[--patch-first]\n"
-	 "\t[OUTPUT...] SNAPSHOT...",
+	 "\t[--progress WHEN] [OUTPUT...] SNAPSHOT...",
 	 "Writes the runbook of an upgrade to VERSION, one minor per hop, "
 	 "checking\nthe skew policy after every step; a plan that would break "
 	 "it is refused\n(exit 1).\n"
@@ -90,7 +103,7 @@ static const struct cmd_usage {
 	 "                         not show\n"
 	 "  --patch-first          go to the newest patch of the current "
 	 "minor first\n"
-	 COMMON_HELP OUTPUT_HELP},
+	 PROGRESS_HELP COMMON_HELP OUTPUT_HELP},
 	{"rules", "rules [--rules DIR]",
 	 "Lists the rule catalogue: every rule id with its severity and "
 	 "title.\n"
@@ -117,8 +130,8 @@ static const struct cmd_usage {
  */
 static const char *const value_options[] = {
 	"-f", "--format", "-o", "--output", "--color", "--source-root",
-	"--as-of", "--rules", "--waivers", "--fail-on",
-	"--near-eol-days", "--to", "--max-unavailable",
+	"--as-of", "--rules", "--waivers", "--fail-on", "--baseline",
+	"--near-eol-days", "--to", "--max-unavailable", "--progress",
 };
 
 static const struct cmd_usage *

@@ -43,6 +43,12 @@ int cli_rules_dir_arg(struct diag *d, struct arena *a, const char *arg,
  */
 int cli_as_of(struct diag *d, const char *arg, long *days);
 /*
+ * --progress auto|always|never (NULL: auto): a line on stderr while an
+ * input of 64 MB or more is read; auto: stderr is a terminal, TERM is not
+ * dumb and CI is unset. Returns EXIT_OK or EXIT_USAGE.
+ */
+int cli_progress(struct diag *d, const char *arg);
+/*
  * If argv[*i] is "--name VALUE", "--name=VALUE" or "ALIAS VALUE", sets *out
  * (borrowed: argv), advances *i past the value and sets *matched. Returns
  * EXIT_OK or EXIT_USAGE (a missing value).
@@ -95,6 +101,19 @@ int cli_print_summary(void);
 int cli_print_version(const char *rules, struct diag *d);
 int cmd_help(int argc, char **argv, struct diag *d);
 int cmd_version(int argc, char **argv, struct diag *d);
+
+/*
+ * audit --baseline path (baseline.c): reads the earlier audit JSON report
+ * at path, marks each finding of f BASELINE_NEW or BASELINE_UNCHANGED, and
+ * appends the baseline's findings f does not have to absent (arena
+ * strings, state BASELINE_ABSENT) with their fingerprints in *absent_hex
+ * (owned). Returns EXIT_OK, EXIT_INPUT after located diagnostics (an
+ * unreadable, malformed or foreign file) or EXIT_INTERNAL.
+ */
+int cli_baseline_apply(struct diag *d, struct arena *a,
+		       const struct rules_db *db, const char *path,
+		       struct findings *f, struct findings *absent,
+		       char (**absent_hex)[65]);
 
 /* The commands of cli/audit.c. */
 int cmd_audit(int argc, char **argv, struct diag *d);

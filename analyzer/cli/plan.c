@@ -14,7 +14,7 @@
 int cmd_plan(int argc, char **argv, struct diag *d);
 
 struct plan_args {
-	const char *to, *as_of, *rules, *max_unavailable;
+	const char *to, *as_of, *rules, *max_unavailable, *progress;
 	bool strict, patch_first;
 	struct output_opts out;
 	char **args;
@@ -64,6 +64,7 @@ parse(int argc, char **argv, struct diag *d, struct plan_args *o)
 		{"--max-unavailable", &o->max_unavailable, NULL},
 		{"--strict-packages", NULL, &o->strict},
 		{"--patch-first", NULL, &o->patch_first},
+		{"--progress", &o->progress, NULL},
 	};
 	int rc;
 
@@ -117,7 +118,8 @@ run(struct plan_args *o, struct diag *d, struct arena *a,
 					   o->max_unavailable);
 		po.max_unavailable = (unsigned)v;
 	}
-	if ((rc = cli_as_of(d, o->as_of, &po.as_of)) != EXIT_OK)
+	if ((rc = cli_as_of(d, o->as_of, &po.as_of)) != EXIT_OK ||
+	    (rc = cli_progress(d, o->progress)) != EXIT_OK)
 		return rc;
 	if ((rc = cli_rules_dir_arg(d, a, o->rules, &dir, &origin)) != EXIT_OK)
 		return rc;

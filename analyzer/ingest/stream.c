@@ -39,6 +39,7 @@ stream_open(struct stream *st, const char *path, struct diag *d)
 void
 stream_close(struct stream *st)
 {
+	progress_done(st->path);
 	if (st->fp && !st->is_stdin)
 		fclose(st->fp);
 	buf_release(&st->head);
@@ -87,6 +88,8 @@ stream_read(struct stream *st, char *out, size_t n)
 	if (st->eof || n == 0)
 		return 0;
 	got = fread(out, 1, n, st->fp);
+	if (st->seekable)
+		progress_read(st->path, st->fp);
 	if (got < n) {
 		if (ferror(st->fp))
 			st->error = errno ? errno : EIO;

@@ -72,6 +72,12 @@ finding_text(struct buf *b, const struct finding *f)
 			    "    evidence:  (none: the input is absent)",
 			    report_add_loc_text);
 	buf_addc(b, '\n');
+	if (f->baseline != BASELINE_NONE)
+		buf_addf(b, "    baseline:  %s\n", report_baseline_name(f));
+	if (f->baseline == BASELINE_ABSENT) {
+		buf_addc(b, '\n');
+		return;
+	}
 	buf_adds(b, "    fix:       ");
 	wrap(b, f->remediation, " \n", 15, 15);
 	for (i = 0; i < f->rule->nreferences; i++) {
@@ -93,15 +99,31 @@ finding_text(struct buf *b, const struct finding *f)
 	buf_addc(b, '\n');
 }
 
-int
-report_audit_text(struct buf *out, const struct rules_db *db,
-		  const struct cluster_state *cs, const struct findings *f,
-		  long as_of)
+/* The baseline counts of in: new, unchanged (unwaived or not), absent. */
+static void
+baseline_counts(const struct report_input *in, size_t n[3])
+{
+	size_t i;
+
+	n[0] = n[1] = 0;
+	n[2] = in->absent ? in->absent->n : 0;
+	for (i = 0; i < in->findings->n; i++)
+		if (in->findings->v[i].baseline == BASELINE_NEW)
+			n[0]++;
+		else if (in->findings->v[i].baseline == BASELINE_UNCHANGED)
+			n[1]++;
+}
+
+static int
+audit_text(struct buf *out, const struct rules_db *db,
+	   const struct cluster_state *cs, const struct findings *f,
+	   long as_of, const struct report_input *in)
 {
 	static const struct report_groups groups = {
 		"No findings.\n\n", "", "\n\n", "", "\n\n", "", finding_text,
 	};
 	struct report_counts c;
+	size_t i, bl[3];
 
 	report_count(f, &c);
 	buf_addf(out, "skewplan %s audit\n  as of:       ", SKEWPLAN_VERSION);
@@ -112,6 +134,10 @@ report_audit_text(struct buf *out, const struct rules_db *db,
 		buf_adds(out, ", from ");
 		report_add_rules_dir(out, db->dir, db->origin);
 	}
+	if (in && in->baseline) {
+		buf_adds(out, "\n  baseline:    ");
+		esc_display(out, in->baseline, strlen(in->baseline));
+	}
 	buf_adds(out, "\n  cluster:     server ");
 	add_esc(out, report_ver_text(&cs->server, "(not captured)"));
 	buf_adds(out, ", kubectl ");
@@ -120,12 +146,38 @@ report_audit_text(struct buf *out, const struct rules_db *db,
 	report_add_inventory(out, cs);
 	buf_adds(out, "\n\n");
 	report_add_groups(out, f, &groups);
+	if (in && in->baseline && in->absent->n) {
+		buf_addf(out, "Absent since the baseline (%zu)\n\n",
+			 in->absent->n);
+		for (i = 0; i < in->absent->n; i++)
+			finding_text(out, &in->absent->v[i]);
+	}
 	buf_addf(out, "Summary: %zu error%s, %zu warning%s, %zu info, "
-		 "%zu suppressed\n", c.sev[SEV_ERROR],
+		 "%zu suppressed", c.sev[SEV_ERROR],
 		 c.sev[SEV_ERROR] == 1 ? "" : "s", c.sev[SEV_WARNING],
 		 c.sev[SEV_WARNING] == 1 ? "" : "s", c.sev[SEV_INFO],
 		 c.suppressed);
+	if (in && in->baseline) {
+		baseline_counts(in, bl);
+		buf_addf(out, "; against the baseline %zu new, %zu unchanged, "
+			 "%zu absent", bl[0], bl[1], bl[2]);
+	}
+	buf_addc(out, '\n');
 	return out->oom ? -1 : 0;
+}
+
+int
+report_audit_text(struct buf *out, const struct rules_db *db,
+		  const struct cluster_state *cs, const struct findings *f,
+		  long as_of)
+{
+	return audit_text(out, db, cs, f, as_of, NULL);
+}
+
+int
+report_audit_text_input(struct buf *out, const struct report_input *in)
+{
+	return audit_text(out, in->db, in->cs, in->findings, in->as_of, in);
 }
 
 /* ---------------------------------------------------------- JSON */
@@ -186,6 +238,9 @@ finding_json(const struct finding *f, const char *fingerprint)
 			       cJSON_CreateBool(f->suppressed)) &&
 	     report_jadd(o, "waiver", waiver_json(f)) &&
 	     report_jadd(o, "fingerprint", cJSON_CreateString(fingerprint));
+	if (ok && f->baseline != BASELINE_NONE)
+		ok = report_jadd(o, "baselineState",
+				 cJSON_CreateString(report_baseline_name(f)));
 	return report_jdone(o, ok);
 }
 
@@ -221,10 +276,43 @@ cluster_json(const struct cluster_state *cs)
  * The document is written a finding at a time (report_jput) and flushed
  * between findings: 100,000 findings as one cJSON tree took a gigabyte.
  */
-int
-report_audit_json(struct buf *out, const struct rules_db *db,
-		  const struct cluster_state *cs, const struct findings *f,
-		  long as_of)
+/* "absent": the baseline's findings this run does not have. */
+static bool
+absent_json(struct buf *out, const struct report_input *in)
+{
+	const struct findings *a = in->absent;
+	size_t i, bl[3];
+	cJSON *o;
+	bool ok = true;
+
+	report_jkey(out, 1, "absent");
+	buf_addc(out, '[');
+	for (i = 0; ok && i < a->n; i++) {
+		if (i)
+			buf_adds(out, ", ");
+		ok = report_jput(out, finding_json(&a->v[i],
+						   in->absent_fingerprints[i]),
+				 2) == 0 &&
+		     buf_flush(out) == 0;
+	}
+	buf_adds(out, "],\n");
+	baseline_counts(in, bl);
+	o = cJSON_CreateObject();
+	ok = ok && report_jadd(o, "path", report_jstr(in->baseline)) &&
+	     report_jadd(o, "new", count_json(bl[0])) &&
+	     report_jadd(o, "unchanged", count_json(bl[1])) &&
+	     report_jadd(o, "absent", count_json(bl[2]));
+	if (!ok) {
+		cJSON_Delete(o);
+		return false;
+	}
+	return report_jmember(out, 1, "baseline", o, false) == 0;
+}
+
+static int
+audit_json(struct buf *out, const struct rules_db *db,
+	   const struct cluster_state *cs, const struct findings *f,
+	   long as_of, const struct report_input *in)
 {
 	struct report_counts c;
 	char (*hex)[65] = NULL;
@@ -259,6 +347,8 @@ report_audit_json(struct buf *out, const struct rules_db *db,
 	}
 	free(hex);
 	buf_adds(out, "],\n");
+	if (ok && in && in->baseline)
+		ok = absent_json(out, in);
 	sum = cJSON_CreateObject();
 	ok = ok && report_jadd(sum, "error", count_json(c.sev[SEV_ERROR])) &&
 	     report_jadd(sum, "warning", count_json(c.sev[SEV_WARNING])) &&
@@ -271,6 +361,20 @@ report_audit_json(struct buf *out, const struct rules_db *db,
 	ok = report_jmember(out, 1, "summary", sum, true) == 0;
 	buf_adds(out, "}\n");
 	return ok && !out->oom ? 0 : -1;
+}
+
+int
+report_audit_json(struct buf *out, const struct rules_db *db,
+		  const struct cluster_state *cs, const struct findings *f,
+		  long as_of)
+{
+	return audit_json(out, db, cs, f, as_of, NULL);
+}
+
+int
+report_audit_json_input(struct buf *out, const struct report_input *in)
+{
+	return audit_json(out, in->db, in->cs, in->findings, in->as_of, in);
 }
 
 int

@@ -81,6 +81,14 @@ report_count(const struct findings *f, struct report_counts *c)
 	}
 }
 
+const char *
+report_baseline_name(const struct finding *f)
+{
+	return f->baseline == BASELINE_NEW	 ? "new"
+	       : f->baseline == BASELINE_ABSENT ? "absent"
+						 : "unchanged";
+}
+
 void
 report_add_groups(struct buf *b, const struct findings *f,
 		  const struct report_groups *g)

@@ -22,6 +22,9 @@ struct report_counts {
 
 void report_count(const struct findings *f, struct report_counts *c);
 
+/* "new", "unchanged" or "absent": SARIF's baselineState of f. */
+const char *report_baseline_name(const struct finding *f);
+
 /*
  * How a writer lays out findings grouped by severity: each group a heading
  * "Errors (N)" between head and head_end, then its findings; the waived

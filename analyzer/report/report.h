@@ -74,7 +74,22 @@ struct report_input {
 	int fail_on;		/* lowest failing enum severity; -1: never */
 	const struct report_artifact *artifacts;
 	size_t nartifacts;
+	/*
+	 * audit --baseline FILE: baseline is FILE, absent the findings of
+	 * FILE this run does not have (state BASELINE_ABSENT, as FILE had
+	 * them) and absent_fingerprints theirs; NULL without --baseline.
+	 */
+	const char *baseline;
+	const struct findings *absent;
+	const char (*absent_fingerprints)[65];
 };
+
+/*
+ * The audit text and JSON reports of in, with the baseline states of its
+ * findings and the absent ones when in->baseline is set.
+ */
+int report_audit_text_input(struct buf *out, const struct report_input *in);
+int report_audit_json_input(struct buf *out, const struct report_input *in);
 
 /*
  * The writers. Each appends one whole document to out and returns 0, or

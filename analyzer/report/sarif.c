@@ -265,6 +265,9 @@ result_json(const struct report_input *in, const struct finding *f)
 		ok = report_jpush(locs, location(in, whole));
 	}
 	ok = ok && report_jadd(o, "partialFingerprints", fingerprint(in, f));
+	if (ok && f->baseline != BASELINE_NONE)
+		ok = report_jadd(o, "baselineState",
+				 cJSON_CreateString(report_baseline_name(f)));
 	if (ok && f->suppressed && f->waiver)
 		ok = report_jadd(o, "suppressions", suppression(f));
 	ok = ok &&
@@ -354,6 +357,8 @@ run_properties_json(const struct report_input *in)
 			 report_jdate(in->db->compiled)) &&
 	     report_jadd(props, "rulesDir", report_jstr(in->db->dir)) &&
 	     report_jadd(props, "rulesOrigin", report_jstr(in->db->origin));
+	if (ok && in->baseline)
+		ok = report_jadd(props, "baseline", report_jstr(in->baseline));
 	if (ok && in->plan)
 		ok = report_jadd(props, "planRefused",
 				 cJSON_CreateBool(in->plan->refused));
@@ -391,6 +396,14 @@ report_sarif(struct buf *out, const struct report_input *in)
 		if (i)
 			buf_adds(out, ", ");
 		ok = report_jput(out, result_json(in, &in->findings->v[i]),
+				 4) == 0 &&
+		     buf_flush(out) == 0;
+	}
+	/* SARIF 3.27.24: a result of the baseline gone from this run. */
+	for (i = 0; ok && in->absent && i < in->absent->n; i++) {
+		if (i || in->findings->n)
+			buf_adds(out, ", ");
+		ok = report_jput(out, result_json(in, &in->absent->v[i]),
 				 4) == 0 &&
 		     buf_flush(out) == 0;
 	}

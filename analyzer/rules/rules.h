@@ -266,6 +266,10 @@ struct finding {
 	/* arena; input-missing: the ids of the rules not evaluated */
 	const char **skipped_rules;
 	size_t nskipped_rules;
+	/* audit --baseline: set by cli/, BASELINE_NONE without it */
+	enum finding_baseline {
+		BASELINE_NONE, BASELINE_NEW, BASELINE_UNCHANGED, BASELINE_ABSENT
+	} baseline;
 };
 
 struct findings {

@@ -12,9 +12,9 @@ _skewplan_options()
 {
 	local out="-f --format -o --output --color --source-root"
 	case $1 in
-	inspect) echo "-f --format" ;;
-	audit) echo "--as-of --rules --waivers --fail-on --near-eol-days $out" ;;
-	plan) echo "--to --as-of --rules --max-unavailable --strict-packages --patch-first $out" ;;
+	inspect) echo "-f --format --progress" ;;
+	audit) echo "--as-of --rules --waivers --fail-on --baseline --near-eol-days --progress $out" ;;
+	plan) echo "--to --as-of --rules --max-unavailable --strict-packages --patch-first --progress $out" ;;
 	rules | version) echo "--rules" ;;
 	esac
 }
@@ -77,9 +77,9 @@ _skewplan()
 		fi
 		return 0 ;;
 	--fail-on)
-		COMPREPLY=($(compgen -W "error warning info never" -- "$cur"))
+		COMPREPLY=($(compgen -W "error warning info new never" -- "$cur"))
 		return 0 ;;
-	--color)
+	--color | --progress)
 		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
 		return 0 ;;
 	--to)
@@ -88,7 +88,7 @@ _skewplan()
 	--rules | --source-root)
 		_skewplan_dirs "$cur"
 		return 0 ;;
-	--waivers)
+	--waivers | --baseline)
 		_skewplan_files "$cur"
 		return 0 ;;
 	-o | --output)
