@@ -65,9 +65,12 @@ struct kubeadm_era {
 	struct src_loc loc;
 };
 
+/* From kubeadm 1.N.since_patch on, the default is value. */
 struct by_patch {
-	unsigned since_patch;	/* P of 1.N.P */
+	unsigned since_patch;	/* P of 1.N.P, >= 1 */
 	const char *value;	/* arena */
+	bool unconfirmed;	/* the first patch is a bound, not a fact */
+	const char *source;	/* arena; NULL: the minor's source */
 };
 
 struct kubeadm_default {
@@ -76,6 +79,8 @@ struct kubeadm_default {
 	const char *image_repository, *coredns_image;	/* arena */
 	struct by_patch *etcd_by_patch;	/* arena */
 	size_t netcd_by_patch;
+	struct by_patch *coredns_by_patch;	/* arena */
+	size_t ncoredns_by_patch;
 	struct by_patch *repo_by_patch;	/* arena */
 	size_t nrepo_by_patch;
 	const char *source;
@@ -201,9 +206,31 @@ const struct rule *rules_find(const struct rules_db *db, const char *id);
 /* The release data of minor 1.minor, or NULL when the data has none. */
 const struct release *rules_release_of(const struct rules_db *db,
 				       unsigned minor);
+/*
+ * What kubeadm 1.minor.patch deploys by default ("kubeadm config images
+ * list" of that exact kubeadm version), with the per-patch changes of
+ * data/kubeadm.yaml applied. All strings borrowed from the db; a tag is
+ * NULL when the data does not know it. *_unconfirmed: the patch the value
+ * starts from is a bound, not a fact (the data says why); *_source: where
+ * the value comes from (a PR or the minor's constants.go).
+ */
+struct kubeadm_images {
+	const char *etcd, *coredns, *pause;	/* tags as kubeadm writes them */
+	const char *image_repository;	/* registry.k8s.io, k8s.gcr.io */
+	const char *coredns_image;	/* coredns or coredns/coredns */
+	bool etcd_unconfirmed, coredns_unconfirmed;
+	const char *etcd_source, *coredns_source;
+};
+
+/* Fills *out for kubeadm 1.minor.patch; -1 when the data has no such minor. */
+int rules_kubeadm_images(const struct rules_db *db, unsigned minor,
+			 unsigned patch, struct kubeadm_images *out);
 /* The kubeadm default etcd tag for 1.minor.patch; NULL if unknown. */
 const char *rules_kubeadm_etcd(const struct rules_db *db, unsigned minor,
 			       unsigned patch);
+/* The kubeadm default CoreDNS tag for 1.minor.patch; NULL if unknown. */
+const char *rules_kubeadm_coredns(const struct rules_db *db, unsigned minor,
+				  unsigned patch);
 /* The kubeadm defaults of a minor (etcd, CoreDNS, pause); NULL if none. */
 const struct kubeadm_default *rules_kubeadm_defaults(const struct rules_db *db,
 						     unsigned minor);
