@@ -107,6 +107,56 @@ rules_kubeadm_coredns(const struct rules_db *db, unsigned minor,
 								: im.coredns;
 }
 
+const struct pkg_key *
+rules_pkg_key_served(const struct rules_db *db, const char *repo_id,
+		     unsigned minor)
+{
+	size_t i;
+
+	for (i = 0; i < db->keys.n; i++) {
+		const struct pkg_key *k = &db->keys.v[i];
+
+		if (!strcmp(k->repository, repo_id) && minor >= k->since_minor &&
+		    (k->until_minor == RULES_OPEN || minor <= k->until_minor))
+			return k;
+	}
+	return NULL;
+}
+
+bool
+rules_pkg_key_is_valid(const struct pkg_key *k, long day)
+{
+	return k && k->valid_from <= day && day < k->expires;
+}
+
+const struct pkg_key *
+rules_pkg_key_for(const struct rules_db *db, const char *repo_id,
+		  unsigned minor, long day, unsigned *fetch_minor)
+{
+	const struct pkg_key *k = rules_pkg_key_served(db, repo_id, minor);
+	const struct pkg_key *best = NULL;
+	size_t i;
+
+	if (rules_pkg_key_is_valid(k, day)) {
+		*fetch_minor = minor;
+		return k;
+	}
+	for (i = 0; i < db->keys.n; i++) {
+		k = &db->keys.v[i];
+		if (strcmp(k->repository, repo_id) ||
+		    !rules_pkg_key_is_valid(k, day) ||
+		    minor < k->verifies_since ||
+		    (k->verifies_until != RULES_OPEN &&
+		     minor > k->verifies_until))
+			continue;
+		if (!best || k->since_minor < best->since_minor)
+			best = k;
+	}
+	if (best)
+		*fetch_minor = best->since_minor;
+	return best;
+}
+
 int
 rules_kubeadm_kubelet_skew(const struct rules_db *db, unsigned minor,
 			   struct src_loc *loc)

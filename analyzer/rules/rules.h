@@ -130,6 +130,26 @@ struct pkg_repo {
 	struct src_loc loc;
 };
 
+/*
+ * A package signing key: the key that the key URLs of a per-minor
+ * repository's minors since_minor..until_minor serve, and the minors whose
+ * repositories it verifies. Valid on a day d when valid_from <= d <
+ * expires (gpg reports it "expired" from that date).
+ */
+struct pkg_key {
+	const char *repository;	/* arena: a per-minor pkg_repo id */
+	unsigned since_minor, until_minor;	/* until RULES_OPEN: no end */
+	unsigned verifies_since, verifies_until;	/* likewise */
+	const char *fingerprint;	/* arena; NULL when not known */
+	long valid_from, expires;
+	bool expires_unconfirmed;	/* the data says why */
+	/* Templates with {minor}: the apt key and the yum key of a minor. */
+	const char *deb_key_url, *rpm_key_url;	/* arena */
+	const char **sources;	/* arena */
+	size_t nsources;
+	struct src_loc loc;
+};
+
 /* ---------------------------------------------------------- catalogue */
 
 enum check_kind {
@@ -187,6 +207,7 @@ struct rules_db {
 	struct kubeadm_data kubeadm;
 	VEC(struct registry) registries;
 	VEC(struct pkg_repo) repos;
+	VEC(struct pkg_key) keys;	/* packages.yaml signing_keys */
 	VEC(struct rule) rules;	/* in file order */
 };
 
@@ -234,6 +255,25 @@ const char *rules_kubeadm_coredns(const struct rules_db *db, unsigned minor,
 /* The kubeadm defaults of a minor (etcd, CoreDNS, pause); NULL if none. */
 const struct kubeadm_default *rules_kubeadm_defaults(const struct rules_db *db,
 						     unsigned minor);
+/* The key that repository repo_id's key URL of 1.minor serves, or NULL. */
+const struct pkg_key *rules_pkg_key_served(const struct rules_db *db,
+					   const char *repo_id, unsigned minor);
+/* Is k valid on day (days since the epoch)? */
+bool rules_pkg_key_is_valid(const struct pkg_key *k, long day);
+/*
+ * The key to install for the repository repo_id of 1.minor on day: the
+ * key that repository serves if it is valid on day, else a key valid on
+ * day that verifies 1.minor and is served by another minor of the same
+ * repository (after 2024-11-02 the v1.24-v1.27 repositories need the key
+ * of v1.28 or later). *fetch_minor is set to the minor whose key URL
+ * (deb_key_url, rpm_key_url with {minor}) serves it: minor itself, or the
+ * lowest minor that serves the chosen key. NULL when the data has no key
+ * valid on day for that repository (for example after the newest known
+ * expiry): the plan must then say the key is not known to be valid.
+ */
+const struct pkg_key *rules_pkg_key_for(const struct rules_db *db,
+					const char *repo_id, unsigned minor,
+					long day, unsigned *fetch_minor);
 /*
  * kubeadm's kubelet skew for a kubeadm binary of this minor (3 from 1.29,
  * 1 before); -1 if no era applies. *loc is set to the era's row.
