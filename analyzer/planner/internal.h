@@ -170,6 +170,13 @@ const char *plan_expect_server_version(struct plan_ctx *c,
 /* The kubeadm default etcd and CoreDNS tags for v (NULL if unknown). */
 const char *plan_default_etcd(const struct rules_db *db,
 			      const struct plan_ver *v);
+/*
+ * The oldest etcd a kubeadm cluster at v can run when no capture shows its
+ * tag: the nearest known default at or below v (kubeadm only moves etcd
+ * forward, staticpods.go), or NULL when the data knows none.
+ */
+const char *plan_etcd_floor(const struct rules_db *db,
+			    const struct plan_ver *v);
 const char *plan_default_coredns(const struct rules_db *db,
 				 const struct plan_ver *v);
 /* The newer of the etcd tags have and want (kubeadm never moves etcd back). */

@@ -4,6 +4,7 @@
  * rules/data/skew.yaml and kubeadm's upgrade policy of
  * rules/data/kubeadm.yaml. The first broken rule refuses the plan.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,17 @@ const char *
 plan_default_etcd(const struct rules_db *db, const struct plan_ver *v)
 {
 	return rules_kubeadm_etcd(db, v->minor, v->patch);
+}
+
+const char *
+plan_etcd_floor(const struct rules_db *db, const struct plan_ver *v)
+{
+	const char *t = rules_kubeadm_etcd(db, v->minor, v->patch);
+	unsigned m;
+
+	for (m = v->minor; !t && m-- > 0;)
+		t = rules_kubeadm_etcd(db, m, UINT_MAX);
+	return t;
 }
 
 /* Parses an etcd image tag "3.5.15-0" into its four numbers. */
@@ -58,9 +70,7 @@ plan_etcd_after(const char *have, const char *want)
 const char *
 plan_default_coredns(const struct rules_db *db, const struct plan_ver *v)
 {
-	const struct kubeadm_default *k = rules_kubeadm_defaults(db, v->minor);
-
-	return k ? k->coredns : NULL;
+	return rules_kubeadm_coredns(db, v->minor, v->patch);
 }
 
 /* ------------------------------------------------------------ checking */

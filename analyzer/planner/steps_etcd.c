@@ -24,7 +24,9 @@ plan_step_backup_etcd(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 	struct arena *a = c->a;
 	const char *node = c->plan->nodes[0].name;
 	const char *file, *pod, *kc, *save;
-	bool v36 = plan_etcd_is_36(before->etcd);
+	/* Unknown tag: the floor decides (3.6 from kubeadm 1.34 on). */
+	bool v36 = plan_etcd_is_36(before->etcd ? before->etcd
+				   : plan_etcd_floor(c->db, &before->cluster));
 
 	file = arena_printf(a, "etcd-before-v%u.%u.%u.db", h->to.major,
 			    h->to.minor, h->to.patch);

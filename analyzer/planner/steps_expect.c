@@ -127,16 +127,18 @@ plan_expect_cp_images(struct plan_ctx *c, const struct plan_hop *h,
 {
 	struct arena *a = c->a;
 	const char *reg = registry_of(c, &h->to);
-	const char *etcd = plan_etcd_after(before->etcd,
-					   plan_default_etcd(c->db, &h->to));
+	const char *want = plan_default_etcd(c->db, &h->to);
+	const char *etcd = want ? plan_etcd_after(before->etcd, want) : NULL;
 	const char *to = plan_vtext(a, &h->to);
 
+	/* Unknown etcd default: the three other lines, in order. */
 	*match = etcd ? PM_EXACT : PM_CONTAINS;
-	return arena_printf(a, "%s%s%s\n%s/kube-apiserver:%s\n"
+	return arena_printf(a, "%s%s%s%s%s/kube-apiserver:%s\n"
 			    "%s/kube-controller-manager:%s\n"
 			    "%s/kube-scheduler:%s",
-			    etcd ? reg : "...", etcd ? "/etcd:" : "",
-			    etcd ? etcd : "", reg, to, reg, to, reg, to);
+			    etcd ? reg : "", etcd ? "/etcd:" : "",
+			    etcd ? etcd : "", etcd ? "\n" : "", reg, to,
+			    reg, to, reg, to);
 }
 
 static int

@@ -425,6 +425,8 @@ def replay(case, tmp):
                 if not matches(mode, v["expect"], out):
                     fails.append("%s on %s: verify `%s` (%s) does not hold: expected %r, got %r" % (
                         sid, node, v["command"][:120], mode, v["expect"][:200], "\n".join(norm(out))[:300]))
+                    if VERBOSE:
+                        print("--- expected (%s)\n%s\n--- got\n%s\n---" % (mode, v["expect"], "\n".join(norm(out))))
     fails += end_state(state, plan, nodes)
     return fails, stats
 
