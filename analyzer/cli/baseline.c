@@ -110,28 +110,89 @@ severity_of(const char *s, enum severity *sev)
 	return -1;
 }
 
-/* One finding of the baseline, checked, into *f (arena strings). */
+/* Skips the JSON string at s[*i] (a '"'), leaving *i on its closing quote. */
+static void
+skip_string(const char *s, size_t len, size_t *i)
+{
+	for (++*i; *i < len && s[*i] != '"'; ++*i)
+		if (s[*i] == '\\')
+			++*i;
+}
+
+/*
+ * The offset of element idx of the top-level "findings" array in text, a
+ * document cJSON has parsed (so well-formed), or 0: where a bad finding is
+ * reported, since cJSON keeps no positions.
+ */
+static size_t
+finding_offset(const char *s, size_t len, size_t idx)
+{
+	size_t i, k, start, depth = 0, in = 0, n = 0;
+	bool expect = false, key_findings = false;
+
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':')
+			continue;
+		if (in && depth == in && expect && c != ']' && c != ',') {
+			if (n++ == idx)
+				return i;
+			expect = false;
+		}
+		if (c == '"') {
+			start = i;
+			skip_string(s, len, &i);
+			for (k = i + 1; k < len && strchr(" \t\r\n", s[k]); k++)
+				;
+			if (depth == 1 && k < len && s[k] == ':')
+				key_findings = i - start == 9 &&
+					       !memcmp(s + start, "\"findings", 9);
+		} else if (c == '{' || c == '[') {
+			depth++;
+			if (c == '[' && depth == 2 && !in && key_findings) {
+				in = depth;
+				expect = true;
+			}
+		} else if (c == '}' || c == ']') {
+			if (in && depth == in)
+				return 0;
+			depth--;
+		} else if (c == ',' && in && depth == in) {
+			expect = true;
+		}
+	}
+	return 0;
+}
+
+/*
+ * One finding of the baseline, checked, into *f (arena strings); what is
+ * wrong with it is reported at its place in text.
+ */
 static int
 read_finding(struct diag *d, struct arena *a, const struct rules_db *db,
-	     const char *path, const cJSON *item, size_t idx,
-	     struct finding *f)
+	     const char *path, const char *text, size_t len,
+	     const cJSON *item, size_t idx, struct finding *f)
 {
 	struct src_loc whole = {path, 0, 0};
 	const char *rule = jstring(item, "rule"), *subject;
 	const char *sev = jstring(item, "severity"), *s;
 	const cJSON *ev, *e;
-	size_t n = 0;
+	size_t n = 0, k;
 
 	subject = jstring(item, "subject");
 	if (!cJSON_IsObject(item) || !rule || !subject ||
-	    severity_of(sev, &f->severity) < 0)
-		return diag_error(d, whole, "finding %zu (/findings/%zu) has "
-				  "no %s", idx + 1, idx,
-				  !cJSON_IsObject(item) ? "object"
-				  : !rule ? "\"rule\" string"
-				  : !subject ? "\"subject\" string"
-					     : "\"severity\" error, warning "
-					       "or info");
+	    severity_of(sev, &f->severity) < 0) {
+		if ((k = finding_offset(text, len, idx)) > 0)
+			whole = loc_at(path, text, k);
+		return diag_error(d, whole, "finding %zu (/findings/%zu) %s",
+				  idx + 1, idx,
+				  !cJSON_IsObject(item) ? "is not an object"
+				  : !rule ? "has no \"rule\" string"
+				  : !subject ? "has no \"subject\" string"
+					     : "has no \"severity\" error, "
+					       "warning or info");
+	}
 	if (!(f->rule = rules_find(db, rule)))
 		f->rule = stub_rule(a, rule, f->severity);
 	f->subject = arena_strdup(a, subject);
@@ -208,7 +269,7 @@ read_baseline(struct diag *d, struct arena *a, const struct rules_db *db,
 			break;
 		}
 		/* Every bad finding is reported, then the run stops. */
-		if (read_finding(d, a, db, path, item, i++, f) < 0 &&
+		if (read_finding(d, a, db, path, text, len, item, i++, f) < 0 &&
 		    rc == EXIT_OK)
 			rc = EXIT_INPUT;
 	}

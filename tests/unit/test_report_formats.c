@@ -1,6 +1,7 @@
 /*
  * Unit tests for the helpers of the CI and print reports: SHA-256 against
- * the FIPS 180-2 example vectors, UTF-8 repair, XML escaping and colour.
+ * the FIPS 180-2 example vectors, UTF-8 repair, XML escaping and colour,
+ * and the finding fingerprints of JSON, Code Quality and --baseline.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -115,6 +116,43 @@ colorize_marks_severity_words_and_keeps_the_text(void **state)
 	buf_release(&b);
 }
 
+static void
+fingerprints_rank_a_repeated_rule_and_subject_in_report_order(void **state)
+{
+	struct rule too_old = {.id = "kubelet-too-old"};
+	struct rule other = {.id = "kubelet-at-skew-limit"};
+	struct finding v[4] = {
+		{.rule = &too_old, .subject = "node-1"},
+		{.rule = &other, .subject = "node-1"},
+		{.rule = &too_old, .subject = "node-1"},
+		{.rule = &too_old, .subject = "node-2"},
+	};
+	struct findings f = {v, 4, 4};
+	struct src_loc where = {"elsewhere/nodes.txt", 40, 3};
+	char hex[4][65], want[65];
+	size_t i, j;
+
+	(void)state;
+	assert_int_equal(report_fingerprints(&f, hex), 0);
+	/* SHA-256 of "skewplan-finding/v1", rule, subject (each NUL-ended), "0". */
+	assert_string_equal(hex[0], "404f5ab80782aee5fedbc5131ed27f243a5dfed3699e79122ce34a399928c784");
+	report_fingerprint("kubelet-too-old", "node-1", 1, want);
+	assert_string_equal(hex[2], want);
+	report_fingerprint("kubelet-at-skew-limit", "node-1", 0, want);
+	assert_string_equal(hex[1], want);
+	report_fingerprint("kubelet-too-old", "node-2", 0, want);
+	assert_string_equal(hex[3], want);
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(hex[i], hex[j]);
+	/* Neither evidence nor severity enters it. */
+	v[0].severity = SEV_INFO;
+	v[0].evidence = &where;
+	v[0].nevidence = 1;
+	assert_int_equal(report_fingerprints(&f, hex), 0);
+	assert_string_equal(hex[0], "404f5ab80782aee5fedbc5131ed27f243a5dfed3699e79122ce34a399928c784");
+}
+
 int
 main(void)
 {
@@ -124,6 +162,7 @@ main(void)
 		cmocka_unit_test(invalid_utf8_becomes_the_replacement_character),
 		cmocka_unit_test(xml_text_escapes_markup_and_control_bytes),
 		cmocka_unit_test(colorize_marks_severity_words_and_keeps_the_text),
+		cmocka_unit_test(fingerprints_rank_a_repeated_rule_and_subject_in_report_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
