@@ -183,5 +183,6 @@ rules_release(struct rules_db *db)
 	vec_release(&db->kubeadm.defaults);
 	vec_release(&db->registries);
 	vec_release(&db->repos);
+	vec_release(&db->keys);
 	vec_release(&db->rules);
 }

@@ -10,15 +10,75 @@
 
 /* ---------------------------------------------------------- kubeadm */
 
+/* The image tag forms kubeadm writes, checked by tag_is_valid(). */
+enum tag_form { TAG_ETCD, TAG_COREDNS, TAG_ANY };
+
+/* "N.N.N" digits and dots, with n dots; returns the end or NULL. */
+static const char *
+skip_dotted(const char *s, int dots)
+{
+	int i;
+
+	for (i = 0; i <= dots; i++) {
+		if (i > 0 && *s++ != '.')
+			return NULL;
+		if (*s < '0' || *s > '9')
+			return NULL;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return s;
+}
+
+/*
+ * etcd tags are "3.5.15-0" (the etcd version and the image revision);
+ * CoreDNS tags "v1.11.3", or "1.7.0" before kubeadm 1.21.
+ */
+static bool
+tag_is_valid(const char *s, enum tag_form form)
+{
+	const char *e;
+
+	switch (form) {
+	case TAG_ETCD:
+		e = skip_dotted(s, 2);
+		return e && *e == '-' && (e = skip_dotted(e + 1, 0)) && !*e;
+	case TAG_COREDNS:
+		e = skip_dotted(s + (*s == 'v'), 2);
+		return e && !*e;
+	default:
+		return true;
+	}
+}
+
+static int
+check_tag(struct lctx *c, const struct ynode *n, enum tag_form form)
+{
+	if (!n || n->kind != YN_SCALAR || n->is_null || tag_is_valid(n->s, form))
+		return 0;
+	return diag_error(c->d, n->loc, "'%s' is not %s", n->s,
+			  form == TAG_ETCD ? "an etcd image tag like 3.5.15-0"
+					   : "a CoreDNS image tag like v1.11.3");
+}
+
+/*
+ * A list of {since_patch, VKEY, unconfirmed?, source?}: from since_patch on,
+ * kubeadm of this minor defaults to VKEY. Each row must be a change from
+ * the value before it (base, then the previous row), after 1.N.0 and no
+ * later than the newest patch releases.yaml knows.
+ */
 static int
 load_by_patch(struct lctx *c, const struct ynode *row, const char *key,
-	      const char *vkey, unsigned minor, struct by_patch **out,
-	      size_t *nout)
+	      const char *vkey, unsigned minor, enum tag_form form,
+	      struct by_patch **out, size_t *nout)
 {
 	const struct ynode *l = ynode_get(row, key), *e;
 	const struct field f[] = {
 		{"since_patch", T_VERSION, true}, {vkey, T_STR, true},
+		{"unconfirmed", T_BOOL, false}, {"source", T_URL, false},
 	};
+	const struct release *rel = rules_release_of(c->db, minor);
+	const char *prev = load_get_str(row, vkey);
 	size_t i = 0;
 	int rc = 0;
 
@@ -30,6 +90,7 @@ load_by_patch(struct lctx *c, const struct ynode *row, const char *key,
 		return load_oom(c, l->loc);
 	for (e = l->child; e; e = e->next) {
 		const struct ynode *v;
+		struct by_patch *bp;
 		unsigned mi, pa;
 
 		if (load_check_fields(c, e, f, ARRAY_SIZE(f), key) < 0) {
@@ -38,16 +99,37 @@ load_by_patch(struct lctx *c, const struct ynode *row, const char *key,
 		}
 		v = ynode_get(e, "since_patch");
 		load_parse_version(v->s, v->len, true, &mi, &pa);
+		bp = &(*out)[i];
+		bp->since_patch = pa;
+		bp->value = load_get_str(e, vkey);
+		bp->unconfirmed = ynode_get(e, "unconfirmed") &&
+				  !strcmp(load_get_str(e, "unconfirmed"),
+					  "true");
+		bp->source = load_get_str(e, "source");
 		if (mi != minor)
 			rc = diag_error(c->d, v->loc,
 					"since_patch '%s' is not in 1.%u", v->s,
 					minor);
+		else if (pa == 0)
+			rc = diag_error(c->d, v->loc,
+					"since_patch '%s' is the .0 release: "
+					"give it as the row's %s", v->s, vkey);
 		else if (i > 0 && pa <= (*out)[i - 1].since_patch)
 			rc = diag_error(c->d, v->loc,
 					"since_patch '%s' is not ascending",
 					v->s);
-		(*out)[i].since_patch = pa;
-		(*out)[i].value = load_get_str(e, vkey);
+		else if (rel && rel->npatches && pa >= rel->npatches)
+			rc = diag_error(c->d, v->loc,
+					"since_patch '%s' is after 1.%u.%zu, the "
+					"newest patch in releases.yaml", v->s,
+					minor, rel->npatches - 1);
+		if (prev && !strcmp(prev, bp->value))
+			rc = diag_error(c->d, ynode_get(e, vkey)->loc,
+					"%s '%s' from %s is no change", vkey,
+					bp->value, v->s);
+		if (check_tag(c, ynode_get(e, vkey), form) < 0)
+			rc = -1;
+		prev = bp->value;
 		i++;
 	}
 	*nout = i;
@@ -77,6 +159,7 @@ load_kubeadm(struct lctx *c, const struct ynode *root)
 		{"image_repository", T_STR, true},
 		{"coredns_image", T_STR, true},
 		{"etcd_by_patch", T_SEQ, false},
+		{"coredns_by_patch", T_SEQ, false},
 		{"image_repository_by_patch", T_SEQ, false},
 		{"source", T_URL, true},
 	};
@@ -155,10 +238,17 @@ load_kubeadm(struct lctx *c, const struct ynode *root)
 					"defaults row 1.%u does not match the "
 					"release minors of releases.yaml",
 					df->minor);
+		if (check_tag(c, ynode_get(r, "etcd"), TAG_ETCD) < 0 ||
+		    check_tag(c, ynode_get(r, "coredns"), TAG_COREDNS) < 0)
+			rc = -1;
 		if (load_by_patch(c, r, "etcd_by_patch", "etcd", df->minor,
-				  &df->etcd_by_patch, &df->netcd_by_patch) < 0 ||
+				  TAG_ETCD, &df->etcd_by_patch,
+				  &df->netcd_by_patch) < 0 ||
+		    load_by_patch(c, r, "coredns_by_patch", "coredns",
+				  df->minor, TAG_COREDNS, &df->coredns_by_patch,
+				  &df->ncoredns_by_patch) < 0 ||
 		    load_by_patch(c, r, "image_repository_by_patch",
-				  "image_repository", df->minor,
+				  "image_repository", df->minor, TAG_ANY,
 				  &df->repo_by_patch, &df->nrepo_by_patch) < 0)
 			rc = -1;
 	}

@@ -171,11 +171,196 @@ load_repo_tool(struct lctx *c, const struct ynode *r, const char *tool,
 	return rc;
 }
 
+/* ---------------------------------------------------------- signing keys */
+
+static struct re re_deb_key = {
+	"^" SAFE_URL "/deb/Release\\.key$", 0, NULL, NULL};
+static struct re re_rpm_key = {
+	"^" SAFE_URL "/rpm/repodata/repomd\\.xml\\.key$", 0, NULL, NULL};
+
+static bool
+is_fingerprint(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'F')))
+			return false;
+	return i == 40;
+}
+
+/* The minors lo..hi (hi RULES_OPEN: no end) as "1.24 to 1.27", "1.28 on". */
+static const char *
+range_text(struct lctx *c, unsigned lo, unsigned hi)
+{
+	if (hi == RULES_OPEN)
+		return arena_printf(c->a, "1.%u on", lo);
+	return arena_printf(c->a, "1.%u to 1.%u", lo, hi);
+}
+
+static bool
+in_range(unsigned m, unsigned lo, unsigned hi)
+{
+	return m >= lo && (hi == RULES_OPEN || m <= hi);
+}
+
+/* One signing_keys row into k; checks what needs only the row. */
+static int
+load_key_row(struct lctx *c, const struct ynode *r, struct pkg_key *k)
+{
+	static const struct field row[] = {
+		{"repository", T_STR, true}, {"since_minor", T_MINOR, true},
+		{"until_minor", T_MINOR, false},
+		{"verifies_since_minor", T_MINOR, true},
+		{"verifies_until_minor", T_MINOR, false},
+		{"fingerprint", T_STR_NULL, true},
+		{"valid_from", T_DATE, true}, {"expires", T_DATE, true},
+		{"expires_unconfirmed", T_BOOL, false},
+		{"deb_key_url", T_STR, true}, {"rpm_key_url", T_STR, true},
+		{"sources", T_URLLIST, true},
+	};
+	const struct pkg_repo *p = NULL;
+	const struct ynode *n;
+	size_t i;
+	int rc = 0;
+
+	if (load_check_fields(c, r, row, ARRAY_SIZE(row), "signing key") < 0)
+		return -1;
+	k->repository = load_get_str(r, "repository");
+	k->since_minor = load_get_minor(r, "since_minor");
+	k->until_minor = load_get_minor(r, "until_minor");
+	k->verifies_since = load_get_minor(r, "verifies_since_minor");
+	k->verifies_until = load_get_minor(r, "verifies_until_minor");
+	k->fingerprint = load_get_str(r, "fingerprint");
+	k->valid_from = load_get_date(r, "valid_from");
+	k->expires = load_get_date(r, "expires");
+	k->expires_unconfirmed = ynode_get(r, "expires_unconfirmed") &&
+				 !strcmp(load_get_str(r, "expires_unconfirmed"),
+					 "true");
+	k->deb_key_url = load_get_str(r, "deb_key_url");
+	k->rpm_key_url = load_get_str(r, "rpm_key_url");
+	k->sources = load_get_strlist(c, r, "sources", &k->nsources);
+	k->loc = r->loc;
+	for (i = 0; i < c->db->repos.n; i++)
+		if (!strcmp(c->db->repos.v[i].id, k->repository))
+			p = &c->db->repos.v[i];
+	n = ynode_get(r, "repository");
+	if (!p || p->legacy)
+		rc = diag_error(c->d, n->loc, "repository '%s' is not a "
+				"per-minor repository of this file",
+				k->repository);
+	else if (k->since_minor < p->first_minor)
+		rc = diag_error(c->d, ynode_get(r, "since_minor")->loc,
+				"since_minor 1.%u is before the repository's "
+				"first_minor 1.%u", k->since_minor,
+				p->first_minor);
+	if (k->until_minor != RULES_OPEN && k->until_minor < k->since_minor)
+		rc = diag_error(c->d, ynode_get(r, "until_minor")->loc,
+				"until_minor is before since_minor");
+	if (k->verifies_since > k->since_minor ||
+	    (k->verifies_until != RULES_OPEN &&
+	     (k->until_minor == RULES_OPEN ||
+	      k->verifies_until < k->until_minor)))
+		rc = diag_error(c->d, ynode_get(r, "verifies_since_minor")->loc,
+				"the minors a key verifies (%s) must include "
+				"the minors that serve it (%s)",
+				range_text(c, k->verifies_since,
+					   k->verifies_until),
+				range_text(c, k->since_minor, k->until_minor));
+	if (k->fingerprint && !is_fingerprint(k->fingerprint))
+		rc = diag_error(c->d, ynode_get(r, "fingerprint")->loc,
+				"fingerprint '%s' is not 40 upper-case hex "
+				"digits", k->fingerprint);
+	if (k->expires <= k->valid_from)
+		rc = diag_error(c->d, ynode_get(r, "expires")->loc,
+				"expires is not after valid_from");
+	if (k->nsources == 0)
+		rc = diag_error(c->d, ynode_get(r, "sources")->loc,
+				"sources must not be empty");
+	if (check_safe(c, r, "deb_key_url", &re_deb_key,
+		       "a plain https URL ending in /deb/Release.key") < 0 ||
+	    check_safe(c, r, "rpm_key_url", &re_rpm_key,
+		       "a plain https URL ending in "
+		       "/rpm/repodata/repomd.xml.key") < 0)
+		rc = -1;
+	if (!strstr(k->deb_key_url, "{minor}") ||
+	    !strstr(k->rpm_key_url, "{minor}"))
+		rc = diag_error(c->d, r->loc, "deb_key_url and rpm_key_url "
+				"must name the repository's minor as {minor}");
+	return rc;
+}
+
+/*
+ * signing_keys: which key the key URL of each minor's repository serves,
+ * its validity, and which minors' repositories it verifies. The minors
+ * that serve keys of one repository must neither overlap nor leave a gap
+ * from its first_minor on.
+ */
+static int
+load_signing_keys(struct lctx *c, const struct ynode *l)
+{
+	const struct ynode *r;
+	size_t i, j;
+	int rc = 0;
+
+	if (l->n == 0)
+		return diag_error(c->d, l->loc, "no signing keys");
+	for (r = l->child; r; r = r->next) {
+		struct pkg_key *k;
+
+		if (!(k = vec_push(&c->db->keys)))
+			return load_oom(c, r->loc);
+		memset(k, 0, sizeof(*k));
+		if (load_key_row(c, r, k) < 0) {
+			c->db->keys.n--;
+			rc = -1;
+		}
+	}
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < c->db->repos.n; i++) {
+		const struct pkg_repo *p = &c->db->repos.v[i];
+		unsigned m, served;
+
+		if (p->legacy)
+			continue;
+		/* Walk the minors: each must be served by exactly one key. */
+		for (m = p->first_minor;; m++) {
+			const struct pkg_key *open = NULL;
+
+			served = 0;
+			for (j = 0; j < c->db->keys.n; j++) {
+				const struct pkg_key *k = &c->db->keys.v[j];
+
+				if (strcmp(k->repository, p->id) ||
+				    !in_range(m, k->since_minor, k->until_minor))
+					continue;
+				if (++served > 1)
+					return diag_error(c->d, k->loc,
+							  "signing keys of '%s' "
+							  "overlap at 1.%u",
+							  p->id, m);
+				if (k->until_minor == RULES_OPEN)
+					open = k;
+			}
+			if (served == 0)
+				return diag_error(c->d, l->loc,
+						  "no signing key is served by "
+						  "the '%s' repository of 1.%u",
+						  p->id, m);
+			if (open)
+				break;
+		}
+	}
+	return 0;
+}
+
 int
 load_packages(struct lctx *c, const struct ynode *root)
 {
 	static const struct field top[] = {
 		{"schema", T_STR, true}, {"repositories", T_SEQ, true},
+		{"signing_keys", T_SEQ, true},
 	};
 	static const struct field row[] = {
 		{"id", T_STR, true}, {"kind", T_STR, true},
@@ -265,5 +450,7 @@ load_packages(struct lctx *c, const struct ynode *root)
 		    load_repo_tool(c, r, "yum", legacy, p) < 0)
 			rc = -1;
 	}
+	if (rc == 0 && load_signing_keys(c, ynode_get(root, "signing_keys")) < 0)
+		rc = -1;
 	return rc;
 }

@@ -65,9 +65,12 @@ struct kubeadm_era {
 	struct src_loc loc;
 };
 
+/* From kubeadm 1.N.since_patch on, the default is value. */
 struct by_patch {
-	unsigned since_patch;	/* P of 1.N.P */
+	unsigned since_patch;	/* P of 1.N.P, >= 1 */
 	const char *value;	/* arena */
+	bool unconfirmed;	/* the first patch is a bound, not a fact */
+	const char *source;	/* arena; NULL: the minor's source */
 };
 
 struct kubeadm_default {
@@ -76,6 +79,8 @@ struct kubeadm_default {
 	const char *image_repository, *coredns_image;	/* arena */
 	struct by_patch *etcd_by_patch;	/* arena */
 	size_t netcd_by_patch;
+	struct by_patch *coredns_by_patch;	/* arena */
+	size_t ncoredns_by_patch;
 	struct by_patch *repo_by_patch;	/* arena */
 	size_t nrepo_by_patch;
 	const char *source;
@@ -121,6 +126,26 @@ struct pkg_repo {
 	const char *yum_repo_content, *yum_install_pinned;
 	const char *yum_version_example, *yum_revision_pattern;
 	const char **sources;
+	size_t nsources;
+	struct src_loc loc;
+};
+
+/*
+ * A package signing key: the key that the key URLs of a per-minor
+ * repository's minors since_minor..until_minor serve, and the minors whose
+ * repositories it verifies. Valid on a day d when valid_from <= d <
+ * expires (gpg reports it "expired" from that date).
+ */
+struct pkg_key {
+	const char *repository;	/* arena: a per-minor pkg_repo id */
+	unsigned since_minor, until_minor;	/* until RULES_OPEN: no end */
+	unsigned verifies_since, verifies_until;	/* likewise */
+	const char *fingerprint;	/* arena; NULL when not known */
+	long valid_from, expires;
+	bool expires_unconfirmed;	/* the data says why */
+	/* Templates with {minor}: the apt key and the yum key of a minor. */
+	const char *deb_key_url, *rpm_key_url;	/* arena */
+	const char **sources;	/* arena */
 	size_t nsources;
 	struct src_loc loc;
 };
@@ -182,6 +207,7 @@ struct rules_db {
 	struct kubeadm_data kubeadm;
 	VEC(struct registry) registries;
 	VEC(struct pkg_repo) repos;
+	VEC(struct pkg_key) keys;	/* packages.yaml signing_keys */
 	VEC(struct rule) rules;	/* in file order */
 };
 
@@ -201,12 +227,53 @@ const struct rule *rules_find(const struct rules_db *db, const char *id);
 /* The release data of minor 1.minor, or NULL when the data has none. */
 const struct release *rules_release_of(const struct rules_db *db,
 				       unsigned minor);
+/*
+ * What kubeadm 1.minor.patch deploys by default ("kubeadm config images
+ * list" of that exact kubeadm version), with the per-patch changes of
+ * data/kubeadm.yaml applied. All strings borrowed from the db; a tag is
+ * NULL when the data does not know it. *_unconfirmed: the patch the value
+ * starts from is a bound, not a fact (the data says why); *_source: where
+ * the value comes from (a PR or the minor's constants.go).
+ */
+struct kubeadm_images {
+	const char *etcd, *coredns, *pause;	/* tags as kubeadm writes them */
+	const char *image_repository;	/* registry.k8s.io, k8s.gcr.io */
+	const char *coredns_image;	/* coredns or coredns/coredns */
+	bool etcd_unconfirmed, coredns_unconfirmed;
+	const char *etcd_source, *coredns_source;
+};
+
+/* Fills *out for kubeadm 1.minor.patch; -1 when the data has no such minor. */
+int rules_kubeadm_images(const struct rules_db *db, unsigned minor,
+			 unsigned patch, struct kubeadm_images *out);
 /* The kubeadm default etcd tag for 1.minor.patch; NULL if unknown. */
 const char *rules_kubeadm_etcd(const struct rules_db *db, unsigned minor,
 			       unsigned patch);
+/* The kubeadm default CoreDNS tag for 1.minor.patch; NULL if unknown. */
+const char *rules_kubeadm_coredns(const struct rules_db *db, unsigned minor,
+				  unsigned patch);
 /* The kubeadm defaults of a minor (etcd, CoreDNS, pause); NULL if none. */
 const struct kubeadm_default *rules_kubeadm_defaults(const struct rules_db *db,
 						     unsigned minor);
+/* The key that repository repo_id's key URL of 1.minor serves, or NULL. */
+const struct pkg_key *rules_pkg_key_served(const struct rules_db *db,
+					   const char *repo_id, unsigned minor);
+/* Is k valid on day (days since the epoch)? */
+bool rules_pkg_key_is_valid(const struct pkg_key *k, long day);
+/*
+ * The key to install for the repository repo_id of 1.minor on day: the
+ * key that repository serves if it is valid on day, else a key valid on
+ * day that verifies 1.minor and is served by another minor of the same
+ * repository (after 2024-11-02 the v1.24-v1.27 repositories need the key
+ * of v1.28 or later). *fetch_minor is set to the minor whose key URL
+ * (deb_key_url, rpm_key_url with {minor}) serves it: minor itself, or the
+ * lowest minor that serves the chosen key. NULL when the data has no key
+ * valid on day for that repository (for example after the newest known
+ * expiry): the plan must then say the key is not known to be valid.
+ */
+const struct pkg_key *rules_pkg_key_for(const struct rules_db *db,
+					const char *repo_id, unsigned minor,
+					long day, unsigned *fetch_minor);
 /*
  * kubeadm's kubelet skew for a kubeadm binary of this minor (3 from 1.29,
  * 1 before); -1 if no era applies. *loc is set to the era's row.

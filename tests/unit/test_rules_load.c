@@ -141,6 +141,17 @@ load(const char *dir, char **out)
 	return rc;
 }
 
+static const struct {
+	unsigned minor, patch;
+	const char *day;
+} release_days[] = {
+	{33, 10, "2026-03-19"}, {34, 6, "2026-03-19"}, {35, 3, "2026-03-19"},
+	{34, 7, "2026-04-14"}, {35, 5, "2026-05-12"}, {36, 1, "2026-05-13"},
+	{34, 9, "2026-06-09"}, {36, 2, "2026-06-09"}, {35, 7, "2026-07-14"},
+	{36, 3, "2026-07-14"}, {35, 8, "2026-08-11"}, {36, 4, "2026-08-11"},
+	{37, 0, "2026-08-26"}, {35, 9, "2026-09-15"}, {37, 1, "2026-09-15"},
+};
+
 static void
 rules_directory_loads_with_the_values_checks_use(void **state)
 {
@@ -150,6 +161,7 @@ rules_directory_loads_with_the_values_checks_use(void **state)
 	const struct release *r;
 	const struct rule *ru;
 	char s[11];
+	size_t i;
 
 	(void)state;
 	arena_init(&a);
@@ -165,6 +177,19 @@ rules_directory_loads_with_the_values_checks_use(void **state)
 	assert_int_equal(r->patches[3].patch, 3);
 	date_format(r->patches[3].date, s);
 	assert_string_equal(s, "2023-03-15");
+	/* 2026 release days as kubernetes.io/releases gives them. */
+	for (i = 0; i < ARRAY_SIZE(release_days); i++) {
+		r = rules_release_of(&db, release_days[i].minor);
+		assert_non_null(r);
+		assert_true(release_days[i].patch < r->npatches);
+		date_format(r->patches[release_days[i].patch].date, s);
+		print_message("1.%u.%u\n", release_days[i].minor,
+			      release_days[i].patch);
+		assert_string_equal(s, release_days[i].day);
+	}
+	assert_int_equal(rules_release_of(&db, 36)->npatches, 5);
+	date_format(db.patches_through, s);
+	assert_string_equal(s, "2026-09-14");
 	assert_string_equal(rules_kubeadm_etcd(&db, 26, 1), "3.5.6-0");
 	assert_string_equal(rules_kubeadm_etcd(&db, 26, 10), "3.5.9-0");
 	assert_null(rules_kubeadm_etcd(&db, 36, 0));
@@ -175,6 +200,176 @@ rules_directory_loads_with_the_values_checks_use(void **state)
 	assert_string_equal(ru->components[0], "kubelet");
 	assert_int_equal(rules_find(&db, "version-near-end-of-life")->days, 90);
 	assert_int_equal(rules_find(&db, "rules-data-stale")->months, 6);
+	rules_release(&db);
+	diag_release(&d);
+	arena_release(&a);
+}
+
+/* The default images at the patches where a back-port changes them. */
+static const struct {
+	unsigned minor, patch;
+	const char *etcd, *coredns;
+	bool etcd_unconfirmed;
+	const char *etcd_source_end;	/* how etcd_source ends */
+} image_bounds[] = {
+	{28, 13, "3.5.12-0", "v1.10.1", false, "release-1.28/cmd/kubeadm/app/constants/constants.go"},
+	{28, 14, "3.5.15-0", "v1.10.1", false, "pull/126399"},
+	{29, 8, "3.5.12-0", "v1.11.1", false, "constants.go"},
+	{29, 9, "3.5.15-0", "v1.11.1", false, "pull/126397"},
+	{30, 4, "3.5.12-0", "v1.11.1", false, "constants.go"},
+	{30, 5, "3.5.15-0", "v1.11.3", false, "pull/126395"},
+	{31, 0, "3.5.15-0", "v1.11.1", false, "constants.go"},
+	{31, 1, "3.5.15-0", "v1.11.3", false, "constants.go"},
+	{31, 13, "3.5.15-0", "v1.11.3", false, "constants.go"},
+	{31, 14, "3.5.24-0", "v1.11.3", false, "pull/135020"},
+	{32, 9, "3.5.16-0", "v1.11.3", false, "constants.go"},
+	{32, 10, "3.5.24-0", "v1.11.3", true, "pull/135019"},
+	{33, 5, "3.5.21-0", "v1.12.0", false, "constants.go"},
+	{33, 6, "3.5.24-0", "v1.12.0", false, "pull/135018"},
+	{34, 2, "3.6.4-0", "v1.12.1", false, "constants.go"},
+	{34, 3, "3.6.5-0", "v1.12.1", true, "release-1.34/cmd/kubeadm/app/constants/constants.go"},
+};
+
+static void
+kubeadm_images_change_at_the_first_patch_of_each_back_port(void **state)
+{
+	struct kubeadm_images im;
+	struct arena a;
+	struct rules_db db;
+	struct diag d;
+	size_t i;
+
+	(void)state;
+	arena_init(&a);
+	diag_init(&d);
+	assert_int_equal(rules_load(&db, &a, &d, "rules"), 0);
+	for (i = 0; i < ARRAY_SIZE(image_bounds); i++) {
+		size_t n, m;
+
+		print_message("1.%u.%u\n", image_bounds[i].minor,
+			      image_bounds[i].patch);
+		assert_int_equal(rules_kubeadm_images(&db, image_bounds[i].minor,
+						      image_bounds[i].patch, &im),
+				 0);
+		assert_string_equal(im.etcd, image_bounds[i].etcd);
+		assert_string_equal(im.coredns, image_bounds[i].coredns);
+		assert_int_equal(im.etcd_unconfirmed,
+				 image_bounds[i].etcd_unconfirmed);
+		assert_false(im.coredns_unconfirmed);
+		assert_string_equal(im.image_repository, "registry.k8s.io");
+		assert_string_equal(im.coredns_image, "coredns/coredns");
+		n = strlen(im.etcd_source);
+		m = strlen(image_bounds[i].etcd_source_end);
+		assert_true(n >= m);
+		assert_string_equal(im.etcd_source + n - m,
+				    image_bounds[i].etcd_source_end);
+		assert_string_equal(rules_kubeadm_etcd(&db, image_bounds[i].minor,
+						       image_bounds[i].patch),
+				    image_bounds[i].etcd);
+		assert_string_equal(rules_kubeadm_coredns(&db,
+							  image_bounds[i].minor,
+							  image_bounds[i].patch),
+				    image_bounds[i].coredns);
+	}
+	/* The CoreDNS source follows the coredns_by_patch row. */
+	assert_int_equal(rules_kubeadm_images(&db, 31, 1, &im), 0);
+	assert_non_null(strstr(im.coredns_source, "pull/126796"));
+	/* Before 1.22.17 the registry was k8s.gcr.io. */
+	assert_int_equal(rules_kubeadm_images(&db, 22, 16, &im), 0);
+	assert_string_equal(im.image_repository, "k8s.gcr.io");
+	assert_int_equal(rules_kubeadm_images(&db, 22, 17, &im), 0);
+	assert_string_equal(im.image_repository, "registry.k8s.io");
+	/* A minor the data does not have. */
+	assert_int_equal(rules_kubeadm_images(&db, 17, 0, &im), -1);
+	assert_null(im.etcd);
+	assert_null(rules_kubeadm_coredns(&db, 99, 0));
+	rules_release(&db);
+	diag_release(&d);
+	arena_release(&a);
+}
+
+static long
+day(const char *s)
+{
+	long d;
+
+	assert_true(date_parse(s, strlen(s), &d));
+	return d;
+}
+
+/* Which pkgs.k8s.io key a plan installs for 1.minor on a day. */
+static const struct {
+	unsigned minor;
+	const char *day;
+	int key;		/* 1, 2: the row of signing_keys; 0: none */
+	unsigned fetch;		/* the minor whose key URL serves it */
+} key_bounds[] = {
+	{24, "2023-08-15", 1, 24},
+	{27, "2024-11-01", 1, 27},
+	{27, "2024-11-02", 2, 28},
+	{24, "2025-06-01", 2, 28},
+	{28, "2022-08-24", 0, 0},
+	{28, "2022-08-25", 2, 28},
+	{31, "2024-11-02", 2, 31},
+	{36, "2026-12-28", 2, 36},
+	{36, "2026-12-29", 0, 0},
+	{25, "2026-12-29", 0, 0},
+	{23, "2024-01-01", 0, 0},
+};
+
+static void
+package_keys_follow_their_expiry_and_fall_back_to_a_newer_repository(
+	void **state)
+{
+	const struct pkg_key *k, *k1, *k2;
+	struct arena a;
+	struct rules_db db;
+	struct diag d;
+	unsigned fetch;
+	size_t i;
+
+	(void)state;
+	arena_init(&a);
+	diag_init(&d);
+	assert_int_equal(rules_load(&db, &a, &d, "rules"), 0);
+	k1 = rules_pkg_key_served(&db, "pkgs.k8s.io", 27);
+	k2 = rules_pkg_key_served(&db, "pkgs.k8s.io", 28);
+	assert_non_null(k1);
+	assert_non_null(k2);
+	assert_ptr_not_equal(k1, k2);
+	assert_ptr_equal(rules_pkg_key_served(&db, "pkgs.k8s.io", 24), k1);
+	assert_ptr_equal(rules_pkg_key_served(&db, "pkgs.k8s.io", 37), k2);
+	assert_null(rules_pkg_key_served(&db, "pkgs.k8s.io", 23));
+	assert_null(rules_pkg_key_served(&db, "legacy", 27));
+	assert_string_equal(k1->fingerprint,
+			    "DE15B14486CD377B9E876E1A234654DA9A296436");
+	/* The same key; v1.28+ serve it with the later expiry. */
+	assert_string_equal(k2->fingerprint, k1->fingerprint);
+	assert_false(k1->expires_unconfirmed);
+	assert_false(k2->expires_unconfirmed);
+	assert_string_equal(k1->deb_key_url,
+			    "https://pkgs.k8s.io/core:/stable:/v{minor}/deb/"
+			    "Release.key");
+	assert_string_equal(k2->rpm_key_url,
+			    "https://pkgs.k8s.io/core:/stable:/v{minor}/rpm/"
+			    "repodata/repomd.xml.key");
+	assert_true(rules_pkg_key_is_valid(k1, day("2024-11-01")));
+	assert_false(rules_pkg_key_is_valid(k1, day("2024-11-02")));
+	assert_false(rules_pkg_key_is_valid(NULL, day("2024-11-01")));
+	for (i = 0; i < ARRAY_SIZE(key_bounds); i++) {
+		print_message("1.%u on %s\n", key_bounds[i].minor,
+			      key_bounds[i].day);
+		fetch = 999;
+		k = rules_pkg_key_for(&db, "pkgs.k8s.io", key_bounds[i].minor,
+				      day(key_bounds[i].day), &fetch);
+		if (key_bounds[i].key == 0) {
+			assert_null(k);
+			assert_int_equal(fetch, 999);
+			continue;
+		}
+		assert_ptr_equal(k, key_bounds[i].key == 1 ? k1 : k2);
+		assert_int_equal(fetch, key_bounds[i].fetch);
+	}
 	rules_release(&db);
 	diag_release(&d);
 	arena_release(&a);
@@ -257,6 +452,63 @@ static const struct bad_case bad_cases[] = {
 	{"health/health.yaml", "every node must be Ready",
 	 "every node must be \xffReady", "\xffReady",
 	 "invalid leading UTF-8 octet"},
+	/* Per-patch defaults: each row is a change, in order, after .0. */
+	{"data/kubeadm.yaml", "{ since_patch: 1.30.5, coredns: v1.11.3,",
+	 "{ since_patch: 1.30.5, coredns: v1.11.1,", "v1.11.1,\n",
+	 "coredns 'v1.11.1' from 1.30.5 is no change"},
+	{"data/kubeadm.yaml", "{ since_patch: 1.31.1, coredns: v1.11.3,",
+	 "{ since_patch: 1.31.0, coredns: v1.11.3,", "1.31.0, coredns",
+	 "since_patch '1.31.0' is the .0 release: give it as the row's "
+	 "coredns"},
+	{"data/kubeadm.yaml", "{ since_patch: 1.30.5, coredns: v1.11.3,",
+	 "{ since_patch: 1.30.5, coredns: 1.11.3x,", "1.11.3x",
+	 "'1.11.3x' is not a CoreDNS image tag like v1.11.3"},
+	{"data/kubeadm.yaml", "{ since_patch: 1.28.14, etcd: 3.5.15-0,",
+	 "{ since_patch: 1.28.14, etcd: 3.5.15,", "3.5.15,",
+	 "'3.5.15' is not an etcd image tag like 3.5.15-0"},
+	{"data/kubeadm.yaml", "{ since_patch: 1.28.14, etcd: 3.5.15-0,",
+	 "{ since_patch: 1.28.7, etcd: 3.5.15-0,", "1.28.7, etcd",
+	 "since_patch '1.28.7' is not ascending"},
+	{"data/kubeadm.yaml", "{ since_patch: 1.34.3, etcd: 3.6.5-0,",
+	 "{ since_patch: 1.34.30, etcd: 3.6.5-0,", "1.34.30",
+	 "since_patch '1.34.30' is after 1.34.11, the newest patch in "
+	 "releases.yaml"},
+	{"data/kubeadm.yaml", "unconfirmed: true, source:",
+	 "unconfirmed: maybe, source:", "maybe", "'maybe' is not true or "
+	 "false"},
+	/* Signing keys. */
+	{"data/packages.yaml", "fingerprint: DE15B14486CD377B9E876E1A234654DA9A296436",
+	 "fingerprint: de15b14486cd377b9e876e1a234654da9a296436",
+	 "de15b", "fingerprint 'de15b14486cd377b9e876e1a234654da9a296436' is "
+	 "not 40 upper-case hex digits"},
+	{"data/packages.yaml",
+	 "    until_minor: \"1.27\"\n    verifies_since_minor: \"1.24\"\n"
+	 "    verifies_until_minor: \"1.27\"\n",
+	 "    until_minor: \"1.28\"\n    verifies_since_minor: \"1.24\"\n"
+	 "    verifies_until_minor: \"1.28\"\n",
+	 "repository: pkgs.k8s.io\n    since_minor: \"1.28\"",
+	 "signing keys of 'pkgs.k8s.io' overlap at 1.28"},
+	{"data/packages.yaml", "    since_minor: \"1.28\"\n",
+	 "    since_minor: \"1.29\"\n", "- repository: pkgs.k8s.io\n    since_minor: \"1.24\"",
+	 "no signing key is served by the 'pkgs.k8s.io' repository of 1.28"},
+	{"data/packages.yaml",
+	 "    since_minor: \"1.28\"\n    verifies_since_minor: \"1.24\"",
+	 "    since_minor: \"1.28\"\n    verifies_since_minor: \"1.30\"",
+	 "\"1.30\"",
+	 "the minors a key verifies (1.30 on) must include the minors that "
+	 "serve it (1.28 on)"},
+	{"data/packages.yaml", "    expires: 2024-11-02\n",
+	 "    expires: 2022-08-25\n", "2022-08-25\n    deb",
+	 "expires is not after valid_from"},
+	{"data/packages.yaml",
+	 "deb_key_url: \"https://pkgs.k8s.io/core:/stable:/v{minor}/deb/Release.key\"",
+	 "deb_key_url: \"https://pkgs.k8s.io/core:/stable:/v{minor}/deb/Release.key;id\"",
+	 "\"https://pkgs.k8s.io/core:/stable:/v{minor}/deb/Release.key;id\"",
+	 "deb_key_url is not a plain https URL ending in /deb/Release.key (it "
+	 "goes into the runbook's shell commands)"},
+	{"data/packages.yaml", "  - repository: pkgs.k8s.io\n    since_minor: \"1.24\"",
+	 "  - repository: legacy\n    since_minor: \"1.24\"", "legacy\n    since",
+	 "repository 'legacy' is not a per-minor repository of this file"},
 	{"rulesets.yaml", "{ family: meta, file: meta/meta.yaml }",
 	 "{ family: health, file: meta/meta.yaml }", "health, file: meta",
 	 "family 'health' is listed twice"},
@@ -369,6 +621,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rules_directory_loads_with_the_values_checks_use),
+		cmocka_unit_test(kubeadm_images_change_at_the_first_patch_of_each_back_port),
+		cmocka_unit_test(package_keys_follow_their_expiry_and_fall_back_to_a_newer_repository),
 		cmocka_unit_test(bad_rule_data_is_reported_at_its_location),
 		cmocka_unit_test(bad_rule_directories_fail_with_every_error),
 	};
