@@ -55,12 +55,11 @@ plan_etcd_after(const char *have, const char *want)
 	return want;
 }
 
+/* Per patch: CoreDNS moved within minors (rules/data/kubeadm.yaml). */
 const char *
 plan_default_coredns(const struct rules_db *db, const struct plan_ver *v)
 {
-	const struct kubeadm_default *k = rules_kubeadm_defaults(db, v->minor);
-
-	return k ? k->coredns : NULL;
+	return rules_kubeadm_coredns(db, v->minor, v->patch);
 }
 
 /* ------------------------------------------------------------ checking */
