@@ -202,5 +202,16 @@ else
 	fail=$((fail + 1)); echo "boundaries: FAILED: no 1.26 patch on the legacy freeze day $legacy_frozen"
 fi
 
+# HA kube-apiservers within one minor during a hop: a control plane one
+# minor behind the cluster is brought up first (a finishing hop), one only
+# a patch behind goes straight to the next minor with the others.
+mkdir "$tmp/hapatch"
+cp $HAM/* "$tmp/hapatch/"
+sed -i 's/v1\.28\.15/v1.29.5/g' "$tmp/hapatch/pods.txt" "$tmp/hapatch/nodes.txt"
+expect "a control plane a minor behind is finished before the next minor" 2024-12-01 want \
+	'^  1\. v1\.29\.10 -> v1\.29\.10 ' $P --to 1.30 $HAM
+expect "a control plane a patch behind goes with the others" 2024-12-01 absent \
+	'^  1\. v1\.29\.10 -> v1\.29\.10 ' $P --to 1.30 "$tmp/hapatch"
+
 echo "boundaries: $pass passed, $fail failed"
 [ $fail -eq 0 ] && [ $pass -gt 0 ]
