@@ -192,6 +192,12 @@ test-deb: deps
 	  if [ "$$(id -u)" != 0 ]; then echo "test-deb: needs root (dpkg -i) and$$missing" >&2; exit 1; fi; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 	@sh tests/deb_test.sh
+# The users' pastes in ../shared/captures (outside the project; its own
+# shapes are fixtures/real/): every case.yaml's expect: against
+# `skewplan inspect -f json`. Not part of make test; fails when absent.
+SHARED_CAPTURES ?= ../shared/captures
+test-captures: build/san/skewplan
+	@SKEWPLAN=build/san/skewplan python3 tests/captures/check.py $(SHARED_CAPTURES)
 
 # One-line mutations of the analyzer (tests/mutations.txt), each built and
 # run against the fast suites in a scratch copy: lists the survivors.
@@ -247,5 +253,5 @@ install: skewplan man
 clean:
 	rm -rf build skewplan
 
-.PHONY: FORCE fuzz all man deps test-deps demo test test-run test-bins test-fresh test-deb mutate golden-update bench valgrind lint check-layout \
+.PHONY: FORCE fuzz all man deps test-deps demo test test-run test-bins test-fresh test-deb test-captures mutate golden-update bench valgrind lint check-layout \
 	fmt-check install clean check-deps check-test-deps

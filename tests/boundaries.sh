@@ -79,6 +79,12 @@ around "version-end-of-life the day after 1.26's EOL" "$eol126" \
 [ -n "$near_days" ] && around "version-near-end-of-life $near_days days before EOL" \
 	"$(day "$eol126" "-$near_days")" absent want want \
 	'"rule":[[:space:]]*"version-near-end-of-life"' audit $J "$tmp/nopkg"
+# Near end of life through the EOL day itself, end of life from the day
+# after; the three-newest-minors check stops at end of life too.
+around "version-near-end-of-life through 1.26's EOL day" "$eol126" \
+	want want absent '"rule":[[:space:]]*"version-near-end-of-life"' audit $J "$tmp/nopkg"
+around "version-outside-support-window until 1.26's EOL, then end of life" "$eol126" \
+	want want absent '"rule":[[:space:]]*"version-outside-support-window"' audit $J "$tmp/nopkg"
 # rules-data-stale: from the day after compiled + N months.
 stale_day=$(date -u -d "$compiled +$stale_months month" +%F)
 around "rules-data-stale after compiled + $stale_months months" "$stale_day" \
@@ -114,9 +120,21 @@ expect "kubectl one minor newer is allowed" 2024-01-01 absent \
 expect "kubectl two minors newer is skew" 2024-01-01 want \
 	'"rule":[[:space:]]*"kubectl-skew"' audit $J "$tmp/kubectl28"
 
-# A kubelet three minors older than a 1.29 apiserver is at the limit (a
+# kubectl one minor older than the apiserver is inside the policy, two is not.
+for v in 25 24; do
+	mkdir "$tmp/kubectl$v"
+	cp "$tmp/nopkg/"* "$tmp/kubectl$v/"
+	printf 'Client Version: v1.%s.0\nServer Version: v1.26.1\n' "$v" >"$tmp/kubectl$v/version.txt"
+done
+expect "kubectl one minor older is allowed" 2024-01-01 absent \
+	'"rule":[[:space:]]*"kubectl-skew"' audit $J "$tmp/kubectl25"
+expect "kubectl two minors older is skew" 2024-01-01 want \
+	'"rule":[[:space:]]*"kubectl-skew"' audit $J "$tmp/kubectl24"
+
+# A kubelet two minors older than a 1.29 apiserver is inside the policy
+# (and stays inside after the next minor), three is at the limit (a
 # warning), four is too old (an error).
-for v in 26 25; do
+for v in 27 26 25; do
 	mkdir "$tmp/kubelet$v"
 	printf 'Client Version: v1.29.0\nServer Version: v1.29.0\n' >"$tmp/kubelet$v/version.txt"
 	sed -e "s/v1\.26\.1/v1.$v.0/g" -e "0,/v1\.$v\.0/s//v1.29.0/" $SEED/nodes.txt >"$tmp/kubelet$v/nodes.txt"
@@ -127,6 +145,31 @@ expect "a kubelet three minors older than 1.29 is at the limit" 2024-03-01 want 
 	'"rule":[[:space:]]*"kubelet-at-skew-limit"' audit $J "$tmp/kubelet26"
 expect "a kubelet four minors older than 1.29 is too old" 2024-03-01 want \
 	'"rule":[[:space:]]*"kubelet-too-old"' audit $J "$tmp/kubelet25"
+expect "a kubelet two minors older than 1.29 is not at the limit" 2024-03-01 absent \
+	'"rule":[[:space:]]*"kubelet-at-skew-limit"' audit $J "$tmp/kubelet27"
+
+# HA kube-apiservers one minor apart (mid-upgrade) are allowed, two are not.
+HAM=fixtures/ha-mid-upgrade-1.29
+mkdir "$tmp/ha2"
+cp $HAM/version.txt $HAM/nodes.txt "$tmp/ha2/"
+sed 's/kube-apiserver:v1\.28\.15/kube-apiserver:v1.27.16/' $HAM/pods.txt >"$tmp/ha2/pods.txt"
+expect "kube-apiservers one minor apart are allowed" 2024-12-01 absent \
+	'"rule":[[:space:]]*"apiserver-ha-skew"' audit $J $HAM
+expect "kube-apiservers two minors apart are skew" 2024-12-01 want \
+	'"rule":[[:space:]]*"apiserver-ha-skew"' audit $J "$tmp/ha2"
+
+# The newest minor in the release data is known; the one after it is not.
+last=$(awk '/^  - minor: "1\./ {m = $3} END {gsub(/"/, "", m); print m}' $R/data/releases.yaml)
+next="1.$((${last#1.} + 1))"
+for v in "$last" "$next"; do
+	mkdir "$tmp/v$v"
+	cp "$tmp/nopkg/nodes.txt" "$tmp/nopkg/images.txt" "$tmp/v$v/"
+	printf 'Client Version: v%s.0\nServer Version: v%s.0\n' "$v" "$v" >"$tmp/v$v/version.txt"
+done
+expect "the newest minor of the data ($last) is known" 2027-01-01 absent \
+	'"rule":[[:space:]]*"version-unknown"' audit $J "$tmp/v$last"
+expect "the minor after the data ($next) is unknown" 2027-01-01 want \
+	'"rule":[[:space:]]*"version-unknown"' audit $J "$tmp/v$next"
 
 # patch-behind from the 2026 release days kubernetes.io gives (issue 8):
 # 1.36.1 on 2026-05-13, a day after the other branches, and 1.37.1.
@@ -146,6 +189,39 @@ around "a patch is a target from its release day" "$(patch_date 1.26.3)" \
 	absent want want 'Upgrade plan: v1\.26\.1 -> v1\.26\.3' $P --to latest-patch "$tmp/nopkg"
 around "a minor is a target from its GA day" "$ga127" \
 	absent want want 'Upgrade plan: v1\.26\.1 -> v1\.27\.' $P --to 1.27 $SEED
+around "--to latest is the newest minor from its GA day" "$ga127" \
+	absent want want 'Upgrade plan: v1\.26\.1 -> v1\.27\.' $P --to latest "$tmp/nopkg"
+# The captured legacy kubeadm rows (1.26.0 to 1.26.3) are what the
+# repository offers until the day it is removed; from that day the target
+# comes from the release data.
+around "captured legacy rows stop counting on the removal day" "$legacy_removed" \
+	want absent absent 'Upgrade plan: v1\.26\.1 -> v1\.26\.3 ' $P --to latest-patch $SEED
+# Between its freeze and its removal the legacy repository still holds
+# the patches released by the freeze day: the 1.26 patch of that day needs
+# no switch of repository, the next one does.
+frozen_patch=$(awk -v d="$legacy_frozen" '{ for (i = 1; i <= NF; i++) if ($i == "{v:" && $(i+1) ~ /^1\.26\./ && $(i+3) == d"},") { v = $(i+1); sub(/,$/, "", v); print v; exit } }' $R/data/releases.yaml)
+before_removal=$(day "$legacy_removed" -1)
+if [ -n "$frozen_patch" ]; then
+	expect "the legacy repository keeps $frozen_patch (released on its freeze day)" \
+		"$before_removal" absent 'Move every node from the legacy repository' \
+		$P --to "$frozen_patch" $SEED
+	expect "the legacy repository lacks 1.26.$((${frozen_patch##*.} + 1)) (after its freeze)" \
+		"$before_removal" want 'Move every node from the legacy repository' \
+		$P --to "1.26.$((${frozen_patch##*.} + 1))" $SEED
+else
+	fail=$((fail + 1)); echo "boundaries: FAILED: no 1.26 patch on the legacy freeze day $legacy_frozen"
+fi
+
+# HA kube-apiservers within one minor during a hop: a control plane one
+# minor behind the cluster is brought up first (a finishing hop), one only
+# a patch behind goes straight to the next minor with the others.
+mkdir "$tmp/hapatch"
+cp $HAM/* "$tmp/hapatch/"
+sed -i 's/v1\.28\.15/v1.29.5/g' "$tmp/hapatch/pods.txt" "$tmp/hapatch/nodes.txt"
+expect "a control plane a minor behind is finished before the next minor" 2024-12-01 want \
+	'^  1\. v1\.29\.10 -> v1\.29\.10 ' $P --to 1.30 $HAM
+expect "a control plane a patch behind goes with the others" 2024-12-01 absent \
+	'^  1\. v1\.29\.10 -> v1\.29\.10 ' $P --to 1.30 "$tmp/hapatch"
 
 echo "boundaries: $pass passed, $fail failed"
 [ $fail -eq 0 ] && [ $pass -gt 0 ]

@@ -29,6 +29,24 @@ SEED="--as-of 2024-03-20 --rules rules --waivers fixtures/waivers/seed-2024.yaml
 HA="--as-of 2024-06-01 --rules rules fixtures/ha-1.24.17"
 ESC="--as-of 2024-03-20 --rules rules --waivers fixtures/waivers/escaping.yaml"
 FORMATS="text json markdown html sarif junit codeclimate"
+# The reviewed expectations: golden cases with the same arguments. A check
+# compares a report with one of these (or with a value from the rules data
+# or the source), never only with another report of the run under test,
+# which would pass if both were wrong or empty.
+G=tests/golden
+seed_golden() {
+	case $1 in
+	text) echo $G/audit-seed-2024-waivers/expected.stdout ;;
+	json) echo $G/audit-seed-2024-json/expected.stdout ;;
+	*) echo $G/audit-seed-$1/expected.stdout ;;
+	esac
+}
+ha_golden() {
+	case $1 in
+	codeclimate) echo $G/audit-ha-codeclimate-prefix/expected.stdout ;;
+	*) echo $G/audit-ha-$1/expected.stdout ;;
+	esac
+}
 
 # A python3 with junitparser (Debian's python3-junitparser lives in the
 # system interpreter, which may not be the first python3 on PATH).
@@ -53,11 +71,18 @@ for f in $FORMATS; do
 		cmp -s "$tmp/seed.$f" "$tmp/seed2.$f"
 	# shellcheck disable=SC2086
 	"$SKEWPLAN" audit $HA -f "$f" >"$tmp/ha.$f" 2>/dev/null
+	check "audit -f $f equals its golden" cmp -s "$tmp/seed.$f" "$(seed_golden "$f")"
+	[ "$f" = text ] || [ "$f" = json ] ||
+		check "audit -f $f of the HA snapshot equals its golden" \
+			cmp -s "$tmp/ha.$f" "$(ha_golden "$f")"
 done
-# Every report names the version, the rules data date and the as-of date.
+# Every report names the version, the rules data date and the as-of date:
+# the version from the source, the date from the rules data.
+v=$(sed -n 's/^#define SKEWPLAN_VERSION "\([0-9.]*\)"$/\1/p' analyzer/base/base.h)
+check "base.h defines SKEWPLAN_VERSION" [ -n "$v" ]
 for f in markdown html sarif junit; do
 	check "audit -f $f names the skewplan version" \
-		grep -q '0\.1\.0' "$tmp/seed.$f"
+		grep -qF "${v:-no version}" "$tmp/seed.$f"
 	check "audit -f $f names the as-of date" grep -q '2024-03-20' "$tmp/seed.$f"
 	# The date the rules data says, not one read from a report under test.
 	d=$(awk '/^compiled:/ {print $2; exit}' rules/data/releases.yaml)
@@ -74,11 +99,11 @@ mkdir "$tmp/o"
 check "audit with six -o exits 1" [ $? -eq 1 ]
 check "audit with -o writes nothing to stdout" [ ! -s "$tmp/o.stdout" ]
 for pair in txt:text json:json md:markdown html:html sarif:sarif xml:junit; do
-	check "-o r.${pair%%:*} equals -f ${pair#*:}" \
-		cmp -s "$tmp/o/r.${pair%%:*}" "$tmp/seed.${pair#*:}"
+	check "-o r.${pair%%:*} equals the -f ${pair#*:} golden" \
+		cmp -s "$tmp/o/r.${pair%%:*}" "$(seed_golden "${pair#*:}")"
 done
 check "-o junit:FILE takes the format from the prefix" \
-	cmp -s "$tmp/o/junit.report" "$tmp/seed.junit"
+	cmp -s "$tmp/o/junit.report" "$(seed_golden junit)"
 check "-o leaves no temporary file" \
 	[ "$(find "$tmp/o" -name '.*tmp*' | wc -l)" -eq 0 ]
 
@@ -139,34 +164,41 @@ check "the same -o twice is a usage error" [ $? -eq 2 ]
 check "--color always colours the text report" \
 	grep -q "$(printf '\033')\[1;31merror" "$tmp/color.txt"
 check "colour leaves the words unchanged" \
-	sh -c "sed 's/$(printf '\033')\[[0-9;]*m//g' '$tmp/color.txt' | cmp -s - '$tmp/seed.text'"
+	sh -c "sed 's/$(printf '\033')\[[0-9;]*m//g' '$tmp/color.txt' | cmp -s - '$(seed_golden text)'"
 # shellcheck disable=SC2086
 "$SKEWPLAN" audit $SEED --color auto >"$tmp/auto.txt" 2>/dev/null
-check "--color auto does not colour a file" cmp -s "$tmp/auto.txt" "$tmp/seed.text"
+check "--color auto does not colour a file" cmp -s "$tmp/auto.txt" "$(seed_golden text)"
 # shellcheck disable=SC2086
 "$SKEWPLAN" audit $SEED --color always -o "$tmp/c.txt" >/dev/null 2>&1
-check "colour never reaches an -o file" cmp -s "$tmp/c.txt" "$tmp/seed.text"
+check "colour never reaches an -o file" cmp -s "$tmp/c.txt" "$(seed_golden text)"
 
 # ------------------------------------------------------- plan reports
 # The plan command takes the shared output options once cli/plan.c is
 # wired to cli_write_outputs(); until then these checks are skipped.
-"$SKEWPLAN" plan --to 1.28 --as-of 2024-06-01 --rules rules -f html \
+"$SKEWPLAN" plan --to 1.28 --as-of 2024-06-01 -f html \
 	fixtures/ha-1.24.17 >"$tmp/plan.html" 2>/dev/null
 if [ $? -ne 2 ]; then
 	plan=1
-	"$SKEWPLAN" plan --to 1.28 --as-of 2024-06-01 --rules rules -f json \
+	"$SKEWPLAN" plan --to 1.28 --as-of 2024-06-01 -f json \
 		fixtures/ha-1.24.17 >"$tmp/plan.json" 2>/dev/null
 	for f in sarif junit markdown; do
-		"$SKEWPLAN" plan --to 1.28 --as-of 2024-06-01 --rules rules \
+		"$SKEWPLAN" plan --to 1.28 --as-of 2024-06-01 \
 			-f "$f" fixtures/ha-1.24.17 >"$tmp/plan.$f" 2>/dev/null
 	done
-	"$SKEWPLAN" plan --to 1.28 --as-of 2024-06-01 --rules rules -f html \
+	"$SKEWPLAN" plan --to 1.28 --as-of 2024-06-01 -f html \
 		fixtures/ha-1.24.17 >"$tmp/plan2.html" 2>/dev/null
 	check "plan -f html is byte-identical across runs" \
 		cmp -s "$tmp/plan.html" "$tmp/plan2.html"
-	check "plan -f markdown has a checkbox per step" \
-		[ "$(grep -c '^- \[ \]' "$tmp/plan.markdown")" -eq \
-		  "$(grep -c '"action"' "$tmp/plan.json")" ]
+	for f in html markdown sarif junit; do
+		check "plan -f $f equals its golden" \
+			cmp -s "$tmp/plan.$f" "$G/plan-ha-multihop-$f/expected.stdout"
+	done
+	# JSON has no golden here: its steps are counted against the
+	# reviewed Markdown runbook, one checkbox per step, of which there
+	# are some.
+	steps=$(grep -c '^- \[ \]' "$G/plan-ha-multihop-markdown/expected.stdout")
+	check "plan -f json has a step per checkbox of the golden runbook" \
+		[ "$steps" -gt 0 -a "$(grep -c '"action"' "$tmp/plan.json")" -eq "$steps" ]
 else
 	plan=0
 	skip "plan reports (plan does not take -f html yet)"
@@ -210,10 +242,14 @@ if [ -n "$PY" ]; then
 import json, sys
 audit = json.load(open(sys.argv[1]))
 sarif = json.load(open(sys.argv[2]))
+golden = json.load(open(sys.argv[3]))
 run = sarif["runs"][0]
 res = run["results"]
 assert sarif["version"] == "2.1.0"
-assert len(res) == len(audit["findings"]), (len(res), len(audit["findings"]))
+want = [r["ruleId"] for r in golden["runs"][0]["results"]]
+assert want, "the golden SARIF has no results"
+assert [r["ruleId"] for r in res] == want, ([r["ruleId"] for r in res], want)
+assert [f["rule"] for f in audit["findings"]] == want
 ids = {r["id"] for r in run["tool"]["driver"]["rules"]}
 for r, f in zip(res, audit["findings"]):
     assert r["ruleId"] == f["rule"] and r["ruleId"] in ids
@@ -229,10 +265,12 @@ assert len(fps) == len(set(fps)), "fingerprints collide"
 for a in run.get("artifacts", []):
     assert len(a["hashes"]["sha-256"]) == 64
 EOF
-	check "SARIF agrees with the JSON findings (seed)" \
-		"$PY" "$tmp/agree.py" "$tmp/seed.json" "$tmp/seed.sarif"
-	check "SARIF agrees with the JSON findings (HA)" \
-		"$PY" "$tmp/agree.py" "$tmp/ha.json" "$tmp/ha.sarif"
+	check "SARIF and JSON have the golden SARIF's findings (seed)" \
+		"$PY" "$tmp/agree.py" "$tmp/seed.json" "$tmp/seed.sarif" \
+		"$(seed_golden sarif)"
+	check "SARIF and JSON have the golden SARIF's findings (HA)" \
+		"$PY" "$tmp/agree.py" "$tmp/ha.json" "$tmp/ha.sarif" \
+		"$G/audit-ha-sarif/expected.stdout"
 else
 	skip "JSON/SARIF agreement (no python3)"
 fi
@@ -258,21 +296,28 @@ for suite in xml:
         (n, nf, ns, 0), (suite.name, suite.tests, suite.failures, suite.skipped, n, nf, ns)
     total = [total[0] + n, total[1] + nf, total[2] + ns]
 assert [xml.tests, xml.failures, xml.skipped] == total, (xml.tests, xml.failures, xml.skipped, total)
-if len(sys.argv) > 2:
-    audit = json.load(open(sys.argv[2]))
+assert total[0] > 0, "no test cases"
+# The counts of the golden report with the same arguments.
+g = JUnitXml.fromfile(sys.argv[2])
+assert [g.tests, g.failures, g.skipped] == total, ([g.tests, g.failures, g.skipped], total)
+if len(sys.argv) > 3:
+    audit = json.load(open(sys.argv[3]))
     groups = {(f["rule"], f["subject"]) for f in audit["findings"]
               if f["severity"] == "error" and not f["suppressed"]}
     assert total[1] == len(groups), (total[1], groups)
     waived = {(f["rule"], f["subject"]) for f in audit["findings"] if f["suppressed"]}
     assert total[2] >= len(waived)
 EOF
-	check "JUnit of the seed audit loads with matching counts" \
-		"$PYJ" "$tmp/junit.py" "$tmp/seed.junit" "$tmp/seed.json"
-	check "JUnit of the HA audit loads with matching counts" \
-		"$PYJ" "$tmp/junit.py" "$tmp/ha.junit" "$tmp/ha.json"
+	check "JUnit of the seed audit loads with the golden's counts" \
+		"$PYJ" "$tmp/junit.py" "$tmp/seed.junit" "$(seed_golden junit)" \
+		"$tmp/seed.json"
+	check "JUnit of the HA audit loads with the golden's counts" \
+		"$PYJ" "$tmp/junit.py" "$tmp/ha.junit" \
+		"$G/audit-ha-junit/expected.stdout" "$tmp/ha.json"
 	if [ $plan = 1 ]; then
-		check "JUnit of the HA plan loads with matching counts" \
-			"$PYJ" "$tmp/junit.py" "$tmp/plan.junit"
+		check "JUnit of the HA plan loads with the golden's counts" \
+			"$PYJ" "$tmp/junit.py" "$tmp/plan.junit" \
+			"$G/plan-ha-multihop-junit/expected.stdout"
 	fi
 else
 	skip "JUnit reader (apt-get install -y python3-junitparser)"
@@ -308,6 +353,9 @@ for i, page in enumerate(pages):
         if re.match(r"\s*Hop \d+ of \d+: ", l):
             assert j == 0, "hop heading not at the top of page %d: %r" % (i + 1, l)
             starts.append(l.strip())
+# v1.24.17 to 1.28 is four hops (1.25, 1.26, 1.27, 1.28): not read from
+# the plan under test, which would pass with no hops at all.
+assert len(plan["hops"]) == int(sys.argv[3]), len(plan["hops"])
 assert len(starts) == len(plan["hops"]), (starts, len(plan["hops"]))
 flat = [squash(p) for p in pages]
 n = 0
@@ -325,13 +373,15 @@ EOF
 			    pdftotext -layout "$tmp/plan-$paper.pdf" "$tmp/plan-$paper.txt"; then
 				ok
 				check "every hop starts a page and every command is whole ($paper)" \
-					"$PY" "$tmp/pdf.py" "$tmp/plan.json" "$tmp/plan-$paper.txt"
+					"$PY" "$tmp/pdf.py" "$tmp/plan.json" "$tmp/plan-$paper.txt" 4
 			else
 				bad "plan HTML prints to PDF ($paper)"
 			fi
 		done
 		check "the A4 print is A4" sh -c \
-			"pdfinfo '$tmp/plan-a4.pdf' | grep -q 'A4'"
+			"pdfinfo '$tmp/plan-a4.pdf' | grep -q '^Page size:.*(A4)'"
+		check "the Letter print is Letter" sh -c \
+			"pdfinfo '$tmp/plan-letter.pdf' | grep -q '^Page size:.*(letter)'"
 	fi
 else
 	skip "HTML to PDF (apt-get install -y chromium poppler-utils)"
@@ -365,8 +415,8 @@ fi
 # The extension .codeclimate.json names the format; .json alone is JSON.
 # shellcheck disable=SC2086
 "$SKEWPLAN" audit $SEED -o "$tmp/x.codeclimate.json" -o "$tmp/x.json" >/dev/null 2>&1
-check "-o NAME.codeclimate.json writes Code Quality" cmp -s "$tmp/x.codeclimate.json" "$tmp/seed.codeclimate"
-check "-o NAME.json still writes JSON" cmp -s "$tmp/x.json" "$tmp/seed.json"
+check "-o NAME.codeclimate.json writes Code Quality" cmp -s "$tmp/x.codeclimate.json" "$(seed_golden codeclimate)"
+check "-o NAME.json still writes JSON" cmp -s "$tmp/x.json" "$(seed_golden json)"
 # Fingerprints hold when the snapshot moves or a line is added above the
 # evidence; a waived finding is not an issue; severities map as documented.
 mkdir "$tmp/moved"

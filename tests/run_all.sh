@@ -84,6 +84,7 @@ script "help" env SKEWPLAN="$B/skewplan" sh tests/help_check.sh
 script "progress" env SKEWPLAN="$REL" sh tests/progress_check.sh
 script "fresh demo (dry run)" sh tests/fresh_demo.sh --dry-run
 script "CI examples" env SKEWPLAN="$B/skewplan" sh tests/ci_examples.sh
+script "real-world shapes" env SKEWPLAN="$B/skewplan" python3 tests/captures/check.py fixtures/real
 script "report checks" env SKEWPLAN="$B/skewplan" sh tests/report_checks.sh
 script "replay" env SKEWPLAN="$B/skewplan" python3 tests/replay/replay.py
 

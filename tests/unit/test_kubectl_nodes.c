@@ -15,13 +15,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "captures.h"
-
 #define ingest_nodes ingest_nodes_under_test
 #include "../../analyzer/ingest/kubectl_nodes.c"
 #undef ingest_nodes
 
-#define CAPTURES "../shared/captures"
+#define REAL "fixtures/real"
 
 struct fx {
 	struct arena arena;
@@ -874,64 +872,64 @@ headers_are_recognised_with_their_offsets(void **state)
 	}
 }
 
-/* ------------------------------------------------------------ captures */
+/* ------------------------------------------------- real-world shapes */
 
+/*
+ * fixtures/real/nodes-*: tables in the shapes users paste (no header and
+ * inline backticks, Ansible's "  - " lines, -o wide with spaces in
+ * OS-IMAGE, kubeadm's output before the table, several tables of one
+ * rolling upgrade); the facts are those of each folder's case.yaml.
+ */
 static void
-real_captures_give_the_facts_of_their_case_files(void **state)
+real_world_shapes_give_the_facts_of_their_case_files(void **state)
 {
 	static const struct {
 		const char *path;
 		const char *format;
 		size_t n;
-		struct want_node nodes[6];
+		struct want_node nodes[4];
 	} cases[] = {
-		{CAPTURES "/021-k8s-inline-no-header-notready-custom-role/"
-			  "nodes.txt", "table-headerless", 6, {
-			{"s-rtk8s01", "Ready", T, true, "Node", "v1.14.1", 1, 2,
+		{REAL "/nodes-headerless-inline-backticks/nodes.txt",
+		 "table-headerless", 4, {
+			{"wk-lon-01", "Ready", T, true, "Worker", "v1.15.12", 1, 2,
 			 NULL, NULL, NULL, NULL},
-			{"s-rtk8s02", "Ready", T, true, "Node", "v1.14.1", 2, 1,
+			{"wk-lon-02", "Ready", T, true, "Worker", "v1.15.12", 2, 1,
 			 NULL, NULL, NULL, NULL},
-			{"s-rtk8s03", "Ready", T, true, "Node", "v1.14.1", 3, 1,
+			{"wk-lon-03", "Ready", T, true, "Worker", "v1.15.12", 3, 1,
 			 NULL, NULL, NULL, NULL},
-			{"s-rtk8s04", "Ready", T, true, "Node", "v1.14.1", 4, 1,
-			 NULL, NULL, NULL, NULL},
-			{"s-rtk8s05", "Ready", T, true, "Node", "v1.14.1", 5, 1,
-			 NULL, NULL, NULL, NULL},
-			{"s-rtk8sma01", "NotReady,SchedulingDisabled", F, false,
-			 "master", "v1.14.1", 6, 1, NULL, NULL, NULL, NULL},
+			{"cp-lon-01", "NotReady,SchedulingDisabled", F, false,
+			 "master", "v1.15.12", 4, 1, NULL, NULL, NULL, NULL},
 		}},
-		{CAPTURES "/023-ansible-stdout-lines-nodes/nodes.txt",
+		{REAL "/nodes-ansible-stdout-lines/nodes.txt",
 		 "table-default", 3, {
-			{"minus", "Ready", T, true, "", "v1.20.4", 4, 5,
+			{"alder", "Ready", T, true, "control-plane,master",
+			 "v1.21.9", 4, 5, NULL, NULL, NULL, NULL},
+			{"birch", "Ready", T, true, "", "v1.21.9", 5, 5,
 			 NULL, NULL, NULL, NULL},
-			{"novel", "Ready", T, true, "", "v1.20.4", 5, 5,
+			{"cedar", "Ready", T, true, "", "v1.21.9", 6, 5,
 			 NULL, NULL, NULL, NULL},
-			{"precise", "Ready", T, true, "control-plane,master",
-			 "v1.20.4", 6, 5, NULL, NULL, NULL, NULL},
 		}},
-		{CAPTURES "/026-wide-notready-control-plane-os-image-spaces/"
-			  "nodes.txt", "table-wide", 1, {
-			{"k8s-controller-01", "NotReady", F, true,
-			 "control-plane", "v1.28.14", 3, 1, "192.168.1.105",
-			 "Ubuntu 24.04.1 LTS", "containerd://1.7.12", NULL},
+		{REAL "/nodes-wide-os-image-spaces/nodes.txt", "table-wide", 1, {
+			{"cp-a", "NotReady", F, true, "control-plane", "v1.29.6",
+			 3, 1, "10.20.0.11", "Debian GNU/Linux 12 (bookworm)",
+			 "containerd://1.6.33", NULL},
 		}},
-		{CAPTURES "/030-kubeadm-get-no-after-apply-old-spacing/"
-			  "nodes.txt", "table-default", 1, {
-			{"raspberrypi", "Ready", T, true, "master", "v1.9.2",
+		{REAL "/nodes-after-kubeadm-apply-old-spacing/nodes.txt",
+		 "table-default", 1, {
+			{"pi-cluster-0", "Ready", T, true, "master", "v1.10.5",
 			 6, 1, NULL, NULL, NULL, NULL},
 		}},
-		{CAPTURES "/020-sealos-schedulingdisabled-mixed-upgrade/"
-			  "nodes.txt", "table-default", 2, {
-			{"dev-k8s-master", "Ready", T, true, "master",
-			 "v1.17.12", 23, 1, NULL, NULL, NULL, NULL},
-			{"dev-k8s-node", "Ready", T, true, "", "v1.17.12", 24,
-			 1, NULL, NULL, NULL, NULL},
+		{REAL "/nodes-rolling-upgrade-tables/nodes.txt",
+		 "table-default", 2, {
+			{"cp-0", "Ready", T, true, "master", "v1.19.16", 15, 1,
+			 NULL, NULL, NULL, NULL},
+			{"wk-0", "Ready", T, true, "", "v1.19.16", 16, 1,
+			 NULL, NULL, NULL, NULL},
 		}},
 	};
 	struct fx *f = *state;
 	size_t i;
 
-	need_captures();
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		if (ingest_file(&f->cs, &f->d, cases[i].path, KIND_UNKNOWN,
 				false) != 0)
@@ -942,76 +940,71 @@ real_captures_give_the_facts_of_their_case_files(void **state)
 		f->cs.nodes.n = 0;
 	}
 	assert_int_equal(f->d.errors, 0);
-	/* 020: six tables of a rolling upgrade; the last one is used. */
+	/* Four tables of a rolling upgrade; the last one is used. */
 	assert_int_equal(f->d.warnings, 1);
 	assert_string_equal(first_diag(f, "warning"),
-			    CAPTURES "/020-sealos-schedulingdisabled-mixed-"
-				     "upgrade/nodes.txt:22:1: warning: 6 node "
-				     "tables in one file; using the last one, "
-				     "at line 22");
+			    REAL "/nodes-rolling-upgrade-tables/nodes.txt:14:1: "
+				 "warning: 4 node tables in one file; using the "
+				 "last one, at line 14");
 }
 
 /*
- * 020's earlier tables are snapshots too when cut out on their own: table
- * 1 (master cordoned, both v1.16.10) and table 4 (master upgraded, worker
- * cordoned).
+ * The rolling upgrade's earlier tables are snapshots too when cut out on
+ * their own: table 1 (control plane cordoned, both v1.18.19) and table 3
+ * (control plane upgraded, worker cordoned).
  */
 static void
-capture_020_tables_one_and_four_hold_the_case_file_facts(void **state)
+rolling_upgrade_tables_one_and_three_hold_the_case_file_facts(void **state)
 {
 	static const struct want_node table1[] = {
-		{"dev-k8s-master", "Ready,SchedulingDisabled", T, false,
-		 "master", "v1.16.10", 3, 1, NULL, NULL, NULL, NULL},
-		{"dev-k8s-node", "Ready", T, true, "", "v1.16.10", 4, 1,
-		 NULL, NULL, NULL, NULL},
+		{"cp-0", "Ready,SchedulingDisabled", T, false, "master",
+		 "v1.18.19", 3, 1, NULL, NULL, NULL, NULL},
+		{"wk-0", "Ready", T, true, "", "v1.18.19", 4, 1, NULL, NULL,
+		 NULL, NULL},
 	};
-	static const struct want_node table4[] = {
-		{"dev-k8s-master", "Ready", T, true, "master", "v1.17.12", 3,
-		 1, NULL, NULL, NULL, NULL},
-		{"dev-k8s-node", "Ready,SchedulingDisabled", T, false, "",
-		 "v1.16.10", 4, 1, NULL, NULL, NULL, NULL},
+	static const struct want_node table3[] = {
+		{"cp-0", "Ready", T, true, "master", "v1.19.16", 3, 1, NULL,
+		 NULL, NULL, NULL},
+		{"wk-0", "Ready,SchedulingDisabled", T, false, "", "v1.18.19",
+		 4, 1, NULL, NULL, NULL, NULL},
 	};
-	const char *src = CAPTURES "/020-sealos-schedulingdisabled-mixed-"
-				   "upgrade/nodes.txt";
+	const char *src = REAL "/nodes-rolling-upgrade-tables/nodes.txt";
 	struct fx *f = *state;
 
-	need_captures();
 	assert_int_equal(ingest_file(&f->cs, &f->d,
 				     slice_tmp(f, "t1.txt", src, 1, 4),
 				     KIND_UNKNOWN, false), 0);
-	check_nodes(f, 0, table1, ARRAY_SIZE(table1), "020 table 1");
+	check_nodes(f, 0, table1, ARRAY_SIZE(table1), "table 1");
 	f->cs.nodes.n = 0;
 	assert_int_equal(ingest_file(&f->cs, &f->d,
-				     slice_tmp(f, "t4.txt", src, 13, 16),
+				     slice_tmp(f, "t3.txt", src, 9, 12),
 				     KIND_UNKNOWN, false), 0);
-	check_nodes(f, 0, table4, ARRAY_SIZE(table4), "020 table 4");
+	check_nodes(f, 0, table3, ARRAY_SIZE(table3), "table 3");
 	assert_int_equal(f->d.warnings, 0);
 }
 
 /*
- * Taken whole, 020's tables are not one snapshot: as separate files they
- * disagree, and the merge says where.
+ * Taken whole, the rolling upgrade's tables are not one snapshot: as
+ * separate files they disagree, and the merge says where.
  */
 static void
-capture_020_tables_as_two_files_conflict(void **state)
+rolling_upgrade_tables_as_two_files_conflict(void **state)
 {
-	const char *src = CAPTURES "/020-sealos-schedulingdisabled-mixed-"
-				   "upgrade/nodes.txt";
+	const char *src = REAL "/nodes-rolling-upgrade-tables/nodes.txt";
 	struct fx *f = *state;
-	const char *t1, *t6;
+	const char *t1, *t4;
 	char want[512];
 
-	need_captures();
 	t1 = slice_tmp(f, "t1.txt", src, 1, 4);
-	t6 = slice_tmp(f, "t6.txt", src, 21, 24);
+	t4 = slice_tmp(f, "t4.txt", src, 13, 16);
 	assert_int_equal(ingest_file(&f->cs, &f->d, t1, KIND_UNKNOWN, false),
 			 0);
-	assert_int_equal(ingest_file(&f->cs, &f->d, t6, KIND_UNKNOWN, false),
+	assert_int_equal(ingest_file(&f->cs, &f->d, t4, KIND_UNKNOWN, false),
 			 -1);
 	snprintf(want, sizeof(want),
-		 "%s:3:1: error: node 'dev-k8s-master' differs from the one "
-		 "at %s:3:1: status 'Ready,SchedulingDisabled' there, 'Ready' "
-		 "here", t6, t1);
+		 "%s:3:1: error: node 'cp-0' differs from the one at %s:3:1: "
+		 "status 'Ready,SchedulingDisabled' there, 'Ready' here", t4,
+		 t1);
 	assert_string_equal(first_diag(f, "error"), want);
 }
 
@@ -1036,9 +1029,9 @@ main(void)
 		TEST(ages_ips_and_roles_are_validated),
 		TEST(wrapped_lines_are_unwrapped_keeping_offsets),
 		TEST(headers_are_recognised_with_their_offsets),
-		TEST(real_captures_give_the_facts_of_their_case_files),
-		TEST(capture_020_tables_one_and_four_hold_the_case_file_facts),
-		TEST(capture_020_tables_as_two_files_conflict),
+		TEST(real_world_shapes_give_the_facts_of_their_case_files),
+		TEST(rolling_upgrade_tables_one_and_three_hold_the_case_file_facts),
+		TEST(rolling_upgrade_tables_as_two_files_conflict),
 #undef TEST
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

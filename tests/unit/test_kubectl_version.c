@@ -14,13 +14,11 @@
 
 #include <cmocka.h>
 
-#include "captures.h"
-
 #include "../../analyzer/ingest/internal.h"
 
 #define FIX "fixtures/version/"
 #define BAD "fixtures/bad/version/"
-#define CAPTURES "../shared/captures/"
+#define REAL "fixtures/real/"
 
 /* One run: an arena, an inventory and a diag writing to a temp file. */
 struct run {
@@ -814,8 +812,14 @@ allocation_failures_end_cleanly(void **state)
 	}
 }
 
-/* ------------------------------------------------------ real captures */
+/* ------------------------------------------------- real-world shapes */
 
+/*
+ * fixtures/real/version-*: version output in the shapes users paste
+ * (warnings before and after, Kustomize between, prompts on a code fence,
+ * inline backticks, JSON after its command line, an error after the JSON,
+ * Windows line ends); the facts are those of each folder's case.yaml.
+ */
 struct capture_case {
 	const char *dir, *file, *format;
 	const char *client, *client_minor_raw, *client_platform;
@@ -825,26 +829,27 @@ struct capture_case {
 };
 
 static const struct capture_case captures[] = {
-    {"001-hkube-legacy-kustomize-two-warnings", "version.txt",
-     "legacy-version-info", "v1.26.2", "26", "linux/amd64", "v1.23.5", "23",
-     "linux/amd64", "v4.5.7", "DS"},
-    {"002-rancher-shell-short-k3s-skew-warning", "version.txt", "short",
-     "v1.21.8", NULL, NULL, "v1.17.17+k3s1", NULL, NULL, NULL, "S"},
-    {"006-k8s-json-alpha-minor-plus", "version.json", "json",
-     "v1.9.0-alpha.1.487+550c3cab4fe267", "9+", "darwin/amd64",
-     "v1.9.0-alpha.1.487+550c3cab4fe267", "9+", "darwin/amd64", NULL, ""},
-    {"007-json-client-only-connection-refused", "version.json", "json",
-     "v1.25.2", "25", "darwin/arm64", NULL, NULL, NULL, "v4.5.7", "O"},
-    {"009-aks-prompt-on-code-fence-line", "version.txt", "legacy-version-info",
-     "v1.11.0", "11", "linux/amd64", "v1.8.7", "8", "linux/amd64", NULL, ""},
-    {"012-kserve-short-with-kustomize", "version.txt", "short", "v1.26.1", NULL,
-     NULL, "v1.25.3", NULL, NULL, "v4.5.7", ""},
-    {"016-kubeadm-inline-backtick-server-only", "version.txt",
-     "legacy-version-info", NULL, NULL, NULL, "v1.21.14", "21", "linux/amd64",
+    {"version-legacy-kustomize-two-warnings", "version.txt",
+     "legacy-version-info", "v1.27.4", "27", "linux/arm64", "v1.24.12", "24",
+     "linux/amd64", "v5.0.1", "DS"},
+    {"version-short-k3s-skew-warning", "version.txt", "short", "v1.22.17",
+     NULL, NULL, "v1.18.20+k3s1", NULL, NULL, NULL, "S"},
+    {"version-json-alpha-minor-plus", "version.json", "json",
+     "v1.12.0-alpha.0.2210+0d4ab6e8a2f1c3", "12+", "linux/amd64",
+     "v1.12.0-alpha.0.2210+0d4ab6e8a2f1c3", "12+", "linux/amd64", NULL, ""},
+    {"version-json-client-only-refused", "version.json", "json", "v1.24.3",
+     "24", "linux/arm64", NULL, NULL, NULL, "v4.5.4", "O"},
+    {"version-prompt-on-fence-line", "version.txt", "legacy-version-info",
+     "v1.13.4", "13", "linux/amd64", "v1.10.11", "10", "linux/amd64", NULL,
+     ""},
+    {"version-short-kustomize-second-line-crlf", "version.txt", "short",
+     "v1.26.4", NULL, NULL, "v1.25.9", NULL, NULL, "v4.5.7", ""},
+    {"version-inline-backtick-server-only", "version.txt",
+     "legacy-version-info", NULL, NULL, NULL, "v1.22.17", "22", "linux/amd64",
      NULL, ""},
-    {"019-k8s-details-deprecation-warning-kustomize", "version.txt",
-     "legacy-version-info", "v1.25.0", "25", "linux/amd64", "v1.25.0", "25",
-     "linux/amd64", NULL, "D"},
+    {"version-warning-first-go-no-patch", "version.txt",
+     "legacy-version-info", "v1.26.0", "26", "linux/amd64", "v1.26.0", "26",
+     "linux/amd64", "v4.5.7", "D"},
 };
 
 static void
@@ -862,24 +867,26 @@ check_capture_ver(const char *path, const struct version_info *vi,
 	assert_string_equal(vi->ver.text, git);
 	if (minor_raw)
 		assert_string_equal(vi->minor_raw, minor_raw);
+	else
+		assert_null(vi->minor_raw);
 	if (platform)
 		assert_string_equal(vi->platform, platform);
+	else
+		assert_null(vi->platform);
 }
 
 static void
-real_captures_parse_with_the_facts_in_their_case_files(void **state)
+real_world_shapes_parse_with_the_facts_in_their_case_files(void **state)
 {
 	size_t i;
 
 	(void)state;
-	need_captures();
 	for (i = 0; i < ARRAY_SIZE(captures); i++) {
 		const struct capture_case *cc = &captures[i];
 		char path[512];
 		struct run r;
 
-		snprintf(path, sizeof(path), CAPTURES "%s/%s", cc->dir,
-			 cc->file);
+		snprintf(path, sizeof(path), REAL "%s/%s", cc->dir, cc->file);
 		run_init(&r);
 		if (run_file(&r, path) != 0)
 			fail_msg("%s: %s", path, run_output(&r));
@@ -891,31 +898,32 @@ real_captures_parse_with_the_facts_in_their_case_files(void **state)
 		assert_false(r.cs.kubeadm.present);
 		if (cc->kustomize)
 			assert_string_equal(r.cs.kustomize, cc->kustomize);
+		else
+			assert_null(r.cs.kustomize);
 		check_warnings(&r.cs, cc->warnings);
 		run_release(&r);
 	}
 }
 
 static void
-capture_skew_facts_match_their_case_files(void **state)
+real_world_skew_facts_match_their_case_files(void **state)
 {
 	static const struct {
 		const char *dir;
 		int skew;
 	} cases[] = {
-	    {"001-hkube-legacy-kustomize-two-warnings/version.txt", 3},
-	    {"009-aks-prompt-on-code-fence-line/version.txt", 3},
-	    {"002-rancher-shell-short-k3s-skew-warning/version.txt", 4},
+	    {"version-legacy-kustomize-two-warnings/version.txt", 3},
+	    {"version-prompt-on-fence-line/version.txt", 3},
+	    {"version-short-k3s-skew-warning/version.txt", 4},
 	};
 	size_t i;
 
 	(void)state;
-	need_captures();
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		char path[512];
 		struct run r;
 
-		snprintf(path, sizeof(path), CAPTURES "%s", cases[i].dir);
+		snprintf(path, sizeof(path), REAL "%s", cases[i].dir);
 		run_init(&r);
 		assert_int_equal(run_file(&r, path), 0);
 		assert_int_equal(
@@ -960,8 +968,8 @@ main(void)
 	    cmocka_unit_test(many_bad_lines_stop_at_twenty_errors),
 	    cmocka_unit_test(allocation_failures_end_cleanly),
 	    cmocka_unit_test(
-		real_captures_parse_with_the_facts_in_their_case_files),
-	    cmocka_unit_test(capture_skew_facts_match_their_case_files),
+		real_world_shapes_parse_with_the_facts_in_their_case_files),
+	    cmocka_unit_test(real_world_skew_facts_match_their_case_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, teardown_all);

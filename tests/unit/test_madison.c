@@ -14,11 +14,7 @@
 
 #include <cmocka.h>
 
-#include "captures.h"
-
 #include "../../analyzer/ingest/internal.h"
-
-#define CAPTURES "../shared/captures"
 
 struct fx {
 	struct arena arena;
@@ -771,85 +767,77 @@ out_of_memory_at_any_allocation_is_a_clean_error(void **state)
 	assert_int_equal(rc, 0);
 }
 
-/* ------------------------------------------------------------ captures */
+/* ------------------------------------------------- real-world shapes */
 
 struct capture_row {
-	const char *file;	/* under CAPTURES */
+	const char *file;	/* under fixtures/real/ */
 	struct row r;
 };
 
-#define CAP_LEGACY "http://apt.kubernetes.io kubernetes-xenial/main amd64 Packages"
-#define CAP_PKGS "https://pkgs.k8s.io/core:/stable:/v1.29/deb  Packages"
-#define CAP_YUM(v) {"042-yum-showduplicates-wide-padding/madison.txt", \
-	{"kubeadm", "1.26." v "-150500.1.1", "1.26." v, "150500.1.1", \
-	 "kubernetes", REPO_PKGS, 26, "x86_64", TRI_UNKNOWN, false, 0, 0}}
+#define REAL_LEGACY "http://apt.kubernetes.io kubernetes-xenial/main amd64 Packages"
+#define REAL_PKGS "https://pkgs.k8s.io/core:/stable:/v1.29/deb  Packages"
+#define REAL_YUM(v) {"packages-yum-wide-padding/madison.txt", \
+	{"kubelet", "1.27." #v "-150500.1.1", "1.27." #v, "150500.1.1", \
+	 "kubernetes", REPO_PKGS, 27, "aarch64", TRI_UNKNOWN, false, v + 1, 82}}
 
-/* The expect: facts of each case.yaml, in the order of the rows. */
+/*
+ * fixtures/real/packages-*: listings in the shapes users paste; the
+ * expect: facts of each case.yaml, in the order of the rows.
+ */
 static const struct capture_row capture_rows[] = {
-	/* 039: `apt-cache policy kubeadm | grep -A1 1.12`, Candidate kept. */
-	{"039-policy-grep-a1-revision-02/madison.txt",
-	 {"kubeadm", "1.12.1-02", "1.12.1", "02", CAP_LEGACY, REPO_LEGACY, 0, "amd64", TRI_FALSE, true, 4, 6}},
-	{"039-policy-grep-a1-revision-02/madison.2.txt",
-	 {"kubeadm", "1.11.3-00", "1.11.3", "00", CAP_LEGACY, REPO_LEGACY, 0, "amd64", TRI_FALSE, false, 2, 6}},
-	{"039-policy-grep-a1-revision-02/madison.2.txt",
-	 {"kubeadm", "1.11.2-00", "1.11.2", "00", CAP_LEGACY, REPO_LEGACY, 0, "amd64", TRI_FALSE, false, 4, 6}},
-	{"039-policy-grep-a1-revision-02/madison.2.txt",
-	 {"kubeadm", "1.11.1-00", "1.11.1", "00", CAP_LEGACY, REPO_LEGACY, 0, "amd64", TRI_FALSE, false, 6, 6}},
-	{"039-policy-grep-a1-revision-02/madison.2.txt",
-	 {"kubeadm", "1.11.0-00", "1.11.0", "00", CAP_LEGACY, REPO_LEGACY, 0, "amd64", TRI_FALSE, false, 8, 6}},
-	/* 041: pkgs.k8s.io, revision 2.1, alignment lost. */
-	{"041-pkgs-madison-revision-2-1/madison.txt",
-	 {"kubelet", "1.29.4-2.1", "1.29.4", "2.1", CAP_PKGS, REPO_PKGS, 29, NULL, TRI_UNKNOWN, false, 1, 11}},
-	{"041-pkgs-madison-revision-2-1/madison.txt",
-	 {"kubelet", "1.29.3-1.1", "1.29.3", "1.1", CAP_PKGS, REPO_PKGS, 29, NULL, TRI_UNKNOWN, false, 2, 11}},
-	/* 042: yum, wide padding, no section header. */
-	CAP_YUM("3"), CAP_YUM("4"), CAP_YUM("5"), CAP_YUM("6"), CAP_YUM("7"),
-	CAP_YUM("8"), CAP_YUM("9"),
-	/* 043: policy with *** and a truncated last entry. */
-	{"043-policy-installed-marker-truncated/madison.txt",
-	 {"kubelet", "1.11.2-00", "1.11.2", "00", CAP_LEGACY, REPO_LEGACY, 0, "amd64", TRI_TRUE, true, 5, 6}},
-	{"043-policy-installed-marker-truncated/madison.txt",
-	 {"kubelet", "1.11.2-00", "1.11.2", "00", "/var/lib/dpkg/status", REPO_LOCAL, 0, NULL, TRI_TRUE, true, 5, 6}},
-	{"043-policy-installed-marker-truncated/madison.txt",
-	 {"kubelet", "1.11.1-00", "1.11.1", "00", CAP_LEGACY, REPO_LEGACY, 0, "amd64", TRI_FALSE, false, 8, 6}},
-	{"043-policy-installed-marker-truncated/madison.txt",
-	 {"kubelet", "1.11.0-00", "1.11.0", "00", CAP_LEGACY, REPO_LEGACY, 0, "amd64", TRI_FALSE, false, 10, 6}},
+	/* `apt-cache policy kubelet | grep -A1 1.13`, Candidate kept. */
+	{"packages-policy-grep-a1/madison.txt",
+	 {"kubelet", "1.13.4-01", "1.13.4", "01", REAL_LEGACY, REPO_LEGACY, 0, "amd64", TRI_FALSE, true, 4, 6}},
+	/* The same for 1.12: version table rows only. */
+	{"packages-policy-grep-a1/madison.2.txt",
+	 {"kubelet", "1.12.6-00", "1.12.6", "00", REAL_LEGACY, REPO_LEGACY, 0, "amd64", TRI_FALSE, false, 2, 6}},
+	{"packages-policy-grep-a1/madison.2.txt",
+	 {"kubelet", "1.12.5-00", "1.12.5", "00", REAL_LEGACY, REPO_LEGACY, 0, "amd64", TRI_FALSE, false, 4, 6}},
+	{"packages-policy-grep-a1/madison.2.txt",
+	 {"kubelet", "1.12.4-00", "1.12.4", "00", REAL_LEGACY, REPO_LEGACY, 0, "amd64", TRI_FALSE, false, 6, 6}},
+	/* pkgs.k8s.io, revision 2.1, alignment lost. */
+	{"packages-madison-pkgs-revision-2-1/madison.txt",
+	 {"kubeadm", "1.29.4-2.1", "1.29.4", "2.1", REAL_PKGS, REPO_PKGS, 29, NULL, TRI_UNKNOWN, false, 1, 11}},
+	{"packages-madison-pkgs-revision-2-1/madison.txt",
+	 {"kubeadm", "1.29.2-1.1", "1.29.2", "1.1", REAL_PKGS, REPO_PKGS, 29, NULL, TRI_UNKNOWN, false, 2, 11}},
+	/* yum, wide padding, no section header. */
+	REAL_YUM(0), REAL_YUM(1), REAL_YUM(2), REAL_YUM(3), REAL_YUM(4),
+	REAL_YUM(5),
+	/* policy with *** and a truncated last entry. */
+	{"packages-policy-installed-truncated/madison.txt",
+	 {"kubeadm", "1.12.7-00", "1.12.7", "00", REAL_LEGACY, REPO_LEGACY, 0, "amd64", TRI_TRUE, true, 5, 6}},
+	{"packages-policy-installed-truncated/madison.txt",
+	 {"kubeadm", "1.12.7-00", "1.12.7", "00", "/var/lib/dpkg/status", REPO_LOCAL, 0, NULL, TRI_TRUE, true, 5, 6}},
+	{"packages-policy-installed-truncated/madison.txt",
+	 {"kubeadm", "1.12.6-00", "1.12.6", "00", REAL_LEGACY, REPO_LEGACY, 0, "amd64", TRI_FALSE, false, 8, 6}},
 	/* Source line cut off by the poster: no repository. */
-	{"043-policy-installed-marker-truncated/madison.txt",
-	 {"kubelet", "1.10.7-00", "1.10.7", "00", NULL, REPO_OTHER, 0, NULL, TRI_FALSE, false, 12, 6}},
+	{"packages-policy-installed-truncated/madison.txt",
+	 {"kubeadm", "1.12.5-00", "1.12.5", "00", NULL, REPO_OTHER, 0, NULL, TRI_FALSE, false, 10, 6}},
 };
 
 static void
-real_captures_give_their_expected_rows(void **state)
+real_world_shapes_give_their_expected_rows(void **state)
 {
 	static const struct {
 		const char *file, *format;
 	} files[] = {
-		{"039-policy-grep-a1-revision-02/madison.txt", "apt-cache-policy"},
-		{"039-policy-grep-a1-revision-02/madison.2.txt", "apt-cache-policy"},
-		{"041-pkgs-madison-revision-2-1/madison.txt", "madison"},
-		{"042-yum-showduplicates-wide-padding/madison.txt", "yum"},
-		{"043-policy-installed-marker-truncated/madison.txt", "apt-cache-policy"},
+		{"packages-policy-grep-a1/madison.txt", "apt-cache-policy"},
+		{"packages-policy-grep-a1/madison.2.txt", "apt-cache-policy"},
+		{"packages-madison-pkgs-revision-2-1/madison.txt", "madison"},
+		{"packages-yum-wide-padding/madison.txt", "yum"},
+		{"packages-policy-installed-truncated/madison.txt", "apt-cache-policy"},
 	};
 	size_t i, j;
 	char path[512];
 
 	(void)state;
-	need_captures();
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		struct fx *f;
 		size_t k = 0;
 
-		snprintf(path, sizeof(path), "%s/%s", CAPTURES, files[i].file);
+		snprintf(path, sizeof(path), "fixtures/real/%s", files[i].file);
 		assert_int_equal(setup((void **)&f), 0);
-		/*
-		 * 039's madison.2.txt starts with version table rows only; its
-		 * kind comes from the prompt's command, which the sniffer does
-		 * not look at (yet), so it is forced here.
-		 */
-		if (ingest_file(&f->cs, &f->d, path, i == 1 ? KIND_PACKAGES
-							    : KIND_UNKNOWN,
-				false) != 0)
+		if (ingest_file(&f->cs, &f->d, path, KIND_UNKNOWN, false) != 0)
 			fail_msg("%s: %s", path, buf_cstr(&f->d.last));
 		assert_string_equal(f->cs.inputs.v[0].format, files[i].format);
 		for (j = 0; j < ARRAY_SIZE(capture_rows); j++) {
@@ -894,7 +882,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(all_errors_of_a_file_are_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(mixed_blocks_name_the_file_format_mixed, setup, teardown),
 		cmocka_unit_test(out_of_memory_at_any_allocation_is_a_clean_error),
-		cmocka_unit_test(real_captures_give_their_expected_rows),
+		cmocka_unit_test(real_world_shapes_give_their_expected_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, group_teardown);
