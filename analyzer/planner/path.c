@@ -329,6 +329,19 @@ catch_up(struct plan_ctx *c, struct cand *k, struct model *m,
 	return 0;
 }
 
+/*
+ * Whether node i's kubelet is older than to: a kubelet already there (or
+ * ahead, in a snapshot that breaks the skew policy) is never drained for
+ * nothing, nor downgraded.
+ */
+static bool
+kubelet_behind(const struct model *m, size_t i, const struct plan_ver *to)
+{
+	const struct plan_ver *k = &m->nodes[i].kubelet;
+
+	return !k->set || plan_ver_cmp(k, to) < 0;
+}
+
 /* Plans candidate k from the initial state. 0 or -1 (k->ok says). */
 static int
 run(struct plan_ctx *c, struct cand *k)
@@ -357,8 +370,12 @@ run(struct plan_ctx *c, struct cand *k)
 			return -1;
 		for (j = 0; j < c->plan->nnodes; j++)
 			((unsigned char *)h->work)[j] =
-				PLAN_WORK_KUBEADM | PLAN_WORK_KUBELET |
-				(j ? PLAN_WORK_NODE : 0);
+				PLAN_WORK_KUBEADM | (j ? PLAN_WORK_NODE : 0) |
+				(kubelet_behind(&m, j, &h->to) ?
+				 PLAN_WORK_KUBELET : 0);
+		if (!(h->work[0] & PLAN_WORK_KUBELET) && m.kubectl.set &&
+		    plan_ver_cmp(&m.kubectl, &h->to) < 0)
+			((unsigned char *)h->work)[0] |= PLAN_WORK_KUBECTL;
 		cost(c, k, h);
 		advance(c, &m, h);
 	}
@@ -567,9 +584,6 @@ plan_path(struct plan_ctx *c)
 	}
 	if ((rc = plan_target_warnings(c, verified)) < 0)
 		return -1;
-	/* A cluster already outside the policy is refused as it stands. */
-	if ((rc = plan_simulate(c->db, c->a, c->plan)) != PLAN_OK)
-		return rc;
 	memset(&direct, 0, sizeof(direct));
 	memset(&first, 0, sizeof(first));
 	if ((rc = targets(c, &direct, &from, &to, verified, false)) != PLAN_OK)
@@ -597,12 +611,22 @@ plan_path(struct plan_ctx *c)
 		pick = &first;
 		alt = &direct;
 	}
+	/*
+	 * A snapshot that breaks the skew policy and cannot be planned is
+	 * refused for that breakage (the simulation of no steps says it).
+	 */
+	if (!pick->ok && (rc = plan_simulate(c->db, c->a, c->plan)) != PLAN_OK)
+		return rc;
 	if (!pick->ok)
 		return refuse_fail(c, pick);
 	if (take(c, pick) < 0 || explain(c, pick, alt, forced) < 0)
 		return -1;
 	if (pick->nhops == 0) {
 		const struct rule *r = plan_rule(c, "plan-nothing-to-do");
+
+		/* Nothing to do, unless the cluster breaks the policy. */
+		if ((rc = plan_simulate(c->db, c->a, c->plan)) != PLAN_OK)
+			return rc;
 
 		fill[0] = "version";
 		fill[1] = plan_ver_str(c->a, &to);

@@ -1,14 +1,19 @@
 /*
  * test_plan_search.c - the planner against generated clusters. Each small
- * cluster (one or two control-plane nodes, one to three workers, kubelets
- * lagging within and beyond every window, HA control planes stopped half
- * way, a cordoned worker) is planned to the cluster's own version (finish),
- * one minor and two minors up. Every plan is re-checked step by step with
- * the rules written out here, independent of simulate.c; its end state must
- * have every component at the target. Every refusal is checked by an
- * exhaustive search over the supported moves (kubeadm upgrade apply, upgrade
- * node, a kubelet brought up to the cluster's version): the planner may
- * refuse only when no sequence of them reaches the target.
+ * cluster (one to three control-plane nodes, one to three workers, kubelets
+ * lagging within and beyond every window or one minor ahead, HA control
+ * planes stopped half way, among them kubelets upgraded before `kubeadm
+ * upgrade node` ran on another control plane, a cordoned or NotReady
+ * worker) is planned to the cluster's own version (finish), one minor and
+ * two minors up. Every plan is re-checked step by step with the rules
+ * written out here, independent of simulate.c: no step may break a rule
+ * that held before it (a snapshot that already breaks one may keep that
+ * breakage until a step repairs it), and the end state must have every
+ * component at the target. Every refusal is checked by an exhaustive
+ * search over the supported moves (kubeadm upgrade apply, upgrade node, a
+ * kubelet brought up to the cluster's version) under the same rule: the
+ * planner may refuse only when no sequence of them reaches the target. A
+ * NotReady node is always refused (plan-node-not-ready).
  *
  * The rules, by minor (kubernetes.io/releases/version-skew-policy,
  * kubeadm's policy.go and PR 120825): kube-apiservers within one minor;
@@ -38,7 +43,7 @@ struct gen {
 	unsigned cluster;	/* minor of the cluster */
 	unsigned api[MAXN];	/* control-plane kube-apiserver minors */
 	unsigned kl[MAXN];	/* kubelet minors */
-	bool cordoned;		/* the last worker */
+	unsigned status;	/* the last worker: 0 Ready, 1 cordoned, 2 NotReady */
 	unsigned target;	/* minor */
 };
 
@@ -54,22 +59,27 @@ window(unsigned api, unsigned kl)
 	return api >= 28 && kl >= 25 ? 3 : 2;
 }
 
-/* The skew policy over minors. */
-static bool
-skew_ok(unsigned n, unsigned ncp, const unsigned *api, const unsigned *kl)
+/*
+ * The skew policy over minors: one bit per broken pair, kube-apiservers
+ * i and j (bit i * MAXN + j) and kubelet i against kube-apiserver j (bit
+ * MAXN * MAXN + i * MAXN + j). 0 means the state keeps the policy.
+ */
+static uint64_t
+viol(unsigned n, unsigned ncp, const unsigned *api, const unsigned *kl)
 {
+	uint64_t v = 0;
 	unsigned i, j;
 
 	for (i = 0; i < ncp; i++)
 		for (j = 0; j < ncp; j++)
 			if (api[i] > api[j] + 1)
-				return false;
+				v |= (uint64_t)1 << (i * MAXN + j);
 	for (i = 0; i < n; i++)
 		for (j = 0; j < ncp; j++)
 			if (kl[i] > api[j] ||
 			    (int)api[j] - (int)kl[i] > window(api[j], kl[i]))
-				return false;
-	return true;
+				v |= (uint64_t)1 << (MAXN * MAXN + i * MAXN + j);
+	return v;
 }
 
 /* ------------------------------------------------------------ search */
@@ -94,18 +104,25 @@ key(const struct gen *g, const struct sstate *s, unsigned base)
 
 #define TABLE (1u << 16)
 
+/*
+ * The visited set and the queue, shared by every search: a slot belongs
+ * to the current search when its stamp is the search's (no clearing).
+ */
+static uint32_t set_key[TABLE], set_stamp[TABLE], stamp;
+static struct sstate queue[TABLE / 2];
+
 /* Adds k to the visited set; false if it was there. */
 static bool
-visit(uint32_t *set, uint32_t k)
+visit(uint32_t k)
 {
 	uint32_t h = (k * 2654435761u) & (TABLE - 1);
 
-	k++;	/* 0 marks an empty slot */
-	while (set[h] && set[h] != k)
+	while (set_stamp[h] == stamp && set_key[h] != k)
 		h = (h + 1) & (TABLE - 1);
-	if (set[h])
+	if (set_stamp[h] == stamp)
 		return false;
-	set[h] = k;
+	set_stamp[h] = stamp;
+	set_key[h] = k;
 	return true;
 }
 
@@ -115,18 +132,16 @@ reachable(const struct gen *g)
 {
 	unsigned n = g->ncp + g->nw, base = g->cluster - 4, i;
 	size_t head = 0, tail = 0;
-	uint32_t *set = calloc(TABLE, sizeof(*set));
-	struct sstate *q = malloc(TABLE * sizeof(*q));
+	struct sstate *q = queue;
 	struct sstate s0;
 	bool found = false;
 
-	assert_non_null(set);
-	assert_non_null(q);
+	stamp++;
 	s0.m = g->cluster;
 	memcpy(s0.api, g->api, sizeof(s0.api));
 	memcpy(s0.kl, g->kl, sizeof(s0.kl));
 	q[tail++] = s0;
-	visit(set, key(g, &s0, base));
+	visit(key(g, &s0, base));
 	while (head < tail && !found) {
 		struct sstate s = q[head++], t;
 		unsigned mv;
@@ -156,28 +171,28 @@ reachable(const struct gen *g)
 				t.api[0] = t.m;
 			} else if (mv <= g->ncp) {
 				i = mv - 1;
-				if (s.api[i] == s.m ||
+				if (s.api[i] >= s.m ||
 				    (int)s.m - (int)s.kl[i] > kskew(s.m))
 					continue;
 				t.api[i] = s.m;
 			} else {
 				i = mv - 1 - g->ncp;
-				if (s.kl[i] == s.m ||
+				if (s.kl[i] >= s.m ||
 				    (int)s.m - (int)s.kl[i] > kskew(s.m))
 					continue;
 				t.kl[i] = s.m;
 			}
-			if (!skew_ok(n, g->ncp, t.api, t.kl))
+			/* A move may not break a rule that held before. */
+			if (viol(n, g->ncp, t.api, t.kl) &
+			    ~viol(n, g->ncp, s.api, s.kl))
 				continue;
 			k = key(g, &t, base);
-			if (!visit(set, k))
+			if (!visit(k))
 				continue;
 			assert_true(tail < TABLE / 2);
 			q[tail++] = t;
 		}
 	}
-	free(set);
-	free(q);
 	return found;
 }
 
@@ -220,8 +235,9 @@ write_snapshot(const struct gen *g, const char *dir)
 		len += (size_t)snprintf(
 			buf + len, sizeof(buf) - len, "%s-%zu %s %s 9d v1.%u.5\n",
 			i < g->ncp ? "cp" : "worker", i + 1,
-			g->cordoned && i + 1 == g->ncp + g->nw
-				? "Ready,SchedulingDisabled" : "Ready",
+			i + 1 < g->ncp + g->nw || g->status == 0 ? "Ready"
+			: g->status == 1 ? "Ready,SchedulingDisabled"
+					 : "NotReady",
 			i < g->ncp ? "control-plane" : "<none>", g->kl[i]);
 	put(dir, "nodes.txt", buf);
 	for (i = 0; i < g->ncp; i++)
@@ -252,6 +268,14 @@ write_snapshot(const struct gen *g, const char *dir)
 	put(dir, "pods.txt", buf);
 }
 
+static int
+plan_ver_cmp_test(const struct plan_ver *x, const struct plan_ver *y)
+{
+	if (x->minor != y->minor)
+		return x->minor < y->minor ? -1 : 1;
+	return x->patch < y->patch ? -1 : x->patch > y->patch;
+}
+
 static bool
 ver_is(const struct plan_ver *v, unsigned minor, unsigned patch)
 {
@@ -259,12 +283,17 @@ ver_is(const struct plan_ver *v, unsigned minor, unsigned patch)
 	       v->patch == patch;
 }
 
-/* Every state of the plan against the rules above; the end at the target. */
-static void
+/*
+ * Every state of the plan against the rules above (no step breaks a rule
+ * that held before it); the end at the target. True if the snapshot broke
+ * a rule that the plan repaired.
+ */
+static bool
 check_plan(const struct gen *g, const struct plan *p)
 {
 	unsigned n = g->ncp + g->nw, api[MAXN], kl[MAXN], i;
 	const struct plan_state *prev = &p->initial, *last = prev;
+	uint64_t was = viol(n, g->ncp, g->api, g->kl), first = was, now_v;
 	size_t s;
 
 	for (s = 0; s < p->steps.n; s++) {
@@ -284,13 +313,19 @@ check_plan(const struct gen *g, const struct plan *p)
 					    (int)prev->nodes[st->node].kubelet.minor <=
 				    kskew(prev->cluster.minor));
 		for (i = 0; i < n; i++) {
+			/* Nothing is ever downgraded. */
+			assert_true(plan_ver_cmp_test(&now->nodes[i].kubelet,
+						      &prev->nodes[i].kubelet) >= 0);
 			kl[i] = now->nodes[i].kubelet.minor;
 			if (i < g->ncp)
 				api[i] = now->nodes[i].apiserver.minor;
 		}
-		assert_true(skew_ok(n, g->ncp, api, kl));
+		now_v = viol(n, g->ncp, api, kl);
+		assert_int_equal(now_v & ~was, 0);
+		was = now_v;
 		prev = last = now;
 	}
+	assert_int_equal(was, 0);
 	for (i = 0; i < n; i++) {
 		assert_true(ver_is(&last->nodes[i].kubelet, p->to.minor,
 				   p->to.patch));
@@ -306,10 +341,14 @@ check_plan(const struct gen *g, const struct plan *p)
 	assert_true(ver_is(&last->cluster, p->to.minor, p->to.patch));
 	assert_true(ver_is(&last->kube_proxy, p->to.minor, p->to.patch));
 	assert_true(ver_is(&last->kubectl, p->to.minor, p->to.patch));
+	return first != 0;
 }
 
 struct tally {
-	size_t planned, refused, searched, skipped, catch_up, finish;
+	size_t planned, refused, not_ready, repaired, catch_up, finish;
+	size_t mismatches;	/* refused although the search reaches it */
+	uint32_t index;		/* of the next generated case */
+	bool full;		/* every case, not the fixed quarter */
 };
 
 static void
@@ -323,14 +362,12 @@ run_case(const struct gen *g, const char *dir, struct rules_db *db,
 	struct plan_options o;
 	char to[16];
 	unsigned n = g->ncp + g->nw;
+	uint32_t pick = (t->index++ + 0x5eedu) * 2654435761u;
 	int rc;
 	size_t i;
 
-	/* A cluster already outside the skew policy is out of scope. */
-	if (!skew_ok(n, g->ncp, g->api, g->kl)) {
-		t->skipped++;
+	if (!t->full && pick >> 30 != 0)
 		return;
-	}
 	write_snapshot(g, dir);
 	arena_init(&arena);
 	cluster_state_init(&cs, &arena);
@@ -349,9 +386,16 @@ run_case(const struct gen *g, const char *dir, struct rules_db *db,
 	o.max_unavailable = 1;
 	/* db lives in the caller's arena; the cluster in this one. */
 	rc = plan_build(db, &cs, &o, &plan, &d);
-	if (rc == PLAN_OK) {
+	if (g->status == 2) {
+		/* A NotReady node is refused whatever its versions. */
+		assert_int_equal(rc, PLAN_REFUSED);
+		assert_true(plan.findings.n > 0);
+		assert_string_equal(plan.findings.v[0].rule->id,
+				    "plan-node-not-ready");
+		t->not_ready++;
+	} else if (rc == PLAN_OK) {
 		t->planned++;
-		check_plan(g, &plan);
+		t->repaired += check_plan(g, &plan);
 		for (i = 0; i < plan.hops.n; i++) {
 			t->catch_up += !plan.hops.v[i].apply &&
 				       g->target != g->cluster;
@@ -363,7 +407,6 @@ run_case(const struct gen *g, const char *dir, struct rules_db *db,
 	} else {
 		assert_int_equal(rc, PLAN_REFUSED);
 		t->refused++;
-		t->searched++;
 		if (reachable(g)) {
 			fprintf(stderr, "refused but reachable: cluster 1.%u "
 				"ncp %u nw %u target 1.%u api", g->cluster,
@@ -373,8 +416,9 @@ run_case(const struct gen *g, const char *dir, struct rules_db *db,
 			fprintf(stderr, " kubelets");
 			for (i = 0; i < n; i++)
 				fprintf(stderr, " %u", g->kl[i]);
+			fprintf(stderr, " status %u", g->status);
 			fprintf(stderr, ": %s\n", plan.findings.v[0].message);
-			fail();
+			t->mismatches++;
 		}
 	}
 	plan_release(&plan);
@@ -394,56 +438,76 @@ generated_clusters_plan_whenever_a_supported_sequence_exists(void **state)
 	struct diag d;
 	struct tally t = {0};
 	size_t ci;
-	unsigned ncp, nw, lag1, lag2, lag3, cplag, up, cord;
+	unsigned ncp, nw, cpstate, up, status;
+	int lag1, lag2, lag3;
 
 	(void)state;
+	t.full = getenv("SKEWPLAN_SEARCH") &&
+		 !strcmp(getenv("SKEWPLAN_SEARCH"), "full");
 	assert_non_null(mkdtemp(dir));
 	arena_init(&arena);
 	diag_init(&d);
 	d.out = tmpfile();
 	assert_int_equal(rules_load(&db, &arena, &d, "rules"), 0);
+	/*
+	 * cpstate, with two or three control-plane nodes: 0 every instance at
+	 * the cluster's version; the last one has not run `kubeadm upgrade
+	 * node` yet, and 1 no kubelet of a control-plane node is upgraded, 2
+	 * the first node's kubelet is (the snapshot breaks the skew policy:
+	 * that kubelet is newer than the last kube-apiserver), 3 the last
+	 * node's own kubelet is upgraded too (breaks it twice).
+	 */
 	for (ci = 0; ci < ARRAY_SIZE(clusters); ci++)
-	for (ncp = 1; ncp <= 2; ncp++)
-	for (cplag = 0; cplag < ncp; cplag++)
-	for (nw = 1; nw <= 3; nw++)
-	for (lag1 = 0; lag1 <= 4; lag1++)
-	for (lag2 = 0; lag2 <= (nw >= 2 ? lag1 : 0); lag2++)
+	for (ncp = 1; ncp <= 3; ncp++)
+	for (cpstate = 0; cpstate <= (ncp > 1 ? 3u : 0u); cpstate++)
+	for (nw = 1; nw <= MAXN - ncp && nw <= 3; nw++)
+	for (lag1 = -1; lag1 <= 4; lag1++)
+	for (lag2 = 0; lag2 <= (nw >= 2 && lag1 > 0 ? lag1 : 0); lag2++)
 	for (lag3 = 0; lag3 <= (nw >= 3 ? lag2 : 0); lag3++)
-	for (cord = 0; cord <= 1; cord++)
+	for (status = 0; status <= 2; status++)
 	for (up = 0; up <= 2; up++) {
 		struct gen g;
-		unsigned c = clusters[ci], i;
+		unsigned c = clusters[ci], i, last = ncp - 1;
 
 		memset(&g, 0, sizeof(g));
 		g.ncp = ncp;
 		g.nw = nw;
 		g.cluster = c;
 		g.target = c + up;
-		g.cordoned = cord;
+		g.status = status;
 		for (i = 0; i < ncp; i++) {
-			/* cp-2 may not have run `kubeadm upgrade node`. */
-			g.api[i] = i == 1 && cplag ? c - 1 : c;
-			g.kl[i] = g.api[i] < c ? g.api[i] : c;
+			g.api[i] = c;
+			g.kl[i] = cpstate == 1 || cpstate == 2 ? c - 1 : c;
 		}
-		if (ncp == 2 && cplag)
-			g.kl[0] = c - 1;	/* kubelets after the CPs */
-		g.kl[ncp] = c - lag1;
+		if (cpstate) {
+			g.api[last] = c - 1;
+			if (cpstate == 2) {
+				g.kl[0] = c;
+				g.kl[last] = c - 1;
+			}
+		}
+		/* lag -1: a kubelet one minor ahead of the cluster. */
+		g.kl[ncp] = (unsigned)((int)c - lag1);
 		if (nw >= 2)
-			g.kl[ncp + 1] = c - lag2;
+			g.kl[ncp + 1] = c - (unsigned)lag2;
 		if (nw >= 3)
-			g.kl[ncp + 2] = c - lag3;
+			g.kl[ncp + 2] = c - (unsigned)lag3;
 		run_case(&g, dir, &db, &t);
 	}
 	print_message("generated clusters: %zu planned (%zu catch-up and "
-		      "%zu finishing hops), %zu refused and proven "
-		      "unreachable by search, %zu already outside the skew "
-		      "policy (skipped)\n", t.planned, t.catch_up, t.finish,
-		      t.refused, t.skipped);
+		      "%zu finishing hops; %zu repair a snapshot that breaks "
+		      "the skew policy), %zu refused and proven unreachable "
+		      "by search, %zu refused for a NotReady node\n",
+		      t.planned, t.catch_up, t.finish, t.repaired, t.refused,
+		      t.not_ready);
+	assert_int_equal(t.mismatches, 0);
 	/* The table covers both outcomes and both kinds of hop. */
 	assert_true(t.planned > 500);
 	assert_true(t.refused > 0);
 	assert_true(t.catch_up > 0);
 	assert_true(t.finish > 0);
+	assert_true(t.repaired > 0);
+	assert_true(t.not_ready > 0);
 	{
 		static const char *const files[] = {"nodes.txt", "version.txt",
 						    "pods.txt"};
