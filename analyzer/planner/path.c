@@ -65,6 +65,7 @@ struct cand {
 	size_t nhops;
 	size_t drains, steps;
 	bool ok;
+	bool fewest;		/* --strategy fewest-drains */
 	struct failure fail;
 	/* The first catch-up hop, for the reasons. */
 	const char *why;	/* arena or NULL */
@@ -115,6 +116,15 @@ kubelet_fits(struct plan_ctx *c, const struct plan_ver *k,
 		return false;
 	}
 	return true;
+}
+
+bool
+plan_kubelet_may_wait(struct plan_ctx *c, const struct plan_ver *k,
+		      const struct plan_ver *next)
+{
+	const char *why;
+
+	return k->set && kubelet_fits(c, k, next, &why);
 }
 
 /* Counts what a hop costs: drains, and steps as steps.c writes them. */
@@ -376,6 +386,14 @@ run(struct plan_ctx *c, struct cand *k)
 		if (!(h->work[0] & PLAN_WORK_KUBELET) && m.kubectl.set &&
 		    plan_ver_cmp(&m.kubectl, &h->to) < 0)
 			((unsigned char *)h->work)[0] |= PLAN_WORK_KUBECTL;
+		/* fewest-drains: a worker's kubelet waits while the next
+		 * apply still accepts it (strategy.c says why that holds). */
+		for (j = c->ncp; k->fewest && i + 1 < k->ntargets &&
+				 j < c->plan->nnodes; j++)
+			if (plan_kubelet_may_wait(c, &m.nodes[j].kubelet,
+						  &k->targets[i + 1]))
+				((unsigned char *)h->work)[j] &=
+					(unsigned char)~PLAN_WORK_KUBELET;
 		cost(c, k, h);
 		advance(c, &m, h);
 	}
@@ -558,13 +576,63 @@ explain(struct plan_ctx *c, const struct cand *k, const struct cand *alt,
 	}
 }
 
+/* The candidates to the target under a strategy, and the one picked. */
+struct choice {
+	struct cand direct, first, *pick, *alt;
+	bool forced;
+};
+
+/* Builds the candidates and picks one. PLAN_OK, a refusal or -1. */
+static int
+choose(struct plan_ctx *c, const struct plan_ver *from,
+       const struct plan_ver *to, bool verified, bool fewest,
+       struct choice *ch)
+{
+	struct plan_ver p;
+	unsigned patch;
+	bool pv;
+	int rc;
+
+	memset(ch, 0, sizeof(*ch));
+	ch->direct.fewest = ch->first.fewest = fewest;
+	if ((rc = targets(c, &ch->direct, from, to, verified, false)) !=
+	    PLAN_OK)
+		return rc;
+	if (to->minor > from->minor &&
+	    plan_newest_patch(c, from->minor, &patch, &pv) &&
+	    (p = plan_ver_make(from->minor, patch), plan_ver_cmp(&p, from) > 0)) {
+		if ((rc = targets(c, &ch->first, from, to, verified, true)) !=
+		    PLAN_OK)
+			return rc;
+		if (run(c, &ch->first) < 0)
+			return -1;
+		ch->alt = &ch->first;
+	}
+	if (run(c, &ch->direct) < 0)
+		return -1;
+	ch->pick = &ch->direct;
+	if (ch->alt && c->opt->patch_first) {
+		ch->pick = &ch->first;
+		ch->alt = &ch->direct;
+		ch->forced = true;
+	} else if (ch->alt && ch->alt->ok &&
+		   (!ch->direct.ok || ch->alt->drains < ch->direct.drains ||
+		    (ch->alt->drains == ch->direct.drains &&
+		     ch->alt->steps < ch->direct.steps))) {
+		ch->pick = &ch->first;
+		ch->alt = &ch->direct;
+	}
+	return PLAN_OK;
+}
+
 int
 plan_path(struct plan_ctx *c)
 {
-	struct plan_ver from = c->plan->from, to, p;
-	struct cand direct, first, *pick, *alt = NULL;
-	bool verified, pv, forced = false;
-	unsigned patch;
+	struct plan_ver from = c->plan->from, to;
+	struct choice ch, dflt;
+	struct cand *pick;
+	bool verified;
+	bool fewest = c->opt->strategy == PLAN_STRATEGY_FEWEST_DRAINS;
 	const char *fill[4];
 	int rc;
 
@@ -572,6 +640,7 @@ plan_path(struct plan_ctx *c)
 	if (rc != PLAN_OK)
 		return rc;
 	c->plan->to = to;
+	c->plan->strategy = c->opt->strategy;
 	if (plan_ver_cmp(&to, &from) < 0) {
 		fill[0] = "target";
 		fill[1] = plan_ver_str(c->a, &to);
@@ -584,33 +653,9 @@ plan_path(struct plan_ctx *c)
 	}
 	if ((rc = plan_target_warnings(c, verified)) < 0)
 		return -1;
-	memset(&direct, 0, sizeof(direct));
-	memset(&first, 0, sizeof(first));
-	if ((rc = targets(c, &direct, &from, &to, verified, false)) != PLAN_OK)
+	if ((rc = choose(c, &from, &to, verified, fewest, &ch)) != PLAN_OK)
 		return rc;
-	if (to.minor > from.minor &&
-	    plan_newest_patch(c, from.minor, &patch, &pv) &&
-	    (p = plan_ver_make(from.minor, patch), plan_ver_cmp(&p, &from) > 0)) {
-		if ((rc = targets(c, &first, &from, &to, verified, true)) !=
-		    PLAN_OK)
-			return rc;
-		if (run(c, &first) < 0)
-			return -1;
-		alt = &first;
-	}
-	if (run(c, &direct) < 0)
-		return -1;
-	pick = &direct;
-	if (alt && c->opt->patch_first) {
-		pick = &first;
-		alt = &direct;
-		forced = true;
-	} else if (alt && alt->ok &&
-		   (!direct.ok || alt->drains < direct.drains ||
-		    (alt->drains == direct.drains && alt->steps < direct.steps))) {
-		pick = &first;
-		alt = &direct;
-	}
+	pick = ch.pick;
 	/*
 	 * A snapshot that breaks the skew policy and cannot be planned is
 	 * refused for that breakage (the simulation of no steps says it).
@@ -619,7 +664,18 @@ plan_path(struct plan_ctx *c)
 		return rc;
 	if (!pick->ok)
 		return refuse_fail(c, pick);
-	if (take(c, pick) < 0 || explain(c, pick, alt, forced) < 0)
+	c->plan->drains = c->plan->drains_default = pick->drains;
+	if (fewest) {
+		/* What the default strategy would drain, for the saving. */
+		if ((rc = choose(c, &from, &to, verified, false, &dflt)) !=
+		    PLAN_OK)
+			return rc;
+		if (dflt.pick->ok)
+			c->plan->drains_default = dflt.pick->drains;
+		if (plan_strategy_findings(c, pick->targets, pick->ntargets) < 0)
+			return -1;
+	}
+	if (take(c, pick) < 0 || explain(c, pick, ch.alt, ch.forced) < 0)
 		return -1;
 	if (pick->nhops == 0) {
 		const struct rule *r = plan_rule(c, "plan-nothing-to-do");
@@ -627,7 +683,6 @@ plan_path(struct plan_ctx *c)
 		/* Nothing to do, unless the cluster breaks the policy. */
 		if ((rc = plan_simulate(c->db, c->a, c->plan)) != PLAN_OK)
 			return rc;
-
 		fill[0] = "version";
 		fill[1] = plan_ver_str(c->a, &to);
 		if (!r || !fill[1] ||

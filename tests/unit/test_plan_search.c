@@ -294,13 +294,18 @@ check_plan(const struct gen *g, const struct plan *p)
 	unsigned n = g->ncp + g->nw, api[MAXN], kl[MAXN], i;
 	const struct plan_state *prev = &p->initial, *last = prev;
 	uint64_t was = viol(n, g->ncp, g->api, g->kl), first = was, now_v;
+	unsigned managed[MAXN];
 	size_t s;
+
+	memset(managed, 0, sizeof(managed));	/* 0: not yet by the plan */
 
 	for (s = 0; s < p->steps.n; s++) {
 		const struct plan_step *st = &p->steps.v[s];
 		const struct plan_state *now = &st->state;
 		const struct plan_ver *to = &p->hops.v[st->hop - 1].to;
 
+		if (st->action == PA_KUBEADM_UPGRADE_APPLY)
+			managed[st->node] = to->minor;
 		if (st->action == PA_KUBEADM_UPGRADE_APPLY) {
 			assert_true(to->minor <= prev->cluster.minor + 1);
 			for (i = 0; i < n; i++)
@@ -308,10 +313,21 @@ check_plan(const struct gen *g, const struct plan *p)
 						    (int)prev->nodes[i].kubelet.minor <=
 					    kskew(to->minor));
 		}
-		if (st->action == PA_KUBEADM_UPGRADE_NODE)
-			assert_true((int)prev->cluster.minor -
+		if (st->action == PA_KUBEADM_UPGRADE_NODE) {
+			unsigned m = prev->cluster.minor;
+
+			assert_true((int)m -
 					    (int)prev->nodes[st->node].kubelet.minor <=
-				    kskew(prev->cluster.minor));
+				    kskew(m));
+			/* The cluster's kubeadm; once the plan has run it on
+			 * a node, one minor at a time there (kubeadm's skew
+			 * against kubeadm: the kubeadm that last managed the
+			 * node or one minor newer). */
+			assert_int_equal(prev->nodes[st->node].kubeadm.minor, m);
+			if (managed[st->node])
+				assert_true(m <= managed[st->node] + 1);
+			managed[st->node] = m;
+		}
 		for (i = 0; i < n; i++) {
 			/* Nothing is ever downgraded. */
 			assert_true(plan_ver_cmp_test(&now->nodes[i].kubelet,
@@ -344,9 +360,20 @@ check_plan(const struct gen *g, const struct plan *p)
 	return first != 0;
 }
 
+static size_t
+drains(const struct plan *p)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->steps.n; i++)
+		n += p->steps.v[i].action == PA_DRAIN;
+	return n;
+}
+
 struct tally {
 	size_t planned, refused, not_ready, repaired, catch_up, finish;
 	size_t mismatches;	/* refused although the search reaches it */
+	size_t saved, fewer;	/* drains fewest-drains saves; plans it helps */
 	uint32_t index;		/* of the next generated case */
 	bool full;		/* every case, not the fixed quarter */
 };
@@ -394,8 +421,25 @@ run_case(const struct gen *g, const char *dir, struct rules_db *db,
 				    "plan-node-not-ready");
 		t->not_ready++;
 	} else if (rc == PLAN_OK) {
+		struct plan few;
+		size_t d0 = drains(&plan), d1;
+
 		t->planned++;
 		t->repaired += check_plan(g, &plan);
+		/*
+		 * --strategy fewest-drains plans whatever the default plans,
+		 * under the same checks, never with more drains.
+		 */
+		o.strategy = PLAN_STRATEGY_FEWEST_DRAINS;
+		assert_int_equal(plan_build(db, &cs, &o, &few, &d), PLAN_OK);
+		check_plan(g, &few);
+		d1 = drains(&few);
+		assert_true(d1 <= d0);
+		assert_int_equal(few.drains, d1);
+		assert_int_equal(few.drains_default, d0);
+		t->saved += d0 - d1;
+		t->fewer += d1 < d0;
+		plan_release(&few);
 		for (i = 0; i < plan.hops.n; i++) {
 			t->catch_up += !plan.hops.v[i].apply &&
 				       g->target != g->cluster;
@@ -500,6 +544,9 @@ generated_clusters_plan_whenever_a_supported_sequence_exists(void **state)
 		      "by search, %zu refused for a NotReady node\n",
 		      t.planned, t.catch_up, t.finish, t.repaired, t.refused,
 		      t.not_ready);
+	print_message("--strategy fewest-drains: %zu drains saved in %zu "
+		      "plans, never more than the default\n", t.saved,
+		      t.fewer);
 	assert_int_equal(t.mismatches, 0);
 	/* The table covers both outcomes and both kinds of hop. */
 	assert_true(t.planned > 500);
@@ -508,6 +555,7 @@ generated_clusters_plan_whenever_a_supported_sequence_exists(void **state)
 	assert_true(t.finish > 0);
 	assert_true(t.repaired > 0);
 	assert_true(t.not_ready > 0);
+	assert_true(t.fewer > 0);
 	{
 		static const char *const files[] = {"nodes.txt", "version.txt",
 						    "pods.txt"};
