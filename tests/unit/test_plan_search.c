@@ -370,6 +370,17 @@ drains(const struct plan *p)
 	return n;
 }
 
+static bool
+has_finding(const struct plan *p, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < p->findings.n; i++)
+		if (!strcmp(p->findings.v[i].rule->id, id))
+			return true;
+	return false;
+}
+
 struct tally {
 	size_t planned, refused, not_ready, repaired, catch_up, finish;
 	size_t mismatches;	/* refused although the search reaches it */
@@ -437,6 +448,11 @@ run_case(const struct gen *g, const char *dir, struct rules_db *db,
 		assert_true(d1 <= d0);
 		assert_int_equal(few.drains, d1);
 		assert_int_equal(few.drains_default, d0);
+		/* The plan says what the strategy did, or why not. */
+		assert_true(has_finding(&few, d1 < d0 ? "plan-drains-saved"
+						      : "plan-strategy-refused"));
+		assert_false(has_finding(&plan, "plan-drains-saved") ||
+			     has_finding(&plan, "plan-strategy-refused"));
 		t->saved += d0 - d1;
 		t->fewer += d1 < d0;
 		plan_release(&few);
