@@ -10,8 +10,11 @@
  *  - kubeadm's version policy: `kubeadm upgrade apply` of kubeadm N refuses
  *    kubelets more than the kubelet skew of N older than its target (1
  *    minor up to kubeadm 1.28, 3 from 1.29: MaximumAllowedMinorVersionKubeletSkew
- *    in cmd/kubeadm/app/phases/upgrade/policy.go, kubernetes/kubernetes
- *    PR 120825; rules/data/kubeadm.yaml kubelet_skew);
+ *    in cmd/kubeadm/app/phases/upgrade/policy.go, detectTooOldKubelets, a
+ *    "skippable" error that cmd/kubeadm/app/cmd/phases/upgrade/apply/
+ *    preflight.go enforceVersionPolicies refuses unless --force, which no
+ *    plan uses; kubernetes/kubernetes PR 120825; rules/data/kubeadm.yaml
+ *    kubelet_skew);
  *  - the skew policy once the new kube-apiserver runs (kubelets at most 2
  *    or 3 minors older, HA kube-apiservers within one minor;
  *    https://kubernetes.io/releases/version-skew-policy/, rules/data/skew.yaml).
@@ -20,9 +23,15 @@
  * cluster already runs, in a catch-up hop with the same kubeadm, drain,
  * kubelet and uncordon steps. That is possible only while the cluster's own
  * kubeadm still manages the node's kubelet (`kubeadm upgrade node` of
- * kubeadm C on a kubelet K needs C - K <= the kubelet skew of C, the same
- * MinimumKubeletVersion bound); otherwise no supported sequence exists and
- * the plan is refused, naming the node.
+ * kubeadm C on a kubelet K needs C - K <= the kubelet skew of C); otherwise
+ * no supported sequence exists and the plan is refused, naming the node.
+ * That bound is documented, not checked by `kubeadm upgrade node`: its code
+ * (cmd/kubeadm/app/cmd/upgrade/node.go; phases/upgrade/node/preflight.go
+ * runs the root check, and pulls images on control-plane nodes only;
+ * node/kubeletconfig.go writes the kubelet configuration) compares no
+ * version, while "kubeadm's skew against the kubelet" in
+ * create-cluster-kubeadm.md allows kubelets up to 3 minors older than
+ * kubeadm (1 before 1.29, PR 120825).
  *
  * A target equal to the cluster's version finishes what is left behind:
  * control-plane nodes that have not run `kubeadm upgrade node`, kubelets,

@@ -350,9 +350,11 @@ check_kubeadm(struct sim *s, const struct plan_state *before)
 					       before->cluster.minor));
 		/*
 		 * kubeadm manages kubelets at most its kubelet skew older
-		 * than itself (MinimumKubeletVersion, cmd/kubeadm/app/
-		 * constants; kubernetes/kubernetes PR 120825): the bound a
-		 * catch-up of a lagging node must respect.
+		 * than itself ("kubeadm's skew against the kubelet",
+		 * create-cluster-kubeadm.md; kubernetes/kubernetes PR
+		 * 120825): the bound a catch-up of a lagging node must
+		 * respect. `kubeadm upgrade node` itself compares no version
+		 * (node/preflight.go, node/kubeletconfig.go; path.c).
 		 */
 		skew = rules_kubeadm_kubelet_skew(s->db, bin->minor, &kloc);
 		{
