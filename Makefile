@@ -199,6 +199,12 @@ SHARED_CAPTURES ?= ../shared/captures
 test-captures: build/san/skewplan
 	@SKEWPLAN=build/san/skewplan python3 tests/captures/check.py $(SHARED_CAPTURES)
 
+# The planner's exhaustive search over every generated cluster; `make test`
+# runs a fixed quarter of them (tests/unit/test_plan_search.c).
+test-search: deps
+	@$(MAKE) --no-print-directory build/san/tests/test_plan_search
+	SKEWPLAN_SEARCH=full ./build/san/tests/test_plan_search
+
 # One-line mutations of the analyzer (tests/mutations.txt), each built and
 # run against the fast suites in a scratch copy: lists the survivors.
 mutate: deps
@@ -253,5 +259,5 @@ install: skewplan man
 clean:
 	rm -rf build skewplan
 
-.PHONY: FORCE fuzz all man deps test-deps demo test test-run test-bins test-fresh test-deb test-captures mutate golden-update bench valgrind lint check-layout \
+.PHONY: FORCE fuzz all man deps test-deps demo test test-run test-bins test-fresh test-deb test-captures test-search mutate golden-update bench valgrind lint check-layout \
 	fmt-check install clean check-deps check-test-deps

@@ -85,7 +85,8 @@ static const struct cmd_usage {
 	{"plan", "plan --to VERSION [--as-of YYYY-MM-DD] [--rules DIR]\n"
 	 "\t[--max-unavailable N] [--strict-packages] "
 	 "[--patch-first]\n"
-	 "\t[--progress WHEN] [OUTPUT...] SNAPSHOT...",
+	 "\t[--progress WHEN] [--strategy default|fewest-drains] [OUTPUT...]\n"
+	 "\tSNAPSHOT...",
 	 "Writes the runbook of an upgrade to VERSION, one minor per hop, "
 	 "checking\nthe skew policy after every step; a plan that would break "
 	 "it is refused\n(exit 1).\n"
@@ -103,6 +104,11 @@ static const struct cmd_usage {
 	 "                         not show\n"
 	 "  --patch-first          go to the newest patch of the current "
 	 "minor first\n"
+	 "  --strategy S           default (every kubelet one minor per hop) "
+	 "or\n"
+	 "                         fewest-drains (a worker's kubelet waits "
+	 "while\n"
+	 "                         kubeadm and the skew policy accept it)\n"
 	 PROGRESS_HELP COMMON_HELP OUTPUT_HELP},
 	{"rules", "rules [--rules DIR]",
 	 "Lists the rule catalogue: every rule id with its severity and "
@@ -132,6 +138,7 @@ static const char *const value_options[] = {
 	"-f", "--format", "-o", "--output", "--color", "--source-root",
 	"--as-of", "--rules", "--waivers", "--fail-on", "--baseline",
 	"--near-eol-days", "--to", "--max-unavailable", "--progress",
+	"--strategy",
 };
 
 static const struct cmd_usage *

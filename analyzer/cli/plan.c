@@ -15,6 +15,7 @@ int cmd_plan(int argc, char **argv, struct diag *d);
 
 struct plan_args {
 	const char *to, *as_of, *rules, *max_unavailable, *progress;
+	const char *strategy;
 	bool strict, patch_first;
 	struct output_opts out;
 	char **args;
@@ -65,7 +66,9 @@ parse(int argc, char **argv, struct diag *d, struct plan_args *o)
 		{"--strict-packages", NULL, &o->strict},
 		{"--patch-first", NULL, &o->patch_first},
 		{"--progress", &o->progress, NULL},
+		{"--strategy", &o->strategy, NULL},
 	};
+	enum plan_strategy st;
 	int rc;
 
 	rc = cli_parse_args(argc, argv, opts, ARRAY_SIZE(opts), &o->out,
@@ -77,6 +80,9 @@ parse(int argc, char **argv, struct diag *d, struct plan_args *o)
 				   "latest-patch or latest)");
 	if ((rc = check_target(o->to, d)) != EXIT_OK)
 		return rc;
+	if (o->strategy && !plan_strategy_parse(o->strategy, &st))
+		return usage_error(d, "--strategy '%s' is not a strategy (want "
+				   "default or fewest-drains)", o->strategy);
 	if ((rc = output_finish(&o->out, OUT_ALL_FORMATS, d)) != EXIT_OK)
 		return rc;
 	if (o->nargs == 0)
@@ -107,6 +113,8 @@ run(struct plan_args *o, struct diag *d, struct arena *a,
 	po.to = o->to;
 	po.strict_packages = o->strict;
 	po.patch_first = o->patch_first;
+	if (o->strategy)
+		plan_strategy_parse(o->strategy, &po.strategy);
 	po.max_unavailable = 1;
 	if (o->max_unavailable) {
 		errno = 0;

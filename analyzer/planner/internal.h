@@ -63,6 +63,17 @@ int plan_target_warnings(struct plan_ctx *c, bool verified);
 
 /* path.c: chooses the path to the target and fills plan->hops. */
 int plan_path(struct plan_ctx *c);
+/*
+ * Whether a kubelet at k may stay as it is through the `kubeadm upgrade
+ * apply` of next: kubeadm's kubelet skew for next and the skew policy
+ * under a kube-apiserver at next.
+ */
+bool plan_kubelet_may_wait(struct plan_ctx *c, const struct plan_ver *k,
+			   const struct plan_ver *next);
+
+/* strategy.c: the findings of --strategy fewest-drains. 0 or -1. */
+int plan_strategy_findings(struct plan_ctx *c, const struct plan_ver *targets,
+			   size_t ntargets);
 /* steps.c: fills plan->steps from plan->hops. 0 or -1 (OOM). */
 int plan_steps(struct plan_ctx *c);
 

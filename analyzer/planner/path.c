@@ -10,8 +10,11 @@
  *  - kubeadm's version policy: `kubeadm upgrade apply` of kubeadm N refuses
  *    kubelets more than the kubelet skew of N older than its target (1
  *    minor up to kubeadm 1.28, 3 from 1.29: MaximumAllowedMinorVersionKubeletSkew
- *    in cmd/kubeadm/app/phases/upgrade/policy.go, kubernetes/kubernetes
- *    PR 120825; rules/data/kubeadm.yaml kubelet_skew);
+ *    in cmd/kubeadm/app/phases/upgrade/policy.go, detectTooOldKubelets, a
+ *    "skippable" error that cmd/kubeadm/app/cmd/phases/upgrade/apply/
+ *    preflight.go enforceVersionPolicies refuses unless --force, which no
+ *    plan uses; kubernetes/kubernetes PR 120825; rules/data/kubeadm.yaml
+ *    kubelet_skew);
  *  - the skew policy once the new kube-apiserver runs (kubelets at most 2
  *    or 3 minors older, HA kube-apiservers within one minor;
  *    https://kubernetes.io/releases/version-skew-policy/, rules/data/skew.yaml).
@@ -20,9 +23,15 @@
  * cluster already runs, in a catch-up hop with the same kubeadm, drain,
  * kubelet and uncordon steps. That is possible only while the cluster's own
  * kubeadm still manages the node's kubelet (`kubeadm upgrade node` of
- * kubeadm C on a kubelet K needs C - K <= the kubelet skew of C, the same
- * MinimumKubeletVersion bound); otherwise no supported sequence exists and
- * the plan is refused, naming the node.
+ * kubeadm C on a kubelet K needs C - K <= the kubelet skew of C); otherwise
+ * no supported sequence exists and the plan is refused, naming the node.
+ * That bound is documented, not checked by `kubeadm upgrade node`: its code
+ * (cmd/kubeadm/app/cmd/upgrade/node.go; phases/upgrade/node/preflight.go
+ * runs the root check, and pulls images on control-plane nodes only;
+ * node/kubeletconfig.go writes the kubelet configuration) compares no
+ * version, while "kubeadm's skew against the kubelet" in
+ * create-cluster-kubeadm.md allows kubelets up to 3 minors older than
+ * kubeadm (1 before 1.29, PR 120825).
  *
  * A target equal to the cluster's version finishes what is left behind:
  * control-plane nodes that have not run `kubeadm upgrade node`, kubelets,
@@ -65,6 +74,7 @@ struct cand {
 	size_t nhops;
 	size_t drains, steps;
 	bool ok;
+	bool fewest;		/* --strategy fewest-drains */
 	struct failure fail;
 	/* The first catch-up hop, for the reasons. */
 	const char *why;	/* arena or NULL */
@@ -115,6 +125,15 @@ kubelet_fits(struct plan_ctx *c, const struct plan_ver *k,
 		return false;
 	}
 	return true;
+}
+
+bool
+plan_kubelet_may_wait(struct plan_ctx *c, const struct plan_ver *k,
+		      const struct plan_ver *next)
+{
+	const char *why;
+
+	return k->set && kubelet_fits(c, k, next, &why);
 }
 
 /* Counts what a hop costs: drains, and steps as steps.c writes them. */
@@ -329,6 +348,19 @@ catch_up(struct plan_ctx *c, struct cand *k, struct model *m,
 	return 0;
 }
 
+/*
+ * Whether node i's kubelet is older than to: a kubelet already there (or
+ * ahead, in a snapshot that breaks the skew policy) is never drained for
+ * nothing, nor downgraded.
+ */
+static bool
+kubelet_behind(const struct model *m, size_t i, const struct plan_ver *to)
+{
+	const struct plan_ver *k = &m->nodes[i].kubelet;
+
+	return !k->set || plan_ver_cmp(k, to) < 0;
+}
+
 /* Plans candidate k from the initial state. 0 or -1 (k->ok says). */
 static int
 run(struct plan_ctx *c, struct cand *k)
@@ -357,8 +389,20 @@ run(struct plan_ctx *c, struct cand *k)
 			return -1;
 		for (j = 0; j < c->plan->nnodes; j++)
 			((unsigned char *)h->work)[j] =
-				PLAN_WORK_KUBEADM | PLAN_WORK_KUBELET |
-				(j ? PLAN_WORK_NODE : 0);
+				PLAN_WORK_KUBEADM | (j ? PLAN_WORK_NODE : 0) |
+				(kubelet_behind(&m, j, &h->to) ?
+				 PLAN_WORK_KUBELET : 0);
+		if (!(h->work[0] & PLAN_WORK_KUBELET) && m.kubectl.set &&
+		    plan_ver_cmp(&m.kubectl, &h->to) < 0)
+			((unsigned char *)h->work)[0] |= PLAN_WORK_KUBECTL;
+		/* fewest-drains: a worker's kubelet waits while the next
+		 * apply still accepts it (strategy.c says why that holds). */
+		for (j = c->ncp; k->fewest && i + 1 < k->ntargets &&
+				 j < c->plan->nnodes; j++)
+			if (plan_kubelet_may_wait(c, &m.nodes[j].kubelet,
+						  &k->targets[i + 1]))
+				((unsigned char *)h->work)[j] &=
+					(unsigned char)~PLAN_WORK_KUBELET;
 		cost(c, k, h);
 		advance(c, &m, h);
 	}
@@ -541,13 +585,63 @@ explain(struct plan_ctx *c, const struct cand *k, const struct cand *alt,
 	}
 }
 
+/* The candidates to the target under a strategy, and the one picked. */
+struct choice {
+	struct cand direct, first, *pick, *alt;
+	bool forced;
+};
+
+/* Builds the candidates and picks one. PLAN_OK, a refusal or -1. */
+static int
+choose(struct plan_ctx *c, const struct plan_ver *from,
+       const struct plan_ver *to, bool verified, bool fewest,
+       struct choice *ch)
+{
+	struct plan_ver p;
+	unsigned patch;
+	bool pv;
+	int rc;
+
+	memset(ch, 0, sizeof(*ch));
+	ch->direct.fewest = ch->first.fewest = fewest;
+	if ((rc = targets(c, &ch->direct, from, to, verified, false)) !=
+	    PLAN_OK)
+		return rc;
+	if (to->minor > from->minor &&
+	    plan_newest_patch(c, from->minor, &patch, &pv) &&
+	    (p = plan_ver_make(from->minor, patch), plan_ver_cmp(&p, from) > 0)) {
+		if ((rc = targets(c, &ch->first, from, to, verified, true)) !=
+		    PLAN_OK)
+			return rc;
+		if (run(c, &ch->first) < 0)
+			return -1;
+		ch->alt = &ch->first;
+	}
+	if (run(c, &ch->direct) < 0)
+		return -1;
+	ch->pick = &ch->direct;
+	if (ch->alt && c->opt->patch_first) {
+		ch->pick = &ch->first;
+		ch->alt = &ch->direct;
+		ch->forced = true;
+	} else if (ch->alt && ch->alt->ok &&
+		   (!ch->direct.ok || ch->alt->drains < ch->direct.drains ||
+		    (ch->alt->drains == ch->direct.drains &&
+		     ch->alt->steps < ch->direct.steps))) {
+		ch->pick = &ch->first;
+		ch->alt = &ch->direct;
+	}
+	return PLAN_OK;
+}
+
 int
 plan_path(struct plan_ctx *c)
 {
-	struct plan_ver from = c->plan->from, to, p;
-	struct cand direct, first, *pick, *alt = NULL;
-	bool verified, pv, forced = false;
-	unsigned patch;
+	struct plan_ver from = c->plan->from, to;
+	struct choice ch, dflt;
+	struct cand *pick;
+	bool verified;
+	bool fewest = c->opt->strategy == PLAN_STRATEGY_FEWEST_DRAINS;
 	const char *fill[4];
 	int rc;
 
@@ -555,6 +649,7 @@ plan_path(struct plan_ctx *c)
 	if (rc != PLAN_OK)
 		return rc;
 	c->plan->to = to;
+	c->plan->strategy = c->opt->strategy;
 	if (plan_ver_cmp(&to, &from) < 0) {
 		fill[0] = "target";
 		fill[1] = plan_ver_str(c->a, &to);
@@ -567,43 +662,36 @@ plan_path(struct plan_ctx *c)
 	}
 	if ((rc = plan_target_warnings(c, verified)) < 0)
 		return -1;
-	/* A cluster already outside the policy is refused as it stands. */
-	if ((rc = plan_simulate(c->db, c->a, c->plan)) != PLAN_OK)
+	if ((rc = choose(c, &from, &to, verified, fewest, &ch)) != PLAN_OK)
 		return rc;
-	memset(&direct, 0, sizeof(direct));
-	memset(&first, 0, sizeof(first));
-	if ((rc = targets(c, &direct, &from, &to, verified, false)) != PLAN_OK)
+	pick = ch.pick;
+	/*
+	 * A snapshot that breaks the skew policy and cannot be planned is
+	 * refused for that breakage (the simulation of no steps says it).
+	 */
+	if (!pick->ok && (rc = plan_simulate(c->db, c->a, c->plan)) != PLAN_OK)
 		return rc;
-	if (to.minor > from.minor &&
-	    plan_newest_patch(c, from.minor, &patch, &pv) &&
-	    (p = plan_ver_make(from.minor, patch), plan_ver_cmp(&p, &from) > 0)) {
-		if ((rc = targets(c, &first, &from, &to, verified, true)) !=
-		    PLAN_OK)
-			return rc;
-		if (run(c, &first) < 0)
-			return -1;
-		alt = &first;
-	}
-	if (run(c, &direct) < 0)
-		return -1;
-	pick = &direct;
-	if (alt && c->opt->patch_first) {
-		pick = &first;
-		alt = &direct;
-		forced = true;
-	} else if (alt && alt->ok &&
-		   (!direct.ok || alt->drains < direct.drains ||
-		    (alt->drains == direct.drains && alt->steps < direct.steps))) {
-		pick = &first;
-		alt = &direct;
-	}
 	if (!pick->ok)
 		return refuse_fail(c, pick);
-	if (take(c, pick) < 0 || explain(c, pick, alt, forced) < 0)
+	c->plan->drains = c->plan->drains_default = pick->drains;
+	if (fewest) {
+		/* What the default strategy would drain, for the saving. */
+		if ((rc = choose(c, &from, &to, verified, false, &dflt)) !=
+		    PLAN_OK)
+			return rc;
+		if (dflt.pick->ok)
+			c->plan->drains_default = dflt.pick->drains;
+		if (plan_strategy_findings(c, pick->targets, pick->ntargets) < 0)
+			return -1;
+	}
+	if (take(c, pick) < 0 || explain(c, pick, ch.alt, ch.forced) < 0)
 		return -1;
 	if (pick->nhops == 0) {
 		const struct rule *r = plan_rule(c, "plan-nothing-to-do");
 
+		/* Nothing to do, unless the cluster breaks the policy. */
+		if ((rc = plan_simulate(c->db, c->a, c->plan)) != PLAN_OK)
+			return rc;
 		fill[0] = "version";
 		fill[1] = plan_ver_str(c->a, &to);
 		if (!r || !fill[1] ||

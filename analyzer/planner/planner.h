@@ -126,8 +126,25 @@ struct plan_hop {
 	unsigned repo_minor;	/* pkgs.k8s.io minor used; 0 = legacy */
 };
 
+/*
+ * How workers follow the control plane: default, the documented procedure
+ * (every node's kubelet one minor per hop), or fewest-drains (a worker's
+ * kubelet waits while kubeadm and the skew policy accept it; strategy.c).
+ */
+enum plan_strategy {
+	PLAN_STRATEGY_DEFAULT, PLAN_STRATEGY_FEWEST_DRAINS
+};
+
+/* "default", "fewest-drains"; NULL for anything else. */
+const char *plan_strategy_name(enum plan_strategy s);
+/* Parses a --strategy value; false if s is neither name. */
+bool plan_strategy_parse(const char *s, enum plan_strategy *out);
+
 struct plan {
 	struct plan_ver from, to;
+	enum plan_strategy strategy;
+	size_t drains;		/* node drains in the plan */
+	size_t drains_default;	/* ... under the default strategy */
 	long as_of;
 	long rules_compiled;	/* the rules data's compiled: date */
 	const char *rules_dir;	/* borrowed: the rules db's dir */
@@ -149,6 +166,7 @@ struct plan_options {
 	unsigned max_unavailable;	/* workers per batch; 0 means 1 */
 	bool strict_packages;	/* refuse instead of pinning unverified packages */
 	bool patch_first;	/* the newest patch of the running minor first */
+	enum plan_strategy strategy;
 };
 
 enum plan_result {

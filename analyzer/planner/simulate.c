@@ -3,6 +3,14 @@
  * component and, after each step, checks the skew windows of
  * rules/data/skew.yaml and kubeadm's upgrade policy of
  * rules/data/kubeadm.yaml. The first broken rule refuses the plan.
+ *
+ * A snapshot may already break the skew policy: a control-plane node's
+ * kubelet upgraded before `kubeadm upgrade node` ran on another one leaves
+ * that kubelet newer than the other kube-apiserver. Such a breakage is
+ * carried, not refused, while it lasts: no step may break a rule that held
+ * in the state before it, and the plan must end with none broken. Then the
+ * plan repairs the snapshot and says so (plan-repairs-skew); otherwise the
+ * first breakage left refuses it, as before the first step.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -76,6 +84,22 @@ plan_default_coredns(const struct rules_db *db, const struct plan_ver *v)
 
 /* ------------------------------------------------------------ checking */
 
+/* One broken skew window: who, against whom, and how to say it. */
+struct breach {
+	const char *component, *relative_to, *node;	/* static or arena */
+	int other;		/* the kube-apiserver's node, or -1 */
+	enum skew_bound bound;
+	struct plan_ver version;
+	struct src_loc loc;
+	const char *rule;	/* arena */
+	bool newer;
+};
+
+struct breaches {
+	struct breach *v;	/* owned */
+	size_t n, cap;
+};
+
 struct sim {
 	const struct rules_db *db;
 	struct arena *a;
@@ -89,6 +113,10 @@ struct sim {
 	struct src_loc loc;
 	bool newer;		/* the component is ahead of what it follows */
 	int node_index;		/* the node of the violation, or -1 */
+	/* The skew windows broken before the step (tolerated) and after. */
+	struct breaches was, now;
+	bool initial;		/* the snapshot: breaches are only recorded */
+	bool oom;
 };
 
 static void
@@ -118,30 +146,89 @@ diff(const struct plan_ver *x, const struct plan_ver *y)
  * at minor era, with the audit's own test (rules_skew_excess);
  * check_newer/check_older restrict the side checked.
  */
+static bool
+same_breach(const struct breach *x, const struct breach *y)
+{
+	return x->other == y->other && x->bound == y->bound &&
+	       !strcmp(x->component, y->component) &&
+	       !strcmp(x->relative_to, y->relative_to) &&
+	       !strcmp(x->node, y->node);
+}
+
+static const struct breach *
+find_breach(const struct breaches *b, const struct breach *x)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (same_breach(&b->v[i], x))
+			return &b->v[i];
+	return NULL;
+}
+
+static void
+add_breach(struct sim *s, const struct breach *x)
+{
+	struct breaches *b = &s->now;
+
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 8;
+		struct breach *v = realloc(b->v, cap * sizeof(*v));
+
+		if (!v) {
+			s->oom = true;
+			return;
+		}
+		b->v = v;
+		b->cap = cap;
+	}
+	b->v[b->n++] = *x;
+}
+
+/*
+ * Checks comp (at v) against relative_to at api, in the era of an apiserver
+ * at minor era, with the audit's own test (rules_skew_excess);
+ * check_newer/check_older restrict the side checked. other is the node of
+ * the kube-apiserver compared with, or -1. A window the state before
+ * already broke is recorded, not a violation.
+ */
 static void
 check_row(struct sim *s, const char *component, const char *relative_to,
-	  const char *node, const struct plan_ver *v,
+	  const char *node, int other, const struct plan_ver *v,
 	  const struct plan_ver *api, unsigned era, bool check_newer,
 	  bool check_older)
 {
 	const struct skew_row *r;
-	enum skew_bound bound = check_newer && check_older ? BOUND_ANY
-				: check_newer		  ? BOUND_NEWER
-							  : BOUND_OLDER;
+	struct breach x;
 	bool newer;
 	int limit;
 
+	x.bound = check_newer && check_older ? BOUND_ANY
+		  : check_newer		     ? BOUND_NEWER
+					     : BOUND_OLDER;
 	if (!v->set || !api->set ||
 	    rules_skew_excess(s->db, component, relative_to, era, v->minor,
-			      api->minor, bound, &newer, &limit, &r) <= 0)
+			      api->minor, x.bound, &newer, &limit, &r) <= 0)
 		return;
-	if (s->bad)
+	x.component = component;
+	x.relative_to = relative_to;
+	x.node = node;
+	x.other = other;
+	x.version = *v;
+	x.loc = r->loc;
+	x.newer = newer;
+	x.rule = arena_printf(s->a, "%s may be at most %d minor versions "
+			      "%s than %s %u.%u",
+			      component, limit, newer ? "newer" : "older",
+			      relative_to, api->major, api->minor);
+	if (!x.rule) {
+		s->oom = true;
 		return;
-	violation(s, component, node, v, r->loc,
-		  arena_printf(s->a, "%s may be at most %d minor versions "
-			       "%s than %s %u.%u",
-			       component, limit, newer ? "newer" : "older",
-			       relative_to, api->major, api->minor));
+	}
+	add_breach(s, &x);
+	if (s->bad || s->initial || find_breach(&s->was, &x))
+		return;
+	violation(s, component, node, v, r->loc, x.rule);
 	s->newer = newer;
 }
 
@@ -169,10 +256,10 @@ check_skew(struct sim *s)
 		 * apiserver of their own node in a kubeadm cluster. */
 		if (p->nodes[i].control_plane) {
 			check_row(s, "kube-controller-manager", "kube-apiserver",
-				  name, &ns->controller_manager, &ns->apiserver,
+				  name, -1, &ns->controller_manager, &ns->apiserver,
 				  ns->apiserver.minor, true, true);
 			check_row(s, "kube-scheduler", "kube-apiserver", name,
-				  &ns->scheduler, &ns->apiserver,
+				  -1, &ns->scheduler, &ns->apiserver,
 				  ns->apiserver.minor, true, true);
 		}
 		for (j = 0; j < p->nnodes; j++) {
@@ -180,17 +267,17 @@ check_skew(struct sim *s)
 
 			if (!p->nodes[j].control_plane)
 				continue;
-			check_row(s, "kubelet", "kube-apiserver", name,
+			check_row(s, "kubelet", "kube-apiserver", name, (int)j,
 				  &ns->kubelet, api, api->minor, true, true);
 			if (p->nodes[i].control_plane)
 				check_row(s, "kube-apiserver", "kube-apiserver",
-					  name, &ns->apiserver, api, api->minor,
-					  true, true);
+					  name, (int)j, &ns->apiserver, api,
+					  api->minor, true, true);
 		}
 	}
 	/* kube-proxy on each node against its kubelet. */
 	for (i = 0; newest.set && i < p->nnodes; i++)
-		check_row(s, "kube-proxy", "kubelet", p->nodes[i].name,
+		check_row(s, "kube-proxy", "kubelet", p->nodes[i].name, -1,
 			  &st->kube_proxy, &st->nodes[i].kubelet, newest.minor,
 			  true, true);
 	/*
@@ -204,11 +291,13 @@ check_skew(struct sim *s)
 
 		if (p->nodes[j].control_plane)
 			check_row(s, "kube-proxy", "kube-apiserver", "kube-system",
-				  &st->kube_proxy, api, api->minor, false, true);
+				  (int)j, &st->kube_proxy, api, api->minor,
+				  false, true);
 	}
 	if (newest.set)
 		check_row(s, "kube-proxy", "kube-apiserver", "kube-system",
-			  &st->kube_proxy, &newest, newest.minor, true, false);
+			  -1, &st->kube_proxy, &newest, newest.minor, true,
+			  false);
 }
 
 /* kubeadm's policy for the step's kubeadm command on its node. */
@@ -272,9 +361,11 @@ check_kubeadm(struct sim *s, const struct plan_state *before)
 					       before->cluster.minor));
 		/*
 		 * kubeadm manages kubelets at most its kubelet skew older
-		 * than itself (MinimumKubeletVersion, cmd/kubeadm/app/
-		 * constants; kubernetes/kubernetes PR 120825): the bound a
-		 * catch-up of a lagging node must respect.
+		 * than itself ("kubeadm's skew against the kubelet",
+		 * create-cluster-kubeadm.md; kubernetes/kubernetes PR
+		 * 120825): the bound a catch-up of a lagging node must
+		 * respect. `kubeadm upgrade node` itself compares no version
+		 * (node/preflight.go, node/kubeletconfig.go; path.c).
 		 */
 		skew = rules_kubeadm_kubelet_skew(s->db, bin->minor, &kloc);
 		{
@@ -449,11 +540,13 @@ refuse(struct sim *s)
 	if (!s->step && s->newer &&
 	    !(f->remediation = arena_printf(s->a, "The snapshot already breaks "
 				"the skew policy: %s on '%s' is newer than the "
-				"policy allows. Downgrade %s on '%s' to the "
-				"control plane's minor (or, if the control plane "
-				"is the one behind, upgrade it alone with kubeadm "
-				"first), then plan again.", s->component,
-				s->node, s->component, s->node)))
+				"policy allows. Plan to %u.%u.%u or later, which "
+				"upgrades the control plane past it first (--to "
+				"%u.%u), or downgrade %s on '%s' to the control "
+				"plane's minor, then plan again.", s->component,
+				s->node, s->version.major, s->version.minor,
+				s->version.patch, s->version.major,
+				s->version.minor, s->component, s->node)))
 		return -1;
 	f->message = s->step
 		? arena_printf(s->a, "%s (after step %s, %s: %s)", f->message,
@@ -467,36 +560,126 @@ refuse(struct sim *s)
 	return PLAN_REFUSED;
 }
 
+/* The breaches after a step become those tolerated before the next. */
+static void
+next_state(struct sim *s)
+{
+	struct breaches t = s->was;
+
+	s->was = s->now;
+	s->now = t;
+	s->now.n = 0;
+}
+
+static int
+sim_done(struct sim *s, int rc)
+{
+	free(s->was.v);
+	free(s->now.v);
+	return s->oom ? -1 : rc;
+}
+
+/* Refuses for a breach the plan leaves, as seen before the first step. */
+static int
+refuse_left(struct sim *s, const struct breach *b)
+{
+	s->step = NULL;
+	s->bad = false;
+	violation(s, b->component, b->node, &b->version, b->loc, b->rule);
+	s->newer = b->newer;
+	return refuse(s);
+}
+
+/* The warning that the plan repairs the snapshot first (plan-repairs-skew). */
+static int
+repaired(struct sim *s, const struct breach *b, size_t nbreach,
+	 const struct plan_step *fix)
+{
+	const struct rule *r = NULL;
+	const char *fill[10];
+	struct src_loc ev[2];
+	size_t i, nev = 0;
+
+	for (i = 0; i < s->db->rules.n; i++)
+		if (!strcmp(s->db->rules.v[i].id, "plan-repairs-skew"))
+			r = &s->db->rules.v[i];
+	if (!r)
+		return -1;
+	fill[0] = "component";
+	fill[1] = b->component;
+	fill[2] = "node";
+	fill[3] = b->node;
+	fill[4] = "version";
+	fill[5] = plan_ver_str(s->a, &b->version);
+	fill[6] = "reason";
+	fill[7] = nbreach > 1 ? arena_printf(s->a, "%s; and %zu more such",
+					     b->rule, nbreach - 1)
+			      : b->rule;
+	fill[8] = "step";
+	fill[9] = arena_printf(s->a, "%s (%s)", fix->id,
+			       plan_action_name(fix->action));
+	if (!fill[5] || !fill[7] || !fill[9])
+		return -1;
+	for (i = 0; i < s->plan->nnodes; i++)
+		if (s->plan->nodes[i].name == b->node &&
+		    s->plan->nodes[i].loc.path)
+			ev[nev++] = s->plan->nodes[i].loc;
+	if (b->loc.path)
+		ev[nev++] = b->loc;
+	return plan_finding(s->plan, s->a, r, b->node, fill, 5,
+			    nev ? ev : NULL, nev);
+}
+
 int
 plan_simulate(const struct rules_db *db, struct arena *a, struct plan *plan)
 {
 	struct sim s;
 	const struct plan_state *prev = &plan->initial;
-	size_t i;
+	const struct plan_step *fix = NULL;
+	struct breach first;
+	size_t i, nfirst;
 
 	memset(&s, 0, sizeof(s));
 	s.db = db;
 	s.a = a;
 	s.plan = plan;
 	s.st = prev;
+	/* The snapshot's own breaches are tolerated; NotReady is not. */
+	s.initial = true;
 	check_skew(&s);
+	s.initial = false;
+	if (s.oom)
+		return sim_done(&s, -1);
 	if (s.bad)
-		return refuse(&s);
+		return sim_done(&s, refuse(&s));
+	nfirst = s.now.n;
+	if (nfirst)
+		first = s.now.v[0];
+	next_state(&s);
 	for (i = 0; i < plan->steps.n; i++) {
 		struct plan_step *step = &plan->steps.v[i];
 
 		if (step->hop == 0 || step->hop > plan->hops.n)
-			return -1;
+			return sim_done(&s, -1);
 		if (copy_state(a, plan->nnodes, prev, &step->state) < 0)
-			return -1;
+			return sim_done(&s, -1);
 		s.step = step;
 		check_kubeadm(&s, prev);
 		apply(plan, db, step, &step->state);
 		s.st = &step->state;
 		check_skew(&s);
+		if (s.oom)
+			return sim_done(&s, -1);
 		if (s.bad)
-			return refuse(&s);
+			return sim_done(&s, refuse(&s));
+		if (s.was.n && !s.now.n)
+			fix = step;
+		next_state(&s);
 		prev = &step->state;
 	}
-	return PLAN_OK;
+	if (s.was.n)
+		return sim_done(&s, refuse_left(&s, &s.was.v[0]));
+	if (nfirst && fix && repaired(&s, &first, nfirst, fix) < 0)
+		return sim_done(&s, -1);
+	return sim_done(&s, PLAN_OK);
 }

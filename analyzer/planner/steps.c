@@ -395,7 +395,9 @@ verify_hop(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 		return;
 	}
 	for (i = 0; i < c->plan->nnodes; i++) {
-		bool moved = h->apply || (h->work[i] & PLAN_WORK_KUBELET);
+		/* A kubelet this hop leaves (fewest-drains, or one already
+		 * there) shows the version it had. */
+		bool moved = h->work[i] & PLAN_WORK_KUBELET;
 
 		nv[i].name = c->plan->nodes[i].name;
 		nv[i].version = plan_vtext(a, moved ? &h->to

@@ -137,6 +137,13 @@ text_header(struct buf *b, const struct plan *p)
 		 p->nnodes, p->nnodes == 1 ? "" : "s", count_cp(p),
 		 p->nnodes - count_cp(p),
 		 p->nnodes - count_cp(p) == 1 ? "" : "s");
+	if (p->strategy != PLAN_STRATEGY_DEFAULT)
+		buf_addf(b, "Strategy: %s, %zu node drain%s (the default "
+			 "procedure: %zu, %zu saved)\n",
+			 plan_strategy_name(p->strategy), p->drains,
+			 p->drains == 1 ? "" : "s", p->drains_default,
+			 p->drains_default > p->drains
+				 ? p->drains_default - p->drains : 0);
 }
 
 int
@@ -480,6 +487,13 @@ report_plan_json(struct buf *b, const struct plan *p)
 	     report_jadd(root, "from", jver(&p->from)) &&
 	     report_jadd(root, "to", jver(&p->to)) &&
 	     report_jadd(root, "asOf", cJSON_CreateString(asof)) &&
+	     report_jadd(root, "strategy",
+			 report_jstr(plan_strategy_name(p->strategy))) &&
+	     report_jadd(root, "drains", cJSON_CreateNumber((double)p->drains)) &&
+	     report_jadd(root, "drainsSaved",
+			 cJSON_CreateNumber(p->drains_default > p->drains
+				 ? (double)(p->drains_default - p->drains)
+				 : 0)) &&
 	     report_jadd(root, "hops", hops = cJSON_CreateArray()) &&
 	     report_jadd(root, "steps", steps = cJSON_CreateArray()) &&
 	     report_jadd(root, "findings", fs = cJSON_CreateArray());

@@ -13,8 +13,9 @@ static const char *const placeholder_names[] = {
 	"days", "drains", "expected", "file", "image", "input", "lag",
 	"latest", "limit", "minor", "minors", "months", "name", "newest",
 	"node", "oldest", "other", "package", "path", "reason", "registry",
-	"relative_to", "released", "replacement", "repo", "rule", "skew",
-	"status", "supported", "target", "through", "version",
+	"relative_to", "released", "replacement", "repo", "rule", "saved",
+	"skew", "status", "step", "strategy", "supported", "target",
+	"through", "version",
 };
 
 struct kind_info {
@@ -52,7 +53,7 @@ static const struct kind_info kinds[] = {
 	{"plan", CK_PLAN,
 	 "node status target version compiled component package minor name "
 	 "date days cluster lag skew path drains catchup reason through "
-	 "released",
+	 "released step saved strategy",
 	 NULL},
 };
 

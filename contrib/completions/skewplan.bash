@@ -14,7 +14,7 @@ _skewplan_options()
 	case $1 in
 	inspect) echo "-f --format --progress" ;;
 	audit) echo "--as-of --rules --waivers --fail-on --baseline --near-eol-days --progress $out" ;;
-	plan) echo "--to --as-of --rules --max-unavailable --strict-packages --patch-first --progress $out" ;;
+	plan) echo "--to --as-of --rules --max-unavailable --strict-packages --patch-first --progress --strategy $out" ;;
 	rules | version) echo "--rules" ;;
 	esac
 }
@@ -78,6 +78,9 @@ _skewplan()
 		return 0 ;;
 	--fail-on)
 		COMPREPLY=($(compgen -W "error warning info new never" -- "$cur"))
+		return 0 ;;
+	--strategy)
+		COMPREPLY=($(compgen -W "default fewest-drains" -- "$cur"))
 		return 0 ;;
 	--color | --progress)
 		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
