@@ -283,8 +283,8 @@ static const struct {
 	{27, "2024-11-01", 1, 27},
 	{27, "2024-11-02", 2, 28},
 	{24, "2025-06-01", 2, 28},
-	{28, "2023-08-14", 0, 0},
-	{28, "2023-08-15", 2, 28},
+	{28, "2022-08-24", 0, 0},
+	{28, "2022-08-25", 2, 28},
 	{31, "2024-11-02", 2, 31},
 	{36, "2026-12-28", 2, 36},
 	{36, "2026-12-29", 0, 0},
@@ -318,9 +318,10 @@ package_keys_follow_their_expiry_and_fall_back_to_a_newer_repository(
 	assert_null(rules_pkg_key_served(&db, "legacy", 27));
 	assert_string_equal(k1->fingerprint,
 			    "DE15B14486CD377B9E876E1A234654DA9A296436");
-	assert_null(k2->fingerprint);
+	/* The same key; v1.28+ serve it with the later expiry. */
+	assert_string_equal(k2->fingerprint, k1->fingerprint);
 	assert_false(k1->expires_unconfirmed);
-	assert_true(k2->expires_unconfirmed);
+	assert_false(k2->expires_unconfirmed);
 	assert_string_equal(k1->deb_key_url,
 			    "https://pkgs.k8s.io/core:/stable:/v{minor}/deb/"
 			    "Release.key");
@@ -465,8 +466,10 @@ static const struct bad_case bad_cases[] = {
 	{"data/packages.yaml", "    since_minor: \"1.28\"\n",
 	 "    since_minor: \"1.29\"\n", "- repository: pkgs.k8s.io\n    since_minor: \"1.24\"",
 	 "no signing key is served by the 'pkgs.k8s.io' repository of 1.28"},
-	{"data/packages.yaml", "    verifies_since_minor: \"1.24\"\n    fingerprint: null",
-	 "    verifies_since_minor: \"1.30\"\n    fingerprint: null", "\"1.30\"",
+	{"data/packages.yaml",
+	 "    since_minor: \"1.28\"\n    verifies_since_minor: \"1.24\"",
+	 "    since_minor: \"1.28\"\n    verifies_since_minor: \"1.30\"",
+	 "\"1.30\"",
 	 "the minors a key verifies (1.30 on) must include the minors that "
 	 "serve it (1.28 on)"},
 	{"data/packages.yaml", "    expires: 2024-11-02\n",
