@@ -15,6 +15,9 @@ trap 'rm -rf "$tmp"' EXIT
 src=$tmp/src
 mkdir "$src"
 git archive HEAD | tar -x -C "$src"
+# As root, tar keeps the archive's group-writable modes, and skewplan trusts
+# no group-writable rules directory beside its binary (cli/common.c).
+chmod -R go-w "$src"
 [ -d "$root/../shared" ] && ln -s "$root/../shared" "$tmp/shared"
 cd "$src" || exit 1
 echo "mutate: building the unmutated tree"
