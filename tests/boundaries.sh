@@ -181,6 +181,16 @@ for v in 36 37; do
 		absent want want '"rule":[[:space:]]*"patch-behind"' audit $J "$tmp/v1$v"
 done
 
+# patch-behind from the 2026 release days kubernetes.io gives (issue 8):
+# 1.36.1 on 2026-05-13, a day after the other branches, and 1.37.1.
+for v in 36 37; do
+	mkdir "$tmp/v1$v"
+	printf 'Client Version: v1.%s.0\nServer Version: v1.%s.0\n' "$v" "$v" >"$tmp/v1$v/version.txt"
+	sed "s/v1\.26\.1/v1.$v.0/g" $SEED/nodes.txt >"$tmp/v1$v/nodes.txt"
+	around "patch-behind for 1.$v.0 from 1.$v.1's release day" "$(patch_date 1.$v.1)" \
+		absent want want '"rule":[[:space:]]*"patch-behind"' audit $J "$tmp/v1$v"
+done
+
 # ---- plan
 P="plan --rules $R"
 around "the plan leaves the legacy repository on its removal day" "$legacy_removed" \

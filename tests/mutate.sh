@@ -15,9 +15,10 @@ trap 'rm -rf "$tmp"' EXIT
 src=$tmp/src
 mkdir "$src"
 git archive HEAD | tar -x -C "$src"
-# git archive's directories are group-writable (tar.umask 002), and
-# skewplan does not take its rules from a source tree others can change.
+# As root, tar keeps the archive's group-writable modes, and skewplan trusts
+# no group-writable rules directory beside its binary (cli/common.c).
 chmod -R go-w "$src"
+[ -d "$root/../shared" ] && ln -s "$root/../shared" "$tmp/shared"
 cd "$src" || exit 1
 echo "mutate: building the unmutated tree"
 make -s -j2 test-bins >/dev/null 2>"$tmp/build.log" || { cat "$tmp/build.log"; exit 1; }

@@ -69,12 +69,12 @@ have_admin_conf() { [ -f "$R/etc/kubernetes/admin.conf" ]; }
 # in patch releases.  Values are those `kubeadm config images list` printed
 # at each version in real captures (/work/shared/reference/k8s-facts.md §5
 # cites them): the minor's .0 value and the first patch seen with a newer
-# one.  Past the last confirmed patch the last confirmed value is used.
-# Added with issue 8: 3.5.15-0 at 1.28.14, 1.29.9, 1.30.5 and CoreDNS
-# v1.11.3 at 1.30.5 (captures of those kubeadm versions), 3.5.24-0 at
-# 1.33.6 (CHANGELOG-1.33), 3.6.5-0 seen at 1.34.3, 1.37 from a kubeadm
-# v1.37.1 capture (etcd 3.7.0-0, CoreDNS v1.14.6); rules/data/kubeadm.yaml
-# cites each.  1.32 keeps 1.32.13, the first patch seen with 3.5.24-0.
+# one, and the back-ports whose cherry-pick PRs rules/data/kubeadm.yaml
+# cites (1.28.14/1.29.9/1.30.5 etcd 3.5.15-0, PRs 126399/126397/126395;
+# 1.32.10/1.33.6 3.5.24-0, PRs 135019/135018; 1.34.3 3.6.5-0; CoreDNS
+# v1.11.3 from 1.30.5, PR 126797).  Past the last confirmed patch the
+# last confirmed value is used.  1.37 (etcd 3.7.0-0, CoreDNS v1.14.6) is
+# from a kubeadm v1.37.1 capture, as in rules/data/kubeadm.yaml.
 etcd_for() {
 	awk -v m="$(minor_of "$1")" -v p="$(patch_of "$1")" 'BEGIN {
 		t["24"] = "0 3.5.3-0 8 3.5.5-0 9 3.5.6-0"
