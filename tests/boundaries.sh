@@ -128,6 +128,16 @@ expect "a kubelet three minors older than 1.29 is at the limit" 2024-03-01 want 
 expect "a kubelet four minors older than 1.29 is too old" 2024-03-01 want \
 	'"rule":[[:space:]]*"kubelet-too-old"' audit $J "$tmp/kubelet25"
 
+# patch-behind from the 2026 release days kubernetes.io gives (issue 8):
+# 1.36.1 on 2026-05-13, a day after the other branches, and 1.37.1.
+for v in 36 37; do
+	mkdir "$tmp/v1$v"
+	printf 'Client Version: v1.%s.0\nServer Version: v1.%s.0\n' "$v" "$v" >"$tmp/v1$v/version.txt"
+	sed "s/v1\.26\.1/v1.$v.0/g" $SEED/nodes.txt >"$tmp/v1$v/nodes.txt"
+	around "patch-behind for 1.$v.0 from 1.$v.1's release day" "$(patch_date 1.$v.1)" \
+		absent want want '"rule":[[:space:]]*"patch-behind"' audit $J "$tmp/v1$v"
+done
+
 # ---- plan
 P="plan --rules $R"
 around "the plan leaves the legacy repository on its removal day" "$legacy_removed" \

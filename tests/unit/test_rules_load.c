@@ -141,6 +141,17 @@ load(const char *dir, char **out)
 	return rc;
 }
 
+static const struct {
+	unsigned minor, patch;
+	const char *day;
+} release_days[] = {
+	{33, 10, "2026-03-19"}, {34, 6, "2026-03-19"}, {35, 3, "2026-03-19"},
+	{34, 7, "2026-04-14"}, {35, 5, "2026-05-12"}, {36, 1, "2026-05-13"},
+	{34, 9, "2026-06-09"}, {36, 2, "2026-06-09"}, {35, 7, "2026-07-14"},
+	{36, 3, "2026-07-14"}, {35, 8, "2026-08-11"}, {36, 4, "2026-08-11"},
+	{37, 0, "2026-08-26"}, {35, 9, "2026-09-15"}, {37, 1, "2026-09-15"},
+};
+
 static void
 rules_directory_loads_with_the_values_checks_use(void **state)
 {
@@ -150,6 +161,7 @@ rules_directory_loads_with_the_values_checks_use(void **state)
 	const struct release *r;
 	const struct rule *ru;
 	char s[11];
+	size_t i;
 
 	(void)state;
 	arena_init(&a);
@@ -165,6 +177,19 @@ rules_directory_loads_with_the_values_checks_use(void **state)
 	assert_int_equal(r->patches[3].patch, 3);
 	date_format(r->patches[3].date, s);
 	assert_string_equal(s, "2023-03-15");
+	/* 2026 release days as kubernetes.io/releases gives them. */
+	for (i = 0; i < ARRAY_SIZE(release_days); i++) {
+		r = rules_release_of(&db, release_days[i].minor);
+		assert_non_null(r);
+		assert_true(release_days[i].patch < r->npatches);
+		date_format(r->patches[release_days[i].patch].date, s);
+		print_message("1.%u.%u\n", release_days[i].minor,
+			      release_days[i].patch);
+		assert_string_equal(s, release_days[i].day);
+	}
+	assert_int_equal(rules_release_of(&db, 36)->npatches, 5);
+	date_format(db.patches_through, s);
+	assert_string_equal(s, "2026-09-14");
 	assert_string_equal(rules_kubeadm_etcd(&db, 26, 1), "3.5.6-0");
 	assert_string_equal(rules_kubeadm_etcd(&db, 26, 10), "3.5.9-0");
 	assert_null(rules_kubeadm_etcd(&db, 36, 0));
@@ -283,8 +308,8 @@ static const struct {
 	{27, "2024-11-01", 1, 27},
 	{27, "2024-11-02", 2, 28},
 	{24, "2025-06-01", 2, 28},
-	{28, "2023-08-14", 0, 0},
-	{28, "2023-08-15", 2, 28},
+	{28, "2022-08-24", 0, 0},
+	{28, "2022-08-25", 2, 28},
 	{31, "2024-11-02", 2, 31},
 	{36, "2026-12-28", 2, 36},
 	{36, "2026-12-29", 0, 0},
@@ -318,9 +343,10 @@ package_keys_follow_their_expiry_and_fall_back_to_a_newer_repository(
 	assert_null(rules_pkg_key_served(&db, "legacy", 27));
 	assert_string_equal(k1->fingerprint,
 			    "DE15B14486CD377B9E876E1A234654DA9A296436");
-	assert_null(k2->fingerprint);
+	/* The same key; v1.28+ serve it with the later expiry. */
+	assert_string_equal(k2->fingerprint, k1->fingerprint);
 	assert_false(k1->expires_unconfirmed);
-	assert_true(k2->expires_unconfirmed);
+	assert_false(k2->expires_unconfirmed);
 	assert_string_equal(k1->deb_key_url,
 			    "https://pkgs.k8s.io/core:/stable:/v{minor}/deb/"
 			    "Release.key");
@@ -465,8 +491,10 @@ static const struct bad_case bad_cases[] = {
 	{"data/packages.yaml", "    since_minor: \"1.28\"\n",
 	 "    since_minor: \"1.29\"\n", "- repository: pkgs.k8s.io\n    since_minor: \"1.24\"",
 	 "no signing key is served by the 'pkgs.k8s.io' repository of 1.28"},
-	{"data/packages.yaml", "    verifies_since_minor: \"1.24\"\n    fingerprint: null",
-	 "    verifies_since_minor: \"1.30\"\n    fingerprint: null", "\"1.30\"",
+	{"data/packages.yaml",
+	 "    since_minor: \"1.28\"\n    verifies_since_minor: \"1.24\"",
+	 "    since_minor: \"1.28\"\n    verifies_since_minor: \"1.30\"",
+	 "\"1.30\"",
 	 "the minors a key verifies (1.30 on) must include the minors that "
 	 "serve it (1.28 on)"},
 	{"data/packages.yaml", "    expires: 2024-11-02\n",
