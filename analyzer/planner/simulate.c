@@ -67,6 +67,7 @@ plan_etcd_after(const char *have, const char *want)
 	return want;
 }
 
+/* Per patch: CoreDNS moved within minors (rules/data/kubeadm.yaml). */
 const char *
 plan_default_coredns(const struct rules_db *db, const struct plan_ver *v)
 {

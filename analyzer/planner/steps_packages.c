@@ -98,6 +98,100 @@ version_re(struct plan_ctx *c, const struct plan_hop *h)
 							      (size_t)(star - v))));
 }
 
+/* content with its "gpgkey=" line replaced by "gpgkey=url" (arena). */
+static const char *
+with_gpgkey(struct arena *a, const char *content, const char *url)
+{
+	struct buf b = BUF_INIT;
+	const char *p, *nl, *out;
+
+	if (!content || !url)
+		return NULL;
+	for (p = content; *p; p = nl) {
+		nl = strchr(p, '\n');
+		nl = nl ? nl + 1 : p + strlen(p);
+		if (!strncmp(p, "gpgkey=", 7))
+			buf_addf(&b, "gpgkey=%s\n", url);
+		else
+			buf_add(&b, p, (size_t)(nl - p));
+	}
+	out = b.oom ? NULL : arena_strdup(a, buf_cstr(&b));
+	buf_release(&b);
+	return out;
+}
+
+/*
+ * The signing key of the switch, from rules/data/packages.yaml
+ * (signing_keys, rules_pkg_key_for): the key the new repository serves if
+ * it is valid at --as-of, else the same repository family's key that is
+ * valid and verifies it, fetched from the minor that serves it (after
+ * 2024-11-02 the v1.24-v1.27 repositories need the key of v1.28; the
+ * workaround of kubernetes/release#3818). The step says which and why.
+ * Returns the key URL (arena) or NULL.
+ */
+static const char *
+switch_key(struct plan_sb *b, const struct plan_hop *h)
+{
+	struct plan_ctx *c = b->c;
+	struct arena *a = c->a;
+	const struct pkg_repo *r = c->pkgs;
+	const struct pkg_key *k, *served;
+	struct plan_ver from = h->to;
+	unsigned fetch = h->to.minor;
+	char asof[11], exp[11];
+
+	date_format(c->plan->as_of, asof);
+	k = rules_pkg_key_for(c->db, r->id, h->to.minor, c->plan->as_of,
+			      &fetch);
+	if (!k) {
+		served = rules_pkg_key_served(c->db, r->id, h->to.minor);
+		if (served)
+			date_format(served->expires, exp);
+		plan_sb_note(b, arena_printf(a, "Warning: the rules data knows "
+					     "no signing key of the v%u.%u "
+					     "repository that is valid on %s%s%s; "
+					     "apt and dnf refuse a repository "
+					     "whose key expired. Check the key "
+					     "the command fetches ('gpg "
+					     "--show-keys') and get a current "
+					     "one before going on.",
+					     h->to.major, h->to.minor, asof,
+					     served ? " (the one it serves "
+						      "expires " : "",
+					     served ? arena_printf(a, "%s)",
+								   exp)
+						    : ""));
+		served = NULL;
+	} else {
+		date_format(k->expires, exp);
+		if (fetch != h->to.minor)
+			plan_sb_note(b, arena_printf(a, "The key the v%u.%u "
+						     "repository serves expired "
+						     "before %s; the same "
+						     "repositories' key valid "
+						     "then (until %s) is fetched "
+						     "from v%u.%u, and it verifies "
+						     "v%u.%u too (%s).",
+						     h->to.major, h->to.minor,
+						     asof, exp, h->to.major,
+						     fetch, h->to.major,
+						     h->to.minor,
+						     k->nsources ? k->sources[0]
+								 : "rules data"));
+		if (k->expires_unconfirmed)
+			plan_sb_note(b, arena_printf(a, "The key is valid until "
+						     "%s; what replaces it then "
+						     "is not confirmed (rules "
+						     "data, signing_keys).",
+						     exp));
+	}
+	from.minor = fetch;
+	return plan_tmpl(a, c->plan->rpm
+			    ? (k ? k->rpm_key_url : r->yum_gpgkey)
+			    : (k ? k->deb_key_url : r->apt_key_url),
+		       &from, NULL);
+}
+
 void
 plan_step_switch_repo(struct plan_sb *b, unsigned hn, const struct plan_hop *h)
 {
@@ -120,8 +214,10 @@ plan_step_switch_repo(struct plan_sb *b, unsigned hn, const struct plan_hop *h)
 					    h->to.major, h->to.minor));
 	content = plan_tmpl(a, c->plan->rpm ? r->yum_repo_content
 					    : r->apt_deb_line, &h->to, NULL);
-	key = plan_tmpl(a, r->apt_key_url, &h->to, NULL);
-	if (key && r->apt_keyring)
+	key = switch_key(b, h);
+	if (c->plan->rpm)
+		content = with_gpgkey(a, content, key);
+	else if (key && r->apt_keyring)
 		key = arena_printf(a, "curl -fsSL %s | gpg --batch --yes "
 				   "--dearmor -o %s", plan_shq(a, key),
 				   plan_shq(a, r->apt_keyring));

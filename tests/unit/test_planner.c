@@ -666,6 +666,35 @@ cni_plugin_is_named_and_its_rollout_checked(void **state)
 	fx_free(f);
 }
 
+/*
+ * After 2024-11-02 the v1.25 repository's own key is expired: the switch
+ * fetches the key the v1.28 repository serves (rules data signing_keys).
+ */
+static void
+expired_repository_key_is_fetched_from_a_valid_minor(void **state)
+{
+	struct fx *f = plan_of("fixtures/ha-1.24.17", "1.25", "2025-06-01",
+			       1, false);
+	const struct plan_step *s;
+
+	(void)state;
+	assert_int_equal(f->rc, PLAN_OK);
+	s = find_step(&f->plan, "1.1");
+	assert_int_equal(s->action, PA_SWITCH_REPO);
+	assert_string_equal(s->commands[2],
+			    "curl -fsSL https://pkgs.k8s.io/core:/stable:/v1.28/deb/Release.key | gpg --batch --yes --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg");
+	assert_string_equal(s->commands[3],
+			    "echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v1.25/deb/ /' > /etc/apt/sources.list.d/kubernetes.list");
+	assert_non_null(strstr(s->notes[0], "is fetched from v1.28"));
+	fx_free(f);
+	/* Before the expiry the repository's own key is used. */
+	f = plan_of("fixtures/ha-1.24.17", "1.25", "2024-06-01", 1, false);
+	assert_int_equal(f->rc, PLAN_OK);
+	assert_non_null(strstr(find_step(&f->plan, "1.1")->commands[2],
+			       "/v1.25/deb/Release.key"));
+	fx_free(f);
+}
+
 static int
 group_teardown(void **state)
 {
@@ -787,6 +816,7 @@ main(void)
 		cmocka_unit_test(minor_target_takes_the_newest_patch_and_goes_straight_there),
 		cmocka_unit_test(every_check_is_mechanical),
 		cmocka_unit_test(cni_plugin_is_named_and_its_rollout_checked),
+		cmocka_unit_test(expired_repository_key_is_fetched_from_a_valid_minor),
 		cmocka_unit_test(ha_addons_move_with_the_last_control_plane),
 	};
 
