@@ -93,6 +93,13 @@ def gen_cases():
         if m % 4 == 0:
             cases.append(Case(name + "-latest", None,
                               ["--to", "latest", "--as-of", asof], spec))
+        if m == 33:
+            # A dnf5 host (Fedora 41+): the capture is dnf5's listing,
+            # the node rejects --disableexcludes.
+            d5 = dict(spec, fam="rpm", dnf5=True)
+            cases.append(Case("gen-dnf5-%dcp-1.%d-next" % (cps, m), None,
+                              ["--to", "1.%d" % (m + 1), "--as-of", asof], d5,
+                              family="rpm-dnf5"))
     return cases
 
 
@@ -130,11 +137,15 @@ def write_snapshot(d, spec):
                             % (p, a + rev, m))
     else:
         with open(os.path.join(d, "yum.txt"), "w") as f:
-            f.write("$ yum list --showduplicates kubeadm kubelet kubectl --disableexcludes=kubernetes\n")
-            f.write("Installed Packages\n")
+            if spec.get("dnf5"):
+                f.write("$ dnf5 list --showduplicates kubeadm kubelet kubectl "
+                        "--setopt=disable_excludes=kubernetes\nInstalled packages\n")
+            else:
+                f.write("$ yum list --showduplicates kubeadm kubelet kubectl --disableexcludes=kubernetes\n")
+                f.write("Installed Packages\n")
             for p in ("kubeadm", "kubectl", "kubelet"):
                 f.write("%-36s %-39s %s\n" % (p + ".x86_64", v + rev, "@kubernetes"))
-            f.write("Available Packages\n")
+            f.write("Available packages\n" if spec.get("dnf5") else "Available Packages\n")
             for p in ("kubeadm", "kubectl", "kubelet"):
                 for a in avail:
                     f.write("%-36s %-39s %s\n" % (p + ".x86_64", a + rev, "kubernetes"))
