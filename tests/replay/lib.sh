@@ -73,7 +73,8 @@ have_admin_conf() { [ -f "$R/etc/kubernetes/admin.conf" ]; }
 # cites (1.28.14/1.29.9/1.30.5 etcd 3.5.15-0, PRs 126399/126397/126395;
 # 1.32.10/1.33.6 3.5.24-0, PRs 135019/135018; 1.34.3 3.6.5-0; CoreDNS
 # v1.11.3 from 1.30.5, PR 126797).  Past the last confirmed patch the
-# last confirmed value is used.
+# last confirmed value is used.  1.37: etcd 3.7.0-0 and CoreDNS v1.14.6 from a
+# kubeadm v1.37.1 capture (h-rdata 770f51b; rules/data/kubeadm.yaml cites it).
 etcd_for() {
 	awk -v m="$(minor_of "$1")" -v p="$(patch_of "$1")" 'BEGIN {
 		t["24"] = "0 3.5.3-0 8 3.5.5-0 9 3.5.6-0"
@@ -89,7 +90,7 @@ etcd_for() {
 		t["34"] = "0 3.6.4-0 3 3.6.5-0"
 		t["35"] = "0 3.6.6-0"
 		t["36"] = "0 3.6.8-0"
-		t["37"] = "0 3.6.8-0"
+		t["37"] = "0 3.7.0-0"
 		if (!(m in t)) exit 1
 		n = split(t[m], f, " ")
 		for (i = 1; i < n; i += 2) if (p + 0 >= f[i] + 0) v = f[i + 1]
@@ -103,7 +104,7 @@ coredns_for() {
 		t["27"] = "0 v1.10.1"; t["28"] = "0 v1.10.1"; t["29"] = "0 v1.11.1"
 		t["30"] = "0 v1.11.1 5 v1.11.3"; t["31"] = "0 v1.11.1 1 v1.11.3"
 		t["32"] = "0 v1.11.3"; t["33"] = "0 v1.12.0"; t["34"] = "0 v1.12.1"
-		t["35"] = "0 v1.13.1"; t["36"] = "0 v1.14.2"; t["37"] = "0 v1.14.2"
+		t["35"] = "0 v1.13.1"; t["36"] = "0 v1.14.2"; t["37"] = "0 v1.14.6"
 		if (!(m in t)) exit 1
 		n = split(t[m], f, " ")
 		for (i = 1; i < n; i += 2) if (p + 0 >= f[i] + 0) v = f[i + 1]
