@@ -48,15 +48,15 @@ expect "error info never new warning" skewplan audit --fail-on ""
 expect "fixtures/baseline" skewplan audit --baseline fixtures/base
 expect "always auto" skewplan audit --color a
 expect "latest latest-patch" skewplan plan --to lat
-expect "--strict-packages" skewplan plan --stri
-expect "--source-root --strategy --strict-packages" skewplan plan --s
+expect "--strict --strict-packages" skewplan plan --stri
+expect "--source-root --strategy --strict --strict-packages" skewplan plan --s
 expect "--patch-first" skewplan plan --pa
 expect "--progress" skewplan audit --pr
 expect "--strategy --strict-packages" skewplan plan --str
 expect "fewest-drains" skewplan plan --strategy f
 expect "--waivers" skewplan audit --as-of 2023-03-20 --fail-on never --w
 expect "" skewplan audit --as-of ""
-expect "--format --help --progress --version -f" skewplan inspect -
+expect "--format --help --progress --strict --version -f" skewplan inspect -
 expect "always auto" skewplan plan --progress a
 expect "--rules" skewplan rules --r
 expect "--rules" skewplan version --r

@@ -501,11 +501,19 @@ EOF
 	check "JSON, SARIF and JUnit round-trip the hostile text exactly" \
 		"$PY" "$tmp/esc.py" "$tmp"
 fi
-# Names a command could be built from are refused before any report.
-"$SKEWPLAN" audit --as-of 2024-03-20 --rules rules fixtures/escaping-refused \
+# Names a command could be built from are refused before any report
+# under --strict; without it the row is skipped and the report says so,
+# the name escaped like any snapshot text.
+"$SKEWPLAN" audit --strict --as-of 2024-03-20 --rules rules fixtures/escaping-refused \
 	-f html -o "$tmp/refused.html" >/dev/null 2>"$tmp/refused.err"
 check "a node named with markup is an input error" [ $? -eq 3 ]
 check "a refused snapshot writes no report" [ ! -e "$tmp/refused.html" ]
+"$SKEWPLAN" audit --as-of 2024-03-20 --rules rules fixtures/escaping-refused \
+	-f html -o "$tmp/skipped.html" >/dev/null 2>"$tmp/skipped.err"
+check "a node named with markup is skipped without --strict" \
+	grep -q 'input-skipped' "$tmp/skipped.html"
+check "the skipped name is escaped in HTML" \
+	sh -c '[ -s "$1" ] && ! grep -q "<script" "$1"' sh "$tmp/skipped.html"
 check "the refusal message has no raw control bytes" \
 	sh -c "! LC_ALL=C grep -q '$(printf '\033')' '$tmp/refused.err'"
 

@@ -178,12 +178,27 @@ enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
  * "FILE:LINE:COL: error: message", followed by the source line and a caret
  * when the line can be read back from the file.
  */
+/* A diagnostic held back instead of printed (see diag_hold). */
+struct diag_held {
+	enum diag_level lvl;
+	struct src_loc loc;
+	char *msg;		/* owned: the message, not yet escaped */
+};
+
 struct diag {
 	FILE *out;		/* borrowed; NULL means stderr */
 	unsigned errors;
 	unsigned warnings;
 	bool no_source;		/* do not quote source lines */
 	struct buf last;	/* text of the last message, for tests */
+	/*
+	 * While holding, messages are kept here, neither printed nor
+	 * counted, until diag_replay() prints them or diag_drop() forgets
+	 * them: ingest's recovery path decides per record whether its
+	 * errors are errors (--strict) or a skipped record.
+	 */
+	bool holding;
+	VEC(struct diag_held) held;	/* owned */
 };
 
 void diag_init(struct diag *d);
@@ -197,6 +212,14 @@ void diag_note(struct diag *d, struct src_loc loc, const char *fmt, ...)
 /* A message with no location ("skewplan: error: ..."). Returns -1. */
 int diag_plain(struct diag *d, enum diag_level lvl, const char *fmt, ...)
 	PRINTF_LIKE(3, 4);
+/* Starts holding messages back (see struct diag). */
+void diag_hold(struct diag *d);
+/* Stops holding; what is held stays until replayed or dropped. */
+void diag_unhold(struct diag *d);
+/* Prints and counts the held messages from index from on, then drops them. */
+void diag_replay(struct diag *d, size_t from);
+/* Forgets the held messages from index from on. */
+void diag_drop(struct diag *d, size_t from);
 /* Formats loc as "path:line:col" into the arena. */
 const char *src_loc_str(struct arena *a, struct src_loc loc);
 

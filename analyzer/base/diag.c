@@ -18,8 +18,11 @@ diag_init(struct diag *d)
 void
 diag_release(struct diag *d)
 {
-	if (d)
-		buf_release(&d->last);
+	if (!d)
+		return;
+	buf_release(&d->last);
+	diag_drop(d, 0);
+	vec_release(&d->held);
 }
 
 /*
@@ -103,6 +106,32 @@ vreport(struct diag *d, enum diag_level lvl, const struct src_loc *loc,
 {
 	FILE *out = d->out ? d->out : stderr;
 	struct buf msg = BUF_INIT;
+	struct diag_held *h;
+
+	if (d->holding && loc) {
+		/*
+		 * Plain malloc, not the allocation test hook: a message held
+		 * must not turn into a different one.
+		 */
+		buf_vaddf(&msg, fmt, ap);
+		if (!msg.oom && (h = vec_push(&d->held)) != NULL) {
+			h->lvl = lvl;
+			h->loc = *loc;
+			h->msg = strdup(buf_cstr(&msg));
+			if (h->msg) {
+				buf_release(&msg);
+				return;
+			}
+			d->held.n--;
+		}
+		buf_release(&msg);
+		/* Held or not, an out-of-memory report is printed now. */
+		fprintf(out, "skewplan: %s: out of memory while reporting a "
+			"problem\n", level_names[lvl]);
+		if (lvl == DIAG_ERROR)
+			d->errors++;
+		return;
+	}
 
 	/*
 	 * The path and the message carry snapshot text (file names, quoted
@@ -177,6 +206,50 @@ diag_plain(struct diag *d, enum diag_level lvl, const char *fmt, ...)
 	vreport(d, lvl, NULL, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+void
+diag_hold(struct diag *d)
+{
+	d->holding = true;
+}
+
+void
+diag_unhold(struct diag *d)
+{
+	d->holding = false;
+}
+
+void
+diag_replay(struct diag *d, size_t from)
+{
+	bool holding = d->holding;
+	size_t i;
+
+	d->holding = false;
+	for (i = from; i < d->held.n; i++) {
+		struct diag_held *h = &d->held.v[i];
+
+		if (h->lvl == DIAG_ERROR)
+			diag_error(d, h->loc, "%s", h->msg);
+		else if (h->lvl == DIAG_WARNING)
+			diag_warning(d, h->loc, "%s", h->msg);
+		else
+			diag_note(d, h->loc, "%s", h->msg);
+	}
+	d->holding = holding;
+	diag_drop(d, from);
+}
+
+void
+diag_drop(struct diag *d, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < d->held.n; i++)
+		free(d->held.v[i].msg);
+	if (from < d->held.n)
+		d->held.n = from;
 }
 
 const char *

@@ -14,6 +14,7 @@
 struct audit_opts {
 	const char *as_of, *rules, *waivers, *fail_on, *baseline;
 	const char *near_eol_days, *progress;
+	bool strict;		/* --strict: unreadable content is an error */
 	struct output_opts out;
 	char **args;
 	int nargs;
@@ -30,6 +31,7 @@ parse_audit(int argc, char **argv, struct diag *d, struct audit_opts *o)
 		{"--baseline", &o->baseline, NULL},
 		{"--near-eol-days", &o->near_eol_days, NULL},
 		{"--progress", &o->progress, NULL},
+		{"--strict", NULL, &o->strict},
 	};
 	int rc;
 
@@ -118,6 +120,7 @@ run_audit(struct audit_opts *o, struct diag *d, struct arena *a,
 	db->origin = origin;
 	if (o->waivers && rules_waivers_load(db, d, o->waivers, w) < 0)
 		return EXIT_RULES;
+	cs->strict = o->strict;
 	if ((rc = load_snapshot(cs, d, o->args, o->nargs)) != EXIT_OK)
 		return rc;
 	if (rules_evaluate(db, cs, as_of, &eo, d, f) < 0 ||

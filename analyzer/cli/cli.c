@@ -82,6 +82,7 @@ cmd_inspect(int argc, char **argv, struct diag *d)
 	const char *format = "text", *progress = NULL;
 	char **args;
 	int i, nargs = 0, rc;
+	bool strict = false;
 
 	args = calloc((size_t)argc + 1, sizeof(*args));
 	if (!args)
@@ -110,6 +111,8 @@ cmd_inspect(int argc, char **argv, struct diag *d)
 			progress = argv[i];
 		} else if (!strncmp(argv[i], "--progress=", 11)) {
 			progress = argv[i] + 11;
+		} else if (!strcmp(argv[i], "--strict")) {
+			strict = true;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			free(args);
 			return usage_error(d, "unknown option '%s'", argv[i]);
@@ -128,6 +131,7 @@ cmd_inspect(int argc, char **argv, struct diag *d)
 	}
 	arena_init(&arena);
 	cluster_state_init(&cs, &arena);
+	cs.strict = strict;
 	rc = load_snapshot(&cs, d, args, nargs);
 	if (rc == EXIT_OK) {
 		if ((!strcmp(format, "json") ? report_inspect_json(stdout, &cs)

@@ -37,6 +37,11 @@
 	"                         more is read (auto: on a terminal, not " \
 	"under CI)\n"
 
+#define STRICT_HELP \
+	"  --strict               content that cannot be read is an input " \
+	"error (exit\n" \
+	"                         3), not an input-skipped finding\n"
+
 #define COMMON_HELP \
 	"  -h, --help             print this usage and exit\n" \
 	"  -V, --version          print the version and the rules data " \
@@ -48,17 +53,18 @@ static const struct cmd_usage {
 	const char *synopsis;
 	const char *text;	/* what it does and its options */
 } usages[] = {
-	{"inspect", "inspect [-f text|json] [--progress WHEN] SNAPSHOT...",
+	{"inspect", "inspect [--strict] [-f text|json] [--progress WHEN] SNAPSHOT...",
 	 "Prints what was read from the snapshot: versions, nodes, images and\n"
-	 "packages, each with the path:line:col it came from.\n"
+	 "packages, each with the path:line:col it came from, and the lines "
+	 "that\nwere skipped.\n"
 	 "\noptions:\n"
 	 "  -f, --format text|json the inventory as text (default) or as "
 	 "the JSON\n"
 	 "                         contract of the README\n"
-	 PROGRESS_HELP COMMON_HELP},
+	 PROGRESS_HELP STRICT_HELP COMMON_HELP},
 	{"audit", "audit [--as-of YYYY-MM-DD] [--rules DIR] [--waivers FILE]\n"
 	 "\t[--fail-on LEVEL] [--baseline FILE] [--near-eol-days N]\n"
-	 "\t[--progress WHEN] [OUTPUT...] SNAPSHOT...",
+	 "\t[--progress WHEN] [--strict] [OUTPUT...] SNAPSHOT...",
 	 "Checks the snapshot against the version-skew policy, the support "
 	 "window\nand the health facts that block a safe upgrade.\n"
 	 "\noptions:\n"
@@ -81,12 +87,12 @@ static const struct cmd_usage {
 	 "  --near-eol-days N      warn of an end of life N days ahead "
 	 "(default: the\n"
 	 "                         rules data's)\n"
-	 PROGRESS_HELP COMMON_HELP OUTPUT_HELP},
+	 PROGRESS_HELP STRICT_HELP COMMON_HELP OUTPUT_HELP},
 	{"plan", "plan --to VERSION [--as-of YYYY-MM-DD] [--rules DIR]\n"
 	 "\t[--max-unavailable N] [--strict-packages] "
 	 "[--patch-first]\n"
-	 "\t[--progress WHEN] [--strategy default|fewest-drains] [OUTPUT...]\n"
-	 "\tSNAPSHOT...",
+	 "\t[--progress WHEN] [--strategy default|fewest-drains] [--strict]\n"
+	 "\t[OUTPUT...] SNAPSHOT...",
 	 "Writes the runbook of an upgrade to VERSION, one minor per hop, "
 	 "checking\nthe skew policy after every step; a plan that would break "
 	 "it is refused\n(exit 1).\n"
@@ -109,7 +115,7 @@ static const struct cmd_usage {
 	 "                         fewest-drains (a worker's kubelet waits "
 	 "while\n"
 	 "                         kubeadm and the skew policy accept it)\n"
-	 PROGRESS_HELP COMMON_HELP OUTPUT_HELP},
+	 PROGRESS_HELP STRICT_HELP COMMON_HELP OUTPUT_HELP},
 	{"rules", "rules [--rules DIR]",
 	 "Lists the rule catalogue: every rule id with its severity and "
 	 "title.\n"

@@ -17,6 +17,7 @@ struct plan_args {
 	const char *to, *as_of, *rules, *max_unavailable, *progress;
 	const char *strategy;
 	bool strict, patch_first;
+	bool strict_input;	/* --strict: unreadable content is an error */
 	struct output_opts out;
 	char **args;
 	int nargs;
@@ -67,6 +68,7 @@ parse(int argc, char **argv, struct diag *d, struct plan_args *o)
 		{"--patch-first", NULL, &o->patch_first},
 		{"--progress", &o->progress, NULL},
 		{"--strategy", &o->strategy, NULL},
+		{"--strict", NULL, &o->strict_input},
 	};
 	enum plan_strategy st;
 	int rc;
@@ -107,6 +109,7 @@ run(struct plan_args *o, struct diag *d, struct arena *a,
 	const char *dir, *origin;
 	unsigned long v;
 	char *end;
+	size_t i, n0;
 	int rc, res;
 
 	memset(&po, 0, sizeof(po));
@@ -134,11 +137,24 @@ run(struct plan_args *o, struct diag *d, struct arena *a,
 	if (rules_load(db, a, d, dir) < 0)
 		return EXIT_RULES;
 	db->origin = origin;
+	cs->strict = o->strict_input;
 	if ((rc = load_snapshot(cs, d, o->args, o->nargs)) != EXIT_OK)
 		return rc;
 	res = plan_build(db, cs, &po, plan, d);
-	if (res < 0)
+	n0 = plan->findings.n;
+	if (res < 0 || rules_input_findings(db, cs, d, &plan->findings) < 0)
 		return EXIT_INTERNAL;
+	/*
+	 * A runbook written from a partial snapshot would leave out what the
+	 * skipped lines hold (a node row, say): the plan is refused, and the
+	 * input-skipped findings are why.
+	 */
+	if (res == PLAN_OK && plan->findings.n > n0) {
+		for (i = n0; i < plan->findings.n; i++)
+			plan->findings.v[i].severity = SEV_ERROR;
+		plan->refused = true;
+		res = PLAN_REFUSED;
+	}
 	if (res == PLAN_BAD_INPUT)
 		return EXIT_INPUT;
 	memset(&in, 0, sizeof(in));

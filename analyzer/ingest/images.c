@@ -42,7 +42,6 @@ struct images_parse {
 	struct ingest_ctx *c;
 	struct strmap names;	/* namespaces, nodes, containers */
 	unsigned errors;
-	size_t added;
 };
 
 /* Counts an error already reported; -1 means stop reading the file. */
@@ -125,7 +124,6 @@ add_image(struct images_parse *p, const struct image_ref *ref,
 	im->container = container;
 	im->init = init;
 	im->loc = loc;
-	p->added++;
 	return 0;
 }
 
@@ -664,7 +662,8 @@ ingest_images_text(struct images_parse *p)
 {
 	struct text_state t;
 	struct text_line l;
-	int rc;
+	unsigned e0;
+	int rc, rv;
 
 	memset(&t, 0, sizeof(t));
 	t.p = p;
@@ -680,7 +679,12 @@ ingest_images_text(struct images_parse *p)
 		if (l.noise != NOISE_NONE)
 			continue;
 		t.l = &l;
-		if (text_line_content(&t, l.s, l.len) < 0)
+		e0 = p->errors;
+		recover_begin(p->c);
+		rv = text_line_content(&t, l.s, l.len);
+		if (recover_end(p->c, rv, l.s, l.len) > 0)
+			p->errors = e0;
+		else if (rv < 0)
 			break;
 	}
 	text_reader_close(&t.r);
@@ -717,7 +721,10 @@ struct doc_state {
 	struct object doc, item;
 	struct pending cur;
 	bool in_container;
+	unsigned errors0;	/* p->errors when cur opened */
 };
+
+static int container_close(struct doc_state *ds, struct object *o);
 
 /* Pod specs inside an object: a Pod's, a workload's template, a CronJob's. */
 static const char *const pod_spec_paths[] = {
@@ -825,6 +832,8 @@ doc_open(void *ctx, struct yaml_walk *w, bool is_map, struct src_loc loc)
 	object_of(ds, path, &rel);
 	tail = container_tail(rel, &init, &tmpl);
 	if (tail && *tail == '\0') {
+		ds->errors0 = ds->p->errors;
+		recover_begin(ds->p->c);
 		memset(&ds->cur, 0, sizeof(ds->cur));
 		ds->cur.open = loc;
 		ds->cur.init = init;
@@ -942,8 +951,8 @@ doc_close(void *ctx, struct yaml_walk *w, bool is_map)
 	struct images_parse *p = ds->p;
 	const char *path = yaml_walk_path(w), *rel, *tail;
 	struct object *o;
-	struct pending *slot;
 	bool init, tmpl;
+	int rv;
 
 	if (!is_map)
 		return 0;
@@ -956,6 +965,20 @@ doc_close(void *ctx, struct yaml_walk *w, bool is_map)
 	if (!tail || *tail != '\0' || !ds->in_container)
 		return 0;
 	ds->in_container = false;
+	rv = container_close(ds, o);
+	if ((rv = recover_end(p->c, rv, NULL, 0)) > 0) {
+		p->errors = ds->errors0;
+		return 0;
+	}
+	return rv;
+}
+
+static int
+container_close(struct doc_state *ds, struct object *o)
+{
+	struct images_parse *p = ds->p;
+	struct pending *slot;
+
 	if (!ds->cur.ref) {
 		/* A bad image was reported already; a missing one is not. */
 		if (ds->cur.loc.line)
@@ -1010,19 +1033,29 @@ int
 ingest_images(struct ingest_ctx *c)
 {
 	struct images_parse p;
+	size_t n0;
 	int rc;
 
 	memset(&p, 0, sizeof(p));
 	p.c = c;
+	n0 = c->cs->images.n;
+	recover_file_begin(c);
 	if (c->sniff->fmt == FMT_IMAGES_DOC)
 		rc = ingest_images_doc(&p);
 	else
 		rc = ingest_images_text(&p);
 	strmap_release(&p.names);
-	if (rc < 0 || p.errors)
+	if (rc < 0 || p.errors) {
+		recover_file_end(c, true);
 		return -1;
-	if (p.added == 0)
-		return diag_error(c->diag, (struct src_loc){c->path, 0, 0},
-				  "no container images found");
+	}
+	if (c->cs->images.n == n0) {
+		recover_give_up(c);
+		diag_error(c->diag, (struct src_loc){c->path, 0, 0},
+			   "no container images found");
+		recover_file_end(c, true);
+		return -1;
+	}
+	recover_file_end(c, false);
 	return 0;
 }

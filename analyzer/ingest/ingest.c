@@ -93,11 +93,14 @@ ingest_stream(struct cluster_state *cs, struct diag *d, struct stream *st,
 	default: rc = ingest_packages(&c); break;
 	}
 	if (rc == 0 && d->errors == errors && re_limit_hits() != re_hits)
-		return diag_error(d, (struct src_loc){path, 0, 0},
-				  "input too complex to match: a pattern hit "
-				  "its %s", re_limit_reason());
-	if (rc < 0 || d->errors > errors)
+		rc = diag_error(d, (struct src_loc){path, 0, 0},
+				"input too complex to match: a pattern hit "
+				"its %s", re_limit_reason());
+	if (rc < 0 || d->errors > errors) {
+		/* A file that fails adds no skipped records either. */
+		cs->skipped.n = c.skipped0;
 		return -1;
+	}
 	in = vec_push(&cs->inputs);
 	if (!in)
 		return diag_error(d, (struct src_loc){path, 0, 0},

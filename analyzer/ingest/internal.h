@@ -195,7 +195,41 @@ struct ingest_ctx {
 	const struct sniff *sniff;	/* borrowed */
 	bool forced;			/* kind was forced with KIND=PATH */
 	const char *format;		/* set by the parser: static string */
+	/* recover.c's state: indices into diag->held and cs->skipped. */
+	size_t held0, rec_start, skipped0;
+	size_t rec_nodes, rec_images;	/* counts when the record began */
+	bool in_record;
 };
+
+/* ------------------------------------------------------------ recover.c */
+
+/* Skipped records one file may have before it fails. */
+#define RECOVER_MAX_SKIPPED 10000u
+
+/* Called by ingest.c around each file. failed: the file adds nothing. */
+void recover_file_begin(struct ingest_ctx *c);
+void recover_file_end(struct ingest_ctx *c, bool failed);
+/*
+ * Brackets one record: the diagnostics reported in between are held.
+ * recover_end() returns rc when the record had no error (its warnings are
+ * printed), 1 when it had one and was skipped (text[0..len), the record's
+ * line, is kept for the reports), and -1 when it had one under --strict,
+ * or out of memory: the messages are then printed as errors.
+ */
+void recover_begin(struct ingest_ctx *c);
+int recover_end(struct ingest_ctx *c, int rc, const char *text, size_t len);
+/*
+ * Skips a fact found ambiguous after its record was read (a node listed
+ * twice with different values): under --strict, an error at loc.
+ * Returns 0, or -1 after a diagnostic.
+ */
+int recover_skip(struct ingest_ctx *c, struct src_loc loc, const char *text,
+		 size_t len, const char *fmt, ...) PRINTF_LIKE(5, 6);
+/*
+ * A parser that found no fact calls this before its own error: the
+ * records skipped so far are printed as errors and are no longer skipped.
+ */
+void recover_give_up(struct ingest_ctx *c);
 
 int ingest_version(struct ingest_ctx *c);	/* kubectl_version.c */
 int ingest_nodes(struct ingest_ctx *c);		/* kubectl_nodes.c */

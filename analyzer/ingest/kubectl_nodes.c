@@ -39,6 +39,11 @@ struct nodes_state {
 	unsigned errors0;	/* diag->errors when the file started */
 	struct buf show;	/* scratch: values quoted in messages */
 	struct buf show2;
+	/*
+	 * This file's nodes listed twice with different values (not under
+	 * --strict): two readings, so neither is kept (drop_conflicts).
+	 */
+	VEC(size_t) conflicts;	/* owned: cs->nodes indices */
 };
 
 /* Returns the cs->nodes index of name, or SIZE_MAX. */
@@ -82,6 +87,7 @@ state_release(struct nodes_state *st)
 	strmap_release(&st->index);
 	buf_release(&st->show);
 	buf_release(&st->show2);
+	vec_release(&st->conflicts);
 }
 
 static bool
@@ -150,6 +156,52 @@ str_differs(const char *a, const char *b)
 	return a && b && strcmp(a, b) != 0;
 }
 
+/* True if n says something else about the node than old. */
+static bool
+node_differs(struct nodes_state *st, const struct node *old,
+	     const struct node *n)
+{
+	roles_join(&st->show, old);
+	roles_join(&st->show2, n);
+	return strcmp(old->status, n->status) ||
+	       strcmp(buf_cstr(&st->show), buf_cstr(&st->show2)) ||
+	       strcmp(old->kubelet.text, n->kubelet.text) ||
+	       str_differs(old->kube_proxy, n->kube_proxy) ||
+	       str_differs(old->container_runtime, n->container_runtime) ||
+	       str_differs(old->os_image, n->os_image) ||
+	       str_differs(old->internal_ip, n->internal_ip);
+}
+
+/*
+ * A node listed twice in one file with different values: which row is
+ * the cluster's is a guess, so the first row is skipped too (the second
+ * was, as a duplicate) and the node is left out.
+ */
+static int
+drop_conflicts(struct nodes_state *st)
+{
+	struct cluster_state *cs = st->c->cs;
+	size_t *ci, i, out;
+
+	vec_foreach(&st->conflicts, ci) {
+		struct node *n = &cs->nodes.v[*ci];
+
+		if (!n->name)
+			continue;
+		if (recover_skip(st->c, n->loc, n->name, strlen(n->name),
+				 "node '%s' is listed again below with other "
+				 "values: neither row is read", n->name) < 0)
+			return -1;
+		n->name = NULL;
+	}
+	for (i = out = st->first_new; i < cs->nodes.n; i++)
+		if (cs->nodes.v[i].name)
+			cs->nodes.v[out++] = cs->nodes.v[i];
+	st->added -= cs->nodes.n - out;
+	cs->nodes.n = out;
+	return 0;
+}
+
 /*
  * The same node read from two files must agree. Facts one capture lacks
  * (the default table has no OS image) are taken from the other.
@@ -211,6 +263,13 @@ add_node(struct nodes_state *st, const struct node *n)
 	size_t i = index_find(st, n->name);
 
 	if (i != SIZE_MAX && i >= st->first_new) {
+		size_t *slot_i;
+
+		if (node_differs(st, &cs->nodes.v[i], n)) {
+			if (!(slot_i = vec_push(&st->conflicts)))
+				return oom(st, n->loc);
+			*slot_i = i;
+		}
 		diag_error(st->c->diag, n->loc, "duplicate node '%s'",
 			   n->name);
 		diag_note(st->c->diag, cs->nodes.v[i].loc,
@@ -937,18 +996,23 @@ parse_table(struct nodes_state *st)
 			where = AFTER;
 			end_line = l.lineno;
 		}
+		recover_begin(c);
 		if (where == AFTER) {
-			if (!row_lookalike(&t, &ct))
+			if (!row_lookalike(&t, &ct)) {
+				recover_end(c, 0, NULL, 0);
 				continue;
-			rv = diag_error(c->diag, text_loc(&r, &l, ct.off),
-					"node row after the end of the table");
+			}
+			diag_error(c->diag, text_loc(&r, &l, ct.off),
+				   "node row after the end of the table");
 			loc.line = end_line;
 			loc.col = 0;
 			diag_note(c->diag, loc, "the table ended here");
+			if (recover_end(c, -1, l.s, l.len) < 0)
+				rv = -1;
 			continue;
 		}
 		rows++;
-		if (row_parse(&rc, &t) < 0)
+		if (recover_end(c, row_parse(&rc, &t), l.s, l.len) < 0)
 			rv = -1;
 	}
 	if (got < 0)
@@ -1278,8 +1342,10 @@ doc_open(void *ctx, struct yaml_walk *w, bool is_map, struct src_loc loc)
 		 !strcmp(path, ".items"))
 		ds->root.saw_items = true;
 	else if (w->depth == 3 && is_map && ds->root.saw_items &&
-		 !strcmp(path, ".items[]"))
+		 !strcmp(path, ".items[]")) {
 		item_reset(&ds->item, strlen(path), loc);
+		recover_begin(ds->st->c);
+	}
 	return 0;
 }
 
@@ -1326,8 +1392,13 @@ doc_close(void *ctx, struct yaml_walk *w, bool is_map)
 
 	if (!is_map)
 		return 0;
-	if (w->depth == 3 && ds->item.active)
-		return doc_result(st, NULL, doc_close_item(st, &ds->item));
+	if (w->depth == 3 && ds->item.active) {
+		const char *name = ds->item.name;
+		int rv = doc_close_item(st, &ds->item);
+
+		rv = recover_end(st->c, rv, name, name ? strlen(name) : 0);
+		return doc_result(st, NULL, rv < 0 ? -1 : 0);
+	}
 	if (w->depth == 1 && ds->root.active)
 		return doc_result(st, NULL, doc_close_root(st, &ds->root));
 	if (!(it = doc_current(ds, &rel, yaml_walk_path(w))))
@@ -1404,6 +1475,7 @@ ingest_nodes(struct ingest_ctx *c)
 	struct nodes_state st;
 	int rv, doc;
 
+	recover_file_begin(c);
 	if (state_init(&st, c) < 0) {
 		state_release(&st);
 		return -1;
@@ -1412,6 +1484,8 @@ ingest_nodes(struct ingest_ctx *c)
 		rv = parse_doc(&st, doc == 1);
 	else
 		rv = parse_table(&st);
+	if (rv == 0 && st.conflicts.n && drop_conflicts(&st) < 0)
+		rv = -1;
 	if (too_many_errors(&st))
 		diag_note(c->diag, (struct src_loc){c->path, 0, 0},
 			  "stopped reading after %d errors", MAX_FILE_ERRORS);
@@ -1423,9 +1497,12 @@ ingest_nodes(struct ingest_ctx *c)
 		rv = -1;
 		c->cs->nodes.n = st.first_new;
 	}
-	if (rv == 0 && st.added == 0)
+	if (rv == 0 && st.added == 0) {
+		recover_give_up(c);
 		rv = diag_error(c->diag, (struct src_loc){c->path, 0, 0},
 				"no nodes in the capture");
+	}
+	recover_file_end(c, rv < 0 || c->diag->errors != st.errors0);
 	state_release(&st);
 	return rv;
 }

@@ -712,9 +712,11 @@ parse_text(struct vstate *st)
 		return -1;
 	r.warn_utf8 = true;
 	while (!too_many_errors(st) && (rc = text_reader_next(&r, &l)) == 1) {
-		if (l.noise == NOISE_NONE)
-			text_content(st, &r, &l);
-		else
+		if (l.noise == NOISE_NONE) {
+			recover_begin(st->c);
+			recover_end(st->c, text_content(st, &r, &l), l.s,
+				    l.len);
+		} else
 			side_line(st, l.noise, l.s, l.len, l.command,
 				  l.command_len, text_loc(&r, &l, 0));
 	}
@@ -1095,6 +1097,7 @@ y_open(void *ctx, struct yaml_walk *w, bool is_map, struct src_loc loc)
 				   path + 1);
 		return 0;
 	}
+	recover_begin(yw->st->c);
 	memset(&sec->rec, 0, sizeof(sec->rec));
 	sec->rec.where = loc;
 	sec->rec.what = sec->bin < 0 ? "version document" : sec->path + 1;
@@ -1112,7 +1115,8 @@ y_close(void *ctx, struct yaml_walk *w, bool is_map)
 	struct ysec *sec = find_section(yw, path, strlen(path));
 
 	if (sec && sec->open && is_map)
-		finish_section(yw, sec);
+		recover_end(yw->st->c, finish_section(yw, sec),
+			    sec->rec.git.s, sec->rec.git.len);
 	return too_many_errors(yw->st) ? -1 : 0;
 }
 
@@ -1173,6 +1177,7 @@ ingest_version(struct ingest_ctx *c)
 	memset(&st, 0, sizeof(st));
 	st.c = c;
 	st.errors_before = c->diag->errors;
+	recover_file_begin(c);
 	buf_init(&st.cmd);
 	if (c->sniff) {
 		st.kubeadm = c->sniff->kubeadm;
@@ -1193,16 +1198,21 @@ ingest_version(struct ingest_ctx *c)
 		rc = parse_text(&st);
 	buf_release(&st.cmd);
 	c->format = st.format ? st.format : "unknown";
-	if (rc < 0 || c->diag->errors != st.errors_before)
+	if (rc < 0 || c->diag->errors != st.errors_before) {
+		recover_file_end(c, true);
 		return -1;
+	}
 	if (st.found == 0) {
+		recover_give_up(c);
 		diag_error(c->diag, file_loc(&st),
 			   "no kubectl or kubeadm version found");
 		if (st.unreachable)
 			diag_note(c->diag, file_loc(&st),
 				  "the capture only says that the server "
 				  "could not be reached");
+		recover_file_end(c, true);
 		return -1;
 	}
+	recover_file_end(c, false);
 	return 0;
 }

@@ -1078,6 +1078,7 @@ ingest_packages(struct ingest_ctx *c)
 	memset(&p, 0, sizeof(p));
 	p.c = c;
 	p.yum_installed = TRI_UNKNOWN;
+	recover_file_begin(c);
 	if (text_reader_open_stream(&p.r, c->in, false, c->diag) < 0)
 		return -1;
 	p.r.warn_utf8 = true;
@@ -1100,19 +1101,25 @@ ingest_packages(struct ingest_ctx *c)
 		}
 		if (l.noise != NOISE_NONE)
 			continue;
-		if (parse_line(&p, &l) < 0)
+		recover_begin(c);
+		if (recover_end(c, parse_line(&p, &l), l.s, l.len) < 0)
 			p.errors++;
 	}
-	if (!p.fatal && p.errors < MAX_ERRORS && end_block(&p) < 0)
+	recover_begin(c);
+	if (!p.fatal && p.errors < MAX_ERRORS &&
+	    recover_end(c, end_block(&p), NULL, 0) < 0)
 		p.errors++;
+	recover_end(c, 0, NULL, 0);
 	text_reader_close(&p.r);
 	free(p.seen.slot);
 	if (!p.fatal && p.errors == 0 && p.added == 0) {
+		recover_give_up(c);
 		diag_error(c->diag, (struct src_loc){c->path, 0, 0},
 			   "no package rows found (expected apt-cache madison, "
 			   "apt-cache policy or yum list output)");
 		p.errors++;
 	}
 	c->format = p.mixed ? "packages-mixed" : pf_names[p.first];
+	recover_file_end(c, p.errors || p.fatal);
 	return p.errors || p.fatal ? -1 : 0;
 }

@@ -19,6 +19,7 @@ cluster_state_release(struct cluster_state *cs)
 	if (!cs)
 		return;
 	vec_release(&cs->inputs);
+	vec_release(&cs->skipped);
 	vec_release(&cs->warnings);
 	vec_release(&cs->nodes);
 	vec_release(&cs->images);

@@ -97,9 +97,25 @@ struct package {
 	struct src_loc loc;
 };
 
+/*
+ * Content of a capture that was not read (a line or record the parser
+ * does not understand, or could read two ways): the input-skipped finding.
+ */
+struct skipped {
+	struct src_loc loc;	/* where the first problem is */
+	const char *text;	/* arena: the line as cleaned, cut; "" if none */
+	const char *reason;	/* arena: the error it would be under --strict */
+};
+
 struct cluster_state {
 	struct arena *arena;	/* borrowed: the run arena */
+	/*
+	 * Set by the caller before ingest: content that cannot be read is an
+	 * error (exit 3) instead of a skipped record.
+	 */
+	bool strict;
 	VEC(struct input) inputs;
+	VEC(struct skipped) skipped;	/* in reading order */
 	struct version_info client;
 	struct version_info server;
 	struct version_info kubeadm;

@@ -161,6 +161,17 @@ package_json(const struct package *p)
 			report_jadd(o, "source", loc_json(p->loc)));
 }
 
+static cJSON *
+skipped_json(const struct skipped *sk)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	return report_jdone(
+		o, report_jadd(o, "source", loc_json(sk->loc)) &&
+			   report_jadd(o, "text", report_jstr(sk->text)) &&
+			   report_jadd(o, "reason", report_jstr(sk->reason)));
+}
+
 /*
  * Prints one item on its own line. A snapshot of 150,000 pods has hundreds
  * of thousands of images: the document is streamed item by item, never
@@ -210,6 +221,7 @@ report_inspect_json(FILE *out, const struct cluster_state *cs)
 	const struct node *n;
 	const struct image *im;
 	const struct package *p;
+	const struct skipped *sk;
 	cJSON *v;
 	bool first;
 	int rc = 0;
@@ -258,6 +270,12 @@ report_inspect_json(FILE *out, const struct cluster_state *cs)
 	vec_foreach(&cs->packages, p)
 		rc |= put_item(out, package_json(p), &first);
 	rc |= put_array_end(out, first);
+	if (fputs(",\n  \"skipped\": [", out) < 0)
+		return -1;
+	first = true;
+	vec_foreach(&cs->skipped, sk)
+		rc |= put_item(out, skipped_json(sk), &first);
+	rc |= put_array_end(out, first);
 	if (fputs("\n}\n", out) < 0)
 		return -1;
 	return rc ? -1 : 0;
@@ -297,6 +315,7 @@ report_inspect_text(FILE *fp, const struct cluster_state *cs)
 	const struct node *n;
 	const struct image *im;
 	const struct package *p;
+	const struct skipped *sk;
 	size_t i;
 
 	buf_addf(out, "Inputs (%zu)\n", cs->inputs.n);
@@ -355,6 +374,19 @@ report_inspect_text(FILE *fp, const struct cluster_state *cs)
 			 p->installed == TRI_TRUE ? "inst" : "");
 		loc_shown(out, p->loc);
 		buf_addc(out, '\n');
+		rc |= flush_buf(fp, out);
+	}
+	/* Only when there is something: --strict runs print what they did. */
+	if (cs->skipped.n)
+		buf_addf(out, "\nSkipped (%zu): not read, see --strict\n",
+			 cs->skipped.n);
+	vec_foreach(&cs->skipped, sk)
+	{
+		buf_adds(out, "  ");
+		loc_shown(out, sk->loc);
+		buf_adds(out, ": ");
+		cell(out, sk->reason, 0, "\n    | ");
+		cell(out, sk->text, 0, "\n");
 		rc |= flush_buf(fp, out);
 	}
 	rc |= flush_buf(fp, out);

@@ -343,6 +343,8 @@ run_rule(struct eval_ctx *c, const struct rule *r)
 		return check_repo_legacy(c, r);
 	case CK_REPO_MINOR_PINNED:
 		return check_repo_minor_pinned(c, r);
+	case CK_INPUT_SKIPPED:
+		return check_input_skipped(c, r);
 	case CK_INPUT_MISSING:
 	case CK_WAIVER_EXPIRED:
 	case CK_PLAN:

@@ -15,7 +15,7 @@ static const char *const placeholder_names[] = {
 	"node", "oldest", "other", "package", "path", "reason", "registry",
 	"relative_to", "released", "replacement", "repo", "rule", "saved",
 	"skew", "status", "step", "strategy", "supported", "target",
-	"through", "version",
+	"text", "through", "version",
 };
 
 struct kind_info {
@@ -48,6 +48,7 @@ static const struct kind_info kinds[] = {
 	{"repo-legacy", CK_REPO_LEGACY, "file repo date minor", NULL},
 	{"repo-minor-pinned", CK_REPO_MINOR_PINNED, "file minor target", NULL},
 	{"input-missing", CK_INPUT_MISSING, "input rule", NULL},
+	{"input-skipped", CK_INPUT_SKIPPED, "path text reason", NULL},
 	{"data-stale", CK_DATA_STALE, "compiled months date", "months"},
 	{"waiver-expired", CK_WAIVER_EXPIRED, "rule date", NULL},
 	{"plan", CK_PLAN,
@@ -82,6 +83,7 @@ static const struct {
 	{"package-repo-legacy", SEV_ERROR},
 	{"package-repo-minor-pinned", SEV_INFO},
 	{"input-missing", SEV_WARNING},
+	{"input-skipped", SEV_WARNING},
 	{"rules-data-stale", SEV_WARNING},
 	{"waiver-expired", SEV_WARNING},
 	{"plan-node-not-ready", SEV_ERROR},

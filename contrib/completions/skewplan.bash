@@ -12,9 +12,9 @@ _skewplan_options()
 {
 	local out="-f --format -o --output --color --source-root"
 	case $1 in
-	inspect) echo "-f --format --progress" ;;
-	audit) echo "--as-of --rules --waivers --fail-on --baseline --near-eol-days --progress $out" ;;
-	plan) echo "--to --as-of --rules --max-unavailable --strict-packages --patch-first --progress --strategy $out" ;;
+	inspect) echo "-f --format --progress --strict" ;;
+	audit) echo "--as-of --rules --waivers --fail-on --baseline --near-eol-days --progress --strict $out" ;;
+	plan) echo "--to --as-of --rules --max-unavailable --strict-packages --patch-first --progress --strategy --strict $out" ;;
 	rules | version) echo "--rules" ;;
 	esac
 }

@@ -37,6 +37,7 @@ complete -c skewplan -n "__fish_seen_subcommand_from plan" -l max-unavailable -x
 complete -c skewplan -n "__fish_seen_subcommand_from plan" -l strict-packages -d 'refuse unverified package versions'
 complete -c skewplan -n "__fish_seen_subcommand_from plan" -l patch-first -d 'newest patch of the current minor first'
 complete -c skewplan -n "__fish_seen_subcommand_from plan" -l strategy -x -a 'default fewest-drains' -d 'how workers follow the control plane'
+complete -c skewplan -n "__fish_seen_subcommand_from inspect audit plan" -l strict -d 'unreadable content is an error'
 complete -c skewplan -n "__fish_seen_subcommand_from check-rules" -x -a '(__fish_complete_directories)'
 
 complete -c skewplan-capture -s o -x -a '(__fish_complete_directories)' -d 'snapshot directory'

@@ -28,6 +28,7 @@ fx_new(void)
 	assert_non_null(f);
 	arena_init(&f->arena);
 	cluster_state_init(&f->cs, &f->arena);
+	f->cs.strict = true; /* as under --strict */
 	diag_init(&f->d);
 	f->d.out = tmpfile();
 	f->d.no_source = true;

@@ -202,6 +202,7 @@ repeated_references_are_interned_once(void **state)
 	(void)state;
 	arena_init(&a);
 	cluster_state_init(&cs, &a);
+	cs.strict = true; /* as under --strict */
 	x = model_image_ref(&cs, "registry.k8s.io/kube-proxy:v1.27.4", 34,
 			    &err);
 	y = model_image_ref(&cs, "registry.k8s.io/kube-proxy:v1.27.4xx", 34,
@@ -253,6 +254,7 @@ interning_out_of_memory_fails_cleanly(void **state)
 
 		arena_init(&a);
 		cluster_state_init(&cs, &a);
+		cs.strict = true; /* as under --strict */
 		base_fail_alloc_after(n);
 		r = model_image_ref(&cs, "registry.k8s.io/etcd:3.5.7-0", 28,
 				    &err);
@@ -297,6 +299,7 @@ run_file(struct run *r, const char *path)
 {
 	arena_init(&r->a);
 	cluster_state_init(&r->cs, &r->a);
+	r->cs.strict = true; /* as under --strict */
 	diag_init(&r->d);
 	r->out = tmpfile();
 	assert_non_null(r->out);
@@ -316,6 +319,7 @@ run_parser(struct run *r, const char *path, enum fmt fmt, bool json)
 
 	arena_init(&r->a);
 	cluster_state_init(&r->cs, &r->a);
+	r->cs.strict = true; /* as under --strict */
 	diag_init(&r->d);
 	r->out = tmpfile();
 	assert_non_null(r->out);

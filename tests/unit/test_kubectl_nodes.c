@@ -37,6 +37,7 @@ setup(void **state)
 		return -1;
 	arena_init(&f->arena);
 	cluster_state_init(&f->cs, &f->arena);
+	f->cs.strict = true; /* as under --strict */
 	diag_init(&f->d);
 	f->d.out = tmpfile();
 	f->d.no_source = true;
@@ -697,6 +698,7 @@ allocation_failures_end_in_a_clean_error(void **state)
 
 			arena_init(&a);
 			cluster_state_init(&cs, &a);
+			cs.strict = true; /* as under --strict */
 			diag_init(&d);
 			d.out = tmpfile();
 			d.no_source = true;

@@ -34,6 +34,7 @@ run_init(struct run *r)
 	memset(r, 0, sizeof(*r));
 	arena_init(&r->a);
 	cluster_state_init(&r->cs, &r->a);
+	r->cs.strict = true; /* as under --strict */
 	diag_init(&r->d);
 	r->d.out = tmpfile();
 	assert_non_null(r->d.out);

@@ -32,6 +32,7 @@ setup(void **state)
 		return -1;
 	arena_init(&f->arena);
 	cluster_state_init(&f->cs, &f->arena);
+	f->cs.strict = true; /* as under --strict */
 	diag_init(&f->d);
 	f->d.out = tmpfile();
 	f->d.no_source = true;

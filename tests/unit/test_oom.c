@@ -45,6 +45,7 @@ pipeline(const char *snapshot, const char *to, long as_of, struct buf *keep)
 	d.no_source = true;
 	arena_init(&a);
 	cluster_state_init(&cs, &a);
+	cs.strict = true; /* as under --strict */
 	memset(&db, 0, sizeof(db));
 	memset(&plan, 0, sizeof(plan));
 	if (ingest_arg(&cs, &d, snapshot) < 0)

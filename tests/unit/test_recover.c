@@ -1,0 +1,238 @@
+/*
+ * test_recover.c - the one recovery path of the parsers (ingest/recover.c):
+ * by default a record that cannot be read is skipped with its location,
+ * text and reason, and the rest of the file is read; under --strict it is
+ * the located error it always was; a file that yields nothing fails in
+ * both modes. Driven through ingest_file() on the bad fixtures.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../analyzer/ingest/ingest.h"
+
+struct run {
+	struct arena a;
+	struct cluster_state cs;
+	struct diag d;
+	int rc;
+	char err[4096];	/* everything printed on the diagnostic stream */
+};
+
+static void
+run_file(struct run *r, const char *path, bool strict)
+{
+	size_t n;
+
+	memset(r, 0, sizeof(*r));
+	arena_init(&r->a);
+	cluster_state_init(&r->cs, &r->a);
+	r->cs.strict = strict;
+	diag_init(&r->d);
+	r->d.out = tmpfile();
+	r->d.no_source = true;
+	assert_non_null(r->d.out);
+	r->rc = ingest_file(&r->cs, &r->d, path, KIND_UNKNOWN, false);
+	rewind(r->d.out);
+	n = fread(r->err, 1, sizeof(r->err) - 1, r->d.out);
+	r->err[n] = '\0';
+	/* Nothing stays held once a file is done. */
+	assert_int_equal(r->d.held.n, 0);
+	assert_false(r->d.holding);
+}
+
+static void
+run_release(struct run *r)
+{
+	fclose(r->d.out);
+	diag_release(&r->d);
+	cluster_state_release(&r->cs);
+	arena_release(&r->a);
+}
+
+static const struct skip_case {
+	const char *path;
+	size_t facts;		/* nodes, images, packages or versions read */
+	size_t nskipped;
+	const char *where;	/* the skipped record: path:line:col */
+	const char *text;
+	const char *reason;
+} skip_cases[] = {
+	{"fixtures/bad/nodes/unknown-status.txt", 1, 1,
+	 "fixtures/bad/nodes/unknown-status.txt:4:12",
+	 "worker-1   Redy     <none>          41d   v1.27.6",
+	 "unknown node status 'Redy'"},
+	{"fixtures/bad/nodes/reboot-name.txt", 1, 1,
+	 "fixtures/bad/nodes/reboot-name.txt:3:1", NULL,
+	 "invalid node name '$(reboot)'"},
+	/* Ready, then NotReady: which is true is a guess, so neither. */
+	{"fixtures/bad/nodes/duplicate-node.txt", 1, 2,
+	 "fixtures/bad/nodes/duplicate-node.txt:4:1",
+	 "worker-1   NotReady   <none>          41d   v1.27.6",
+	 "duplicate node 'worker-1'"},
+	{"fixtures/bad/images/garbage-line.txt", 2, 1,
+	 "fixtures/bad/images/garbage-line.txt:3:1",
+	 "!!! output truncated !!!",
+	 "invalid image reference '!!!': invalid reference format"},
+	{"fixtures/bad/packages/two-fields.txt", 1, 1,
+	 "fixtures/bad/packages/two-fields.txt:3:4", "   kubelet |  1.26.3-00",
+	 "madison row has 2 fields, expected 'package | version | "
+	 "repository'"},
+	{"fixtures/bad/version/garbage-line.txt", 1, 1,
+	 "fixtures/bad/version/garbage-line.txt:3:25",
+	 "Server Version: v1.28.3 (eks)",
+	 "unexpected text '(eks)' after the version in 'Server Version'"},
+};
+
+static size_t
+facts(const struct cluster_state *cs)
+{
+	return cs->nodes.n + cs->images.n + cs->packages.n +
+	       cs->client.present + cs->server.present + cs->kubeadm.present;
+}
+
+static void
+bad_records_are_skipped_and_the_rest_is_read(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(skip_cases) / sizeof(skip_cases[0]); i++) {
+		const struct skip_case *c = &skip_cases[i];
+		struct run r;
+		const struct skipped *sk;
+		const char *where;
+
+		run_file(&r, c->path, false);
+		assert_int_equal(r.rc, 0);
+		assert_string_equal(r.err, "");
+		assert_int_equal(facts(&r.cs), c->facts);
+		assert_int_equal(r.cs.skipped.n, c->nskipped);
+		sk = &r.cs.skipped.v[0];
+		where = src_loc_str(&r.a, sk->loc);
+		assert_non_null(where);
+		assert_string_equal(where, c->where);
+		if (c->text)
+			assert_string_equal(sk->text, c->text);
+		assert_string_equal(sk->reason, c->reason);
+		run_release(&r);
+	}
+}
+
+static void
+strict_makes_each_skipped_record_the_error_it_was(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(skip_cases) / sizeof(skip_cases[0]); i++) {
+		const struct skip_case *c = &skip_cases[i];
+		struct run r;
+		char want[512];
+
+		run_file(&r, c->path, true);
+		assert_int_equal(r.rc, -1);
+		assert_int_equal(r.cs.skipped.n, 0);
+		snprintf(want, sizeof(want), "%s: error: %s\n", c->where,
+			 c->reason);
+		assert_true(!strncmp(r.err, want, strlen(want)));
+		run_release(&r);
+	}
+}
+
+/* The images before a line's bad token are not kept: no half a record. */
+static void
+a_skipped_line_keeps_none_of_its_images(void **state)
+{
+	struct run r;
+	size_t i;
+
+	(void)state;
+	run_file(&r, "fixtures/bad/images/garbage-line.txt", false);
+	assert_int_equal(r.rc, 0);
+	for (i = 0; i < r.cs.images.n; i++)
+		assert_int_not_equal(r.cs.images.v[i].loc.line, 3);
+	run_release(&r);
+}
+
+static void
+a_file_with_no_fact_fails_in_both_modes_with_its_reasons(void **state)
+{
+	static const char *const paths[] = {
+		"fixtures/bad/version/gitversion-no-patch.yaml",
+		"fixtures/bad/version/minor-disagrees.json",
+		"fixtures/bad/images/empty-image.yaml",
+		"fixtures/bad/packages/not-found.txt",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		struct run r, s;
+
+		run_file(&r, paths[i], false);
+		run_file(&s, paths[i], true);
+		assert_int_equal(r.rc, -1);
+		assert_int_equal(s.rc, -1);
+		assert_int_equal(r.cs.skipped.n, 0);
+		assert_true(r.d.errors > 0);
+		/* The strict errors come first, then the file's own. */
+		assert_true(!strncmp(r.err, s.err, strlen(s.err)));
+		run_release(&s);
+		run_release(&r);
+	}
+}
+
+static void
+held_messages_print_only_when_replayed(void **state)
+{
+	struct diag d;
+	char buf[256];
+	size_t n;
+
+	(void)state;
+	diag_init(&d);
+	d.out = tmpfile();
+	assert_non_null(d.out);
+	diag_hold(&d);
+	diag_error(&d, (struct src_loc){"f", 2, 3}, "bad '%s'", "x");
+	diag_note(&d, (struct src_loc){"f", 1, 0}, "here");
+	diag_unhold(&d);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(d.held.n, 2);
+	assert_int_equal(ftell(d.out), 0);
+	diag_replay(&d, 0);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(d.held.n, 0);
+	rewind(d.out);
+	n = fread(buf, 1, sizeof(buf) - 1, d.out);
+	buf[n] = '\0';
+	assert_string_equal(buf, "f:2:3: error: bad 'x'\nf:1: note: here\n");
+	diag_hold(&d);
+	diag_warning(&d, (struct src_loc){"f", 1, 1}, "dropped");
+	diag_drop(&d, 0);
+	assert_int_equal(d.warnings, 0);
+	assert_int_equal(d.held.n, 0);
+	fclose(d.out);
+	diag_release(&d);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(bad_records_are_skipped_and_the_rest_is_read),
+		cmocka_unit_test(strict_makes_each_skipped_record_the_error_it_was),
+		cmocka_unit_test(a_skipped_line_keeps_none_of_its_images),
+		cmocka_unit_test(a_file_with_no_fact_fails_in_both_modes_with_its_reasons),
+		cmocka_unit_test(held_messages_print_only_when_replayed),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
