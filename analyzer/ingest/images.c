@@ -1,9 +1,8 @@
 /*
- * images.c - container image listings: plain lists (yq, jq -r, kubeadm
- * config images list), YAML "- " items, quoted items, "image:" lines of a
- * grep over manifests, jsonpath output, custom-columns tables, kinder's
- * "pod << image," lines, and Pod/PodList/List/workload documents in YAML or
- * JSON, streamed so that a 1 GB "get pods -A -o yaml" is never held.
+ * images.c - container image listings: what the text reader
+ * (images_text.c) and the document reader (images_doc.c) share: parsing
+ * and interning a reference, adding an image, interning names, counting
+ * errors, and the entry point.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +10,6 @@
 #include "internal.h"
 
 #define MAX_ERRORS 20		/* errors in one file before giving up */
-#define MAX_COLUMNS 64		/* columns of a custom-columns table */
-#define MAX_POD_CONTAINERS 4096	/* containers of one pod or template */
-#define MAX_NAME_LEN 253	/* a DNS-1123 subdomain, the longest name */
 
 /* ------------------------------------------------------------ strings */
 
@@ -38,21 +34,15 @@ strset_get(struct strmap *t, struct arena *a, const char *s, size_t len)
 
 /* ------------------------------------------------------------ common */
 
-struct images_parse {
-	struct ingest_ctx *c;
-	struct strmap names;	/* namespaces, nodes, containers */
-	unsigned errors;
-};
-
 /* Counts an error already reported; -1 means stop reading the file. */
-static int
-counted(struct images_parse *p)
+int
+images_counted(struct images_parse *p)
 {
 	return ++p->errors >= MAX_ERRORS ? -1 : 0;
 }
 
-static int
-oom(struct images_parse *p, struct src_loc loc)
+int
+images_oom(struct images_parse *p, struct src_loc loc)
 {
 	diag_error(p->c->diag, loc, "out of memory");
 	p->errors++;
@@ -60,8 +50,8 @@ oom(struct images_parse *p, struct src_loc loc)
 }
 
 /* Appends s for a message: control bytes escaped, at most 128 bytes. */
-static const char *
-shown(struct buf *b, const char *s, size_t len)
+const char *
+images_shown(struct buf *b, const char *s, size_t len)
 {
 	buf_reset(b);
 	if (len > 128) {
@@ -77,8 +67,8 @@ shown(struct buf *b, const char *s, size_t len)
  * Parses and interns one reference; on a bad one reports it at loc and
  * returns NULL with *stop set when the file must be given up.
  */
-static const struct image_ref *
-image_at(struct images_parse *p, const char *s, size_t len,
+const struct image_ref *
+images_image_at(struct images_parse *p, const char *s, size_t len,
 	 struct src_loc loc, bool *stop)
 {
 	const struct image_ref *ref;
@@ -91,18 +81,18 @@ image_at(struct images_parse *p, const char *s, size_t len,
 		return ref;
 	if (!strcmp(err, "out of memory")) {
 		*stop = true;
-		oom(p, loc);
+		images_oom(p, loc);
 		return NULL;
 	}
 	diag_error(p->c->diag, loc, "invalid image reference '%s': %s",
-		   shown(&b, s, len), err);
+		   images_shown(&b, s, len), err);
 	buf_release(&b);
-	*stop = counted(p) < 0;
+	*stop = images_counted(p) < 0;
 	return NULL;
 }
 
-static int
-add_image(struct images_parse *p, const struct image_ref *ref,
+int
+images_add(struct images_parse *p, const struct image_ref *ref,
 	  const char *ns, const char *pod, const char *node,
 	  const char *container, bool init, struct src_loc loc)
 {
@@ -116,7 +106,7 @@ add_image(struct images_parse *p, const struct image_ref *ref,
 		return -1;
 	}
 	if (!(im = vec_push(&cs->images)))
-		return oom(p, loc);
+		return images_oom(p, loc);
 	im->ref = ref;
 	im->namespace_ = ns;
 	im->pod = pod;
@@ -128,8 +118,8 @@ add_image(struct images_parse *p, const struct image_ref *ref,
 }
 
 /* Interns a name, or NULL for none; -1 when out of memory. */
-static int
-name_of(struct images_parse *p, const char *s, size_t len, bool have,
+int
+images_name_of(struct images_parse *p, const char *s, size_t len, bool have,
 	const char **out)
 {
 	*out = NULL;
@@ -137,894 +127,6 @@ name_of(struct images_parse *p, const char *s, size_t len, bool have,
 		return 0;
 	*out = strset_get(&p->names, p->c->arena, s, len);
 	return *out ? 0 : -1;
-}
-
-/* ------------------------------------------------------------ text */
-
-enum text_style {
-	TS_NONE,
-	TS_LIST,	/* one reference a line, yq/jq -r/kubeadm */
-	TS_YAML_LIST,	/* "- ref" */
-	TS_IMAGE_LINES,	/* "image: ref", a grep over manifests */
-	TS_TABLE,	/* custom-columns */
-	TS_RUNTIME,	/* crictl images, docker images: REPOSITORY TAG ... */
-	TS_ARROW,	/* kinder: "pod << ref, " */
-};
-
-enum col_role { COL_OTHER, COL_NS, COL_POD, COL_NODE, COL_IMAGES,
-		COL_INIT_IMAGES, COL_CONTAINERS };
-
-struct token {
-	size_t off, len;
-};
-
-struct text_state {
-	struct images_parse *p;
-	struct text_reader r;
-	const struct text_line *l;
-	enum text_style style;
-	bool multi;		/* a line held several references */
-	bool kubeadm;		/* the command was kubeadm config images list */
-	enum col_role cols[MAX_COLUMNS];
-	size_t ncols;
-	bool repo_tag;		/* a runtime's table: repository, then tag */
-};
-
-static struct re kubeadm_list_re = {
-	.pattern = "\\bkubeadm\\s+config\\s+images\\s+list\\b"};
-static struct re header_word_re = {.pattern = "^[A-Z][A-Z0-9_./-]*\\z"};
-/* `crictl images` and `docker images`: the tag is a column of its own. */
-static struct re runtime_header_re = {
-	.pattern = "^\\s*(?:IMAGE|REPOSITORY)\\s+TAG\\s+(?:IMAGE ID|DIGEST)\\b"};
-
-static bool
-is_ws(char ch)
-{
-	return ch == ' ' || ch == '\t';
-}
-
-/* Splits s[off..len) at white space; returns the count (at most max). */
-static size_t
-split_ws(const char *s, size_t off, size_t len, struct token *tok, size_t max,
-	 bool *more)
-{
-	size_t n = 0;
-
-	*more = false;
-	while (off < len) {
-		while (off < len && is_ws(s[off]))
-			off++;
-		if (off == len)
-			break;
-		if (n == max) {
-			*more = true;
-			break;
-		}
-		tok[n].off = off;
-		while (off < len && !is_ws(s[off]))
-			off++;
-		tok[n].len = off - tok[n].off;
-		n++;
-	}
-	return n;
-}
-
-static bool
-word_is(const char *s, size_t len, const char *w)
-{
-	return strlen(w) == len && !memcmp(s, w, len);
-}
-
-/* Column titles people give custom-columns; any title with IMAGE is one. */
-static const struct {
-	const char *word;
-	enum col_role role;
-} column_names[] = {
-	{"NAMESPACE", COL_NS},		{"NAME", COL_POD},
-	{"POD", COL_POD},		{"POD_NAME", COL_POD},
-	{"PODNAME", COL_POD},		{"NODE", COL_NODE},
-	{"NODE_NAME", COL_NODE},	{"NODENAME", COL_NODE},
-	{"CONTAINER", COL_CONTAINERS},	{"CONTAINERS", COL_CONTAINERS},
-	{"CONTAINER_NAME", COL_CONTAINERS},
-	{"CONTAINER_NAMES", COL_CONTAINERS},
-};
-
-/*
- * A custom-columns header: upper-case words only (never a valid image,
- * which must be lowercase), one of them naming images.
- */
-static bool
-table_header(struct text_state *t, const char *s, size_t len)
-{
-	struct token tok[MAX_COLUMNS];
-	bool more, images = false;
-	size_t n = split_ws(s, 0, len, tok, MAX_COLUMNS, &more), i;
-
-	if (re_match(&runtime_header_re, s, len, NULL)) {
-		t->repo_tag = true;
-		t->ncols = 2;
-		return true;
-	}
-	if (n == 0 || more)
-		return false;
-	for (i = 0; i < n; i++) {
-		if (!re_match(&header_word_re, s + tok[i].off, tok[i].len,
-			      NULL))
-			return false;
-		if (buf_contains(s + tok[i].off, tok[i].len, "IMAGE"))
-			images = true;
-	}
-	if (!images)
-		return false;
-	for (i = 0; i < n; i++) {
-		const char *w = s + tok[i].off;
-		size_t wl = tok[i].len, k;
-
-		t->cols[i] = COL_OTHER;
-		if (buf_contains(w, wl, "IMAGE")) {
-			t->cols[i] = buf_contains(w, wl, "INIT") ? COL_INIT_IMAGES
-							     : COL_IMAGES;
-			continue;
-		}
-		for (k = 0; k < ARRAY_SIZE(column_names); k++)
-			if (word_is(w, wl, column_names[k].word))
-				t->cols[i] = column_names[k].role;
-	}
-	t->ncols = n;
-	return true;
-}
-
-/* The n-th comma-separated element of s[0..len), or false. */
-static bool
-comma_item(const char *s, size_t len, size_t n, struct token *out)
-{
-	size_t off = 0, i = 0;
-
-	for (;;) {
-		const char *c = memchr(s + off, ',', len - off);
-		size_t e = c ? (size_t)(c - s) : len;
-
-		if (i == n) {
-			out->off = off;
-			out->len = e - off;
-			return true;
-		}
-		if (!c)
-			return false;
-		off = e + 1;
-		i++;
-	}
-}
-
-/*
- * A row of `crictl images` or `docker images`: "REPOSITORY TAG ID ..."; the
- * later columns ("2 weeks ago") may hold spaces and are not read.
- */
-static int
-runtime_row(struct text_state *t, const char *s, size_t len)
-{
-	struct images_parse *p = t->p;
-	struct token tok[2];
-	struct buf ref = BUF_INIT;
-	const struct image_ref *r;
-	struct src_loc loc;
-	bool more, stop = false;
-	size_t n = split_ws(s, 0, len, tok, 2, &more);
-
-	loc = text_loc(&t->r, t->l, n ? tok[0].off : 0);
-	if (n < 2) {
-		diag_error(p->c->diag, text_loc(&t->r, t->l, len),
-			   "image row has no TAG column");
-		return counted(p);
-	}
-	buf_add(&ref, s + tok[0].off, tok[0].len);
-	if (!word_is(s + tok[1].off, tok[1].len, "<none>")) {
-		buf_addc(&ref, ':');
-		buf_add(&ref, s + tok[1].off, tok[1].len);
-	}
-	if (ref.oom) {
-		buf_release(&ref);
-		return oom(p, loc);
-	}
-	r = word_is(s + tok[0].off, tok[0].len, "<none>")
-		    ? NULL
-		    : image_at(p, ref.s, ref.len, loc, &stop);
-	buf_release(&ref);
-	if (!r)
-		return stop ? -1 : 0;
-	return add_image(p, r, NULL, NULL, NULL, NULL, false, loc);
-}
-
-static int
-table_row(struct text_state *t, const char *s, size_t len)
-{
-	struct images_parse *p = t->p;
-	struct token tok[MAX_COLUMNS + 1];
-	const char *ns = NULL, *pod = NULL, *node = NULL;
-	const struct token *names = NULL;
-	bool more, stop;
-	size_t n = split_ws(s, 0, len, tok, MAX_COLUMNS + 1, &more), i, k;
-	struct src_loc loc;
-
-	if (n != t->ncols) {
-		loc = text_loc(&t->r, t->l, n > t->ncols ? tok[t->ncols].off
-							 : len);
-		diag_error(p->c->diag, loc,
-			   "row has %s%zu columns, the header has %zu",
-			   more ? "more than " : "", n, t->ncols);
-		return counted(p);
-	}
-	for (i = 0; i < n; i++) {
-		const char *w = s + tok[i].off;
-		int rc = 0;
-
-		if (t->cols[i] == COL_NS)
-			rc = name_of(p, w, tok[i].len, true, &ns);
-		else if (t->cols[i] == COL_NODE)
-			rc = name_of(p, w, tok[i].len, true, &node);
-		else if (t->cols[i] == COL_CONTAINERS)
-			names = &tok[i];
-		else if (t->cols[i] == COL_POD &&
-			 !word_is(w, tok[i].len, "<none>") &&
-			 !(pod = arena_strndup(p->c->arena, w, tok[i].len)))
-			rc = -1;
-		if (rc < 0)
-			return oom(p, text_loc(&t->r, t->l, tok[i].off));
-	}
-	for (i = 0; i < n; i++) {
-		const char *w = s + tok[i].off;
-		struct token it, nm;
-
-		if (t->cols[i] != COL_IMAGES && t->cols[i] != COL_INIT_IMAGES)
-			continue;
-		if (word_is(w, tok[i].len, "<none>"))
-			continue;
-		for (k = 0; comma_item(w, tok[i].len, k, &it); k++) {
-			const struct image_ref *ref;
-			const char *container = NULL;
-
-			loc = text_loc(&t->r, t->l, tok[i].off + it.off);
-			if (it.len == 0) {
-				diag_error(p->c->diag, loc, "empty image in "
-					   "a comma-separated list");
-				if (counted(p) < 0)
-					return -1;
-				continue;
-			}
-			ref = image_at(p, w + it.off, it.len, loc, &stop);
-			if (!ref && stop)
-				return -1;
-			if (!ref)
-				continue;
-			if (names && t->cols[i] == COL_IMAGES &&
-			    comma_item(s + names->off, names->len, k, &nm) &&
-			    name_of(p, s + names->off + nm.off, nm.len, true,
-				    &container) < 0)
-				return oom(p, loc);
-			if (add_image(p, ref, ns, pod, node, container,
-				      t->cols[i] == COL_INIT_IMAGES, loc) < 0)
-				return -1;
-		}
-	}
-	return 0;
-}
-
-/* kinder: "etcd-kinder-upgrade-control-plane-1 << k8s.gcr.io/etcd:3.4.3-0," */
-static int
-arrow_row(struct text_state *t, const char *s, size_t len, struct token pod_tok,
-	  size_t off)
-{
-	struct images_parse *p = t->p;
-	const char *pod = arena_strndup(p->c->arena, s + pod_tok.off,
-					pod_tok.len);
-	bool stop;
-
-	if (!pod)
-		return oom(p, text_loc(&t->r, t->l, pod_tok.off));
-	while (off < len) {
-		size_t e;
-		const struct image_ref *ref;
-		struct src_loc loc;
-
-		while (off < len && (is_ws(s[off]) || s[off] == ','))
-			off++;
-		if (off == len)
-			break;
-		for (e = off; e < len && !is_ws(s[e]) && s[e] != ','; e++)
-			;
-		loc = text_loc(&t->r, t->l, off);
-		if ((ref = image_at(p, s + off, e - off, loc, &stop))) {
-			if (add_image(p, ref, NULL, pod, NULL, NULL, false,
-				      loc) < 0)
-				return -1;
-		} else if (stop) {
-			return -1;
-		}
-		off = e;
-	}
-	return 0;
-}
-
-static bool
-starts_with(const char *s, size_t len, size_t off, const char *w)
-{
-	size_t n = strlen(w);
-
-	return len - off >= n && !memcmp(s + off, w, n);
-}
-
-/* True if s[b..e) has none of the characters of an image reference. */
-static bool
-is_bare_word(const char *s, size_t b, size_t e)
-{
-	for (; b < e; b++)
-		if (s[b] == '/' || s[b] == ':' || s[b] == '@' || s[b] == '"' ||
-		    s[b] == '\'')
-			return false;
-	return true;
-}
-
-/*
- * jsonpath with a range prints names before the images:
- * "{.metadata.name}{'\t'}{..image}" or, with the namespace first,
- * "kube-system etcd-cp-1 registry.k8s.io/etcd:3.5.9-0". If s[off..len) is
- * one or two bare words, a tab, then only tagged (or digested) references,
- * sets tok[0..n) to the words and returns n; else 0.
- */
-static size_t
-leading_names(const char *s, size_t off, size_t len, struct token tok[2])
-{
-	size_t n = 0, b = off, e;
-	bool refs = false;
-
-	while (b < len) {
-		bool tagged = false;
-
-		while (b < len && is_ws(s[b]))
-			b++;
-		if (b == len)
-			break;
-		for (e = b; e < len && !is_ws(s[e]); e++)
-			if (s[e] == ':' || s[e] == '@')
-				tagged = true;
-		if (!refs && is_bare_word(s, b, e)) {
-			if (n == 2)
-				return 0;
-			tok[n].off = b;
-			tok[n++].len = e - b;
-		} else if (tagged && n > 0) {
-			/* The names end at the tab of {'\t'}: {..image} alone
-			 * separates with spaces and may start untagged. */
-			if (!refs && !memchr(s + tok[n - 1].off + tok[n - 1].len,
-					     '\t', b - tok[n - 1].off -
-							 tok[n - 1].len))
-				return 0;
-			refs = true;
-		} else {
-			return 0;
-		}
-		b = e;
-	}
-	return refs ? n : 0;
-}
-
-/*
- * A list line: [- ][image: ]ref [ref...] [# comment], each ref plain or
- * quoted; a quoted one may carry the comma of a JSON array.
- */
-static int
-list_line(struct text_state *t, const char *s, size_t len)
-{
-	struct images_parse *p = t->p;
-	enum text_style style = TS_LIST;
-	size_t off = 0, i, nrefs = 0, key_end = 0, nn;
-	struct token names[2];
-	const char *pod = NULL, *ns = NULL;
-	bool stop;
-
-	while (off < len && is_ws(s[off]))
-		off++;
-	if (off < len && s[off] == '-' &&
-	    (off + 1 == len || is_ws(s[off + 1]))) {
-		style = TS_YAML_LIST;
-		for (off++; off < len && is_ws(s[off]); off++)
-			;
-	}
-	/* "Image:" is kubectl describe's spelling. */
-	if (starts_with(s, len, off, "image:") ||
-	    starts_with(s, len, off, "Image:") ||
-	    starts_with(s, len, off, "\"image\":")) {
-		style = TS_IMAGE_LINES;
-		off += s[off] == '"' ? 8 : 6;
-		key_end = off;
-	}
-	/* A comment starts at a '#' after white space (YAML's rule). */
-	for (i = off; i < len; i++)
-		if (s[i] == '#' && (i == 0 || is_ws(s[i - 1])))
-			break;
-	len = i;
-	while (len > off && is_ws(s[len - 1]))
-		len--;
-	if (style == TS_IMAGE_LINES && len > off && s[len - 1] == ',')
-		len--;
-	/*
-	 * yq separates the results of several documents with "---" and
-	 * prints null where a document has no such field: no image there.
-	 */
-	if (style != TS_IMAGE_LINES &&
-	    (word_is(s + off, len - off, "---") ||
-	     word_is(s + off, len - off, "null")))
-		return 0;
-	if (t->style == TS_NONE)
-		t->style = style;
-	/*
-	 * Names before the references (jsonpath with a range) are the pod's
-	 * (and namespace's), not images of Docker Hub.
-	 */
-	if (style == TS_LIST && (nn = leading_names(s, off, len, names)) > 0) {
-		if ((nn == 2 && name_of(p, s + names[0].off, names[0].len, true,
-					&ns) < 0) ||
-		    name_of(p, s + names[nn - 1].off, names[nn - 1].len, true,
-			    &pod) < 0)
-			return oom(p, text_loc(&t->r, t->l, off));
-		t->multi = true;
-		off = names[nn - 1].off + names[nn - 1].len;
-	}
-	while (off < len) {
-		size_t b, e;
-		const struct image_ref *ref;
-		struct src_loc loc;
-
-		while (off < len && is_ws(s[off]))
-			off++;
-		if (off == len)
-			break;
-		for (e = off; e < len && !is_ws(s[e]); e++)
-			;
-		b = off;
-		off = e;
-		if (s[b] == '"' || s[b] == '\'') {
-			if (e - b >= 2 && s[e - 1] == ',')
-				e--;
-			if (e - b < 2 || s[e - 1] != s[b]) {
-				diag_error(p->c->diag, text_loc(&t->r, t->l, b),
-					   "unterminated quoted image");
-				if (counted(p) < 0)
-					return -1;
-				continue;
-			}
-			b++;
-			e--;
-		}
-		loc = text_loc(&t->r, t->l, b);
-		nrefs++;
-		if ((ref = image_at(p, s + b, e - b, loc, &stop))) {
-			if (add_image(p, ref, ns, pod, NULL, NULL, false,
-				      loc) < 0)
-				return -1;
-		} else if (stop) {
-			return -1;
-		}
-	}
-	if (nrefs == 0 && style != TS_LIST) {
-		diag_error(p->c->diag, text_loc(&t->r, t->l,
-						key_end ? key_end : off),
-			   "empty image value");
-		return counted(p);
-	}
-	if (nrefs > 1)
-		t->multi = true;
-	return 0;
-}
-
-static int
-text_line_content(struct text_state *t, const char *s, size_t len)
-{
-	struct token tok[2];
-	bool more;
-	size_t n;
-
-	if (table_header(t, s, len)) {
-		if (t->style == TS_NONE)
-			t->style = t->repo_tag ? TS_RUNTIME : TS_TABLE;
-		return 0;
-	}
-	if (t->repo_tag)
-		return runtime_row(t, s, len);
-	if (t->ncols)
-		return table_row(t, s, len);
-	n = split_ws(s, 0, len, tok, 2, &more);
-	if (n == 2 && word_is(s + tok[1].off, tok[1].len, "<<")) {
-		if (t->style == TS_NONE)
-			t->style = TS_ARROW;
-		return arrow_row(t, s, len, tok[0], tok[1].off + 2);
-	}
-	return list_line(t, s, len);
-}
-
-static const char *
-text_format(const struct text_state *t)
-{
-	if (t->kubeadm && (t->style == TS_LIST || t->style == TS_NONE))
-		return "kubeadm-config-images-list";
-	switch (t->style) {
-	case TS_TABLE: return "custom-columns";
-	case TS_RUNTIME: return "runtime-images";
-	case TS_ARROW: return "pod-image-pairs";
-	case TS_IMAGE_LINES: return "manifest-image-lines";
-	case TS_YAML_LIST: return "yaml-list";
-	default: return t->multi ? "jsonpath" : "image-list";
-	}
-}
-
-static int
-ingest_images_text(struct images_parse *p)
-{
-	struct text_state t;
-	struct text_line l;
-	unsigned e0;
-	int rc, rv;
-
-	memset(&t, 0, sizeof(t));
-	t.p = p;
-	t.kubeadm = re_match(&kubeadm_list_re, p->c->sniff->command,
-			     strlen(p->c->sniff->command), NULL);
-	if (text_reader_open_stream(&t.r, p->c->in, false, p->c->diag) < 0)
-		return -1;
-	t.r.warn_utf8 = true;
-	while ((rc = text_reader_next(&t.r, &l)) > 0) {
-		if (l.noise == NOISE_PROMPT && l.command &&
-		    re_match(&kubeadm_list_re, l.command, l.command_len, NULL))
-			t.kubeadm = true;
-		if (l.noise != NOISE_NONE)
-			continue;
-		t.l = &l;
-		e0 = p->errors;
-		recover_begin(p->c);
-		rv = text_line_content(&t, l.s, l.len);
-		if (recover_end(p->c, rv, l.s, l.len) > 0)
-			p->errors = e0;
-		else if (rv < 0)
-			break;
-	}
-	text_reader_close(&t.r);
-	p->c->format = text_format(&t);
-	if (rc < 0)
-		return -1;
-	return 0;
-}
-
-/* ------------------------------------------------------------ documents */
-
-/* A container seen in the current object, emitted at the object's end. */
-struct pending {
-	const struct image_ref *ref;	/* arena; NULL until image: */
-	const char *name;		/* arena; NULL until name: */
-	struct src_loc loc;		/* of the image value */
-	struct src_loc open;		/* of the container mapping */
-	bool init;
-};
-
-/*
- * The document root or an .items[] entry. Only its own few fields are
- * held, in buffers reused from item to item.
- */
-struct object {
-	struct buf kind, ns, name, node;
-	bool has_kind, has_ns, has_name, has_node;
-	bool template;		/* containers came from spec.template */
-	VEC(struct pending) pods;
-};
-
-struct doc_state {
-	struct images_parse *p;
-	struct object doc, item;
-	struct pending cur;
-	bool in_container;
-	unsigned errors0;	/* p->errors when cur opened */
-};
-
-static int container_close(struct doc_state *ds, struct object *o);
-
-/* Pod specs inside an object: a Pod's, a workload's template, a CronJob's. */
-static const char *const pod_spec_paths[] = {
-	".spec", ".spec.template.spec", ".spec.jobTemplate.spec.template.spec",
-};
-
-static void
-object_reset(struct object *o)
-{
-	buf_reset(&o->kind);
-	buf_reset(&o->ns);
-	buf_reset(&o->name);
-	buf_reset(&o->node);
-	o->has_kind = o->has_ns = o->has_name = o->has_node = false;
-	o->template = false;
-	o->pods.n = 0;
-}
-
-static void
-object_release(struct object *o)
-{
-	buf_release(&o->kind);
-	buf_release(&o->ns);
-	buf_release(&o->name);
-	buf_release(&o->node);
-	vec_release(&o->pods);
-}
-
-/* Picks the object a path belongs to and the path inside it. */
-static struct object *
-object_of(struct doc_state *ds, const char *path, const char **rel)
-{
-	if (!strncmp(path, ".items[]", 8)) {
-		*rel = path + 8;
-		return &ds->item;
-	}
-	*rel = path;
-	return &ds->doc;
-}
-
-/*
- * If rel is a container path of a pod spec ("<spec>.containers[]" plus
- * tail), returns the tail and sets *init and *tmpl; else NULL.
- */
-static const char *
-container_tail(const char *rel, bool *init, bool *tmpl)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(pod_spec_paths); i++) {
-		size_t n = strlen(pod_spec_paths[i]);
-		const char *r = rel + n;
-
-		if (strncmp(rel, pod_spec_paths[i], n))
-			continue;
-		*tmpl = i > 0;
-		if (!strncmp(r, ".containers[]", 13)) {
-			*init = false;
-			return r + 13;
-		}
-		if (!strncmp(r, ".initContainers[]", 17)) {
-			*init = true;
-			return r + 17;
-		}
-	}
-	return NULL;
-}
-
-/*
- * Subtrees that never hold a container image: skipped whole by the walk,
- * which is most of a Pod by size (status, managedFields, env, volumes).
- */
-static const char *const skipped_keys[] = {
-		"status", "managedFields", "annotations", "labels",
-		"ownerReferences", "finalizers", "volumes", "tolerations",
-		"affinity", "env", "envFrom", "resources", "volumeMounts",
-		"ports", "securityContext", "readinessProbe", "livenessProbe",
-		"startupProbe", "selector", "strategy", "updateStrategy",
-		"dnsConfig", "topologySpreadConstraints", "imagePullSecrets",
-		"nodeSelector", "hostAliases", "lifecycle", "args", "command",
-		"conditions", "volumeClaimTemplates", "readinessGates",
-		"ephemeralContainers", "resourceClaims", "volumeDevices",
-	};
-
-static int
-doc_open(void *ctx, struct yaml_walk *w, bool is_map, struct src_loc loc)
-{
-	struct doc_state *ds = ctx;
-	const char *path = yaml_walk_path(w), *rel, *tail;
-	bool init, tmpl;
-
-	if (w->depth > 1 &&
-	    yaml_walk_last_key_is(w, skipped_keys, ARRAY_SIZE(skipped_keys)))
-		return YAML_WALK_SKIP;
-	if (!is_map)
-		return 0;
-	if (w->depth == 1 && path[0] == '\0') {
-		object_reset(&ds->doc);
-		return 0;
-	}
-	if (!strcmp(path, ".items[]")) {
-		object_reset(&ds->item);
-		return 0;
-	}
-	object_of(ds, path, &rel);
-	tail = container_tail(rel, &init, &tmpl);
-	if (tail && *tail == '\0') {
-		ds->errors0 = ds->p->errors;
-		recover_begin(ds->p->c);
-		memset(&ds->cur, 0, sizeof(ds->cur));
-		ds->cur.open = loc;
-		ds->cur.init = init;
-		ds->in_container = true;
-	}
-	return 0;
-}
-
-static int
-set_field(struct images_parse *p, struct buf *b, bool *has, const char *s,
-	  size_t len, const char *what, struct src_loc loc)
-{
-	struct buf shown_buf = BUF_INIT;
-
-	if (len > MAX_NAME_LEN) {
-		diag_error(p->c->diag, loc, "%s '%s' longer than %d characters",
-			   what, shown(&shown_buf, s, len), MAX_NAME_LEN);
-		buf_release(&shown_buf);
-		return counted(p);
-	}
-	buf_reset(b);
-	buf_add(b, s, len);
-	if (b->oom)
-		return oom(p, loc);
-	*has = true;
-	return 0;
-}
-
-static int
-doc_scalar(void *ctx, struct yaml_walk *w, const char *s, size_t len,
-	   struct src_loc loc)
-{
-	struct doc_state *ds = ctx;
-	struct images_parse *p = ds->p;
-	const char *path = yaml_walk_path(w), *rel, *tail;
-	struct object *o = object_of(ds, path, &rel);
-	bool init, tmpl, stop;
-
-	if (w->is_null && !ds->in_container)
-		return 0;
-	if (!strcmp(rel, ".kind"))
-		return set_field(p, &o->kind, &o->has_kind, s, len, "kind",
-				 loc);
-	if (!strcmp(rel, ".metadata.name"))
-		return set_field(p, &o->name, &o->has_name, s, len, "name",
-				 loc);
-	if (!strcmp(rel, ".metadata.namespace"))
-		return set_field(p, &o->ns, &o->has_ns, s, len, "namespace",
-				 loc);
-	if (!strcmp(rel, ".spec.nodeName"))
-		return set_field(p, &o->node, &o->has_node, s, len, "node name",
-				 loc);
-	if (!ds->in_container || !(tail = container_tail(rel, &init, &tmpl)))
-		return 0;
-	if (!strcmp(tail, ".image")) {
-		ds->cur.loc = loc;
-		if (w->is_null || len == 0) {
-			diag_error(p->c->diag, loc, "empty image value");
-			return counted(p);
-		}
-		if (!(ds->cur.ref = image_at(p, s, len, loc, &stop)))
-			return stop ? -1 : 0;
-		o->template = o->template || tmpl;
-	} else if (!strcmp(tail, ".name") && !w->is_null) {
-		if (name_of(p, s, len, true, &ds->cur.name) < 0)
-			return oom(p, loc);
-	}
-	return 0;
-}
-
-/* Emits an object's containers with the names it carried. */
-static int
-object_emit(struct doc_state *ds, struct object *o)
-{
-	struct images_parse *p = ds->p;
-	const char *ns = NULL, *node = NULL, *pod = NULL;
-	struct pending *it;
-
-	if (o->pods.n == 0)
-		return 0;
-	if (name_of(p, o->ns.s, o->ns.len, o->has_ns, &ns) < 0 ||
-	    name_of(p, o->node.s, o->node.len, o->has_node, &node) < 0)
-		return oom(p, o->pods.v[0].loc);
-	if (o->has_name && o->template) {
-		/* Not a pod: name the workload as kubectl does, kind/name. */
-		size_t i;
-
-		for (i = 0; i < o->kind.len; i++)
-			if (o->kind.s[i] >= 'A' && o->kind.s[i] <= 'Z')
-				o->kind.s[i] = (char)(o->kind.s[i] - 'A' + 'a');
-		pod = o->has_kind && o->kind.len
-			      ? arena_printf(p->c->arena, "%s/%s",
-					     buf_cstr(&o->kind),
-					     buf_cstr(&o->name))
-			      : arena_strdup(p->c->arena, buf_cstr(&o->name));
-		if (!pod)
-			return oom(p, o->pods.v[0].loc);
-	} else if (o->has_name) {
-		if (!(pod = arena_strndup(p->c->arena, o->name.s, o->name.len)))
-			return oom(p, o->pods.v[0].loc);
-	}
-	vec_foreach(&o->pods, it) {
-		if (add_image(p, it->ref, ns, pod, node, it->name, it->init,
-			      it->loc) < 0)
-			return -1;
-	}
-	o->pods.n = 0;
-	return 0;
-}
-
-static int
-doc_close(void *ctx, struct yaml_walk *w, bool is_map)
-{
-	struct doc_state *ds = ctx;
-	struct images_parse *p = ds->p;
-	const char *path = yaml_walk_path(w), *rel, *tail;
-	struct object *o;
-	bool init, tmpl;
-	int rv;
-
-	if (!is_map)
-		return 0;
-	if (w->depth == 1 && path[0] == '\0')
-		return object_emit(ds, &ds->doc);
-	if (!strcmp(path, ".items[]"))
-		return object_emit(ds, &ds->item);
-	o = object_of(ds, path, &rel);
-	tail = container_tail(rel, &init, &tmpl);
-	if (!tail || *tail != '\0' || !ds->in_container)
-		return 0;
-	ds->in_container = false;
-	rv = container_close(ds, o);
-	if ((rv = recover_end(p->c, rv, NULL, 0)) > 0) {
-		p->errors = ds->errors0;
-		return 0;
-	}
-	return rv;
-}
-
-static int
-container_close(struct doc_state *ds, struct object *o)
-{
-	struct images_parse *p = ds->p;
-	struct pending *slot;
-
-	if (!ds->cur.ref) {
-		/* A bad image was reported already; a missing one is not. */
-		if (ds->cur.loc.line)
-			return 0;
-		if (ds->cur.name)
-			diag_error(p->c->diag, ds->cur.open,
-				   "container '%s' has no image", ds->cur.name);
-		else
-			diag_error(p->c->diag, ds->cur.open,
-				   "container has no image");
-		return counted(p);
-	}
-	if (o->pods.n >= MAX_POD_CONTAINERS) {
-		diag_error(p->c->diag, ds->cur.loc,
-			   "more than %d containers in one object",
-			   MAX_POD_CONTAINERS);
-		p->errors++;
-		return -1;
-	}
-	if (!(slot = vec_push(&o->pods)))
-		return oom(p, ds->cur.loc);
-	*slot = ds->cur;
-	return 0;
-}
-
-static int
-ingest_images_doc(struct images_parse *p)
-{
-	static const struct yaml_walk_ops ops = {doc_scalar, doc_open,
-						 doc_close};
-	struct doc_state ds;
-	struct yaml_src src;
-	struct yaml_walk w;
-	int rc;
-
-	p->c->format = p->c->sniff->json ? "json" : "yaml";
-	memset(&ds, 0, sizeof(ds));
-	ds.p = p;
-	if (yaml_src_open_stream(&src, p->c->in, p->c->diag) < 0)
-		return -1;
-	rc = yaml_walk_run(&w, p->c->path, p->c->diag, yaml_src_read, &src,
-			   &ops, &ds);
-	yaml_src_close(&src);
-	object_release(&ds.doc);
-	object_release(&ds.item);
-	return rc;
 }
 
 /* ------------------------------------------------------------ entry */
@@ -1041,9 +143,9 @@ ingest_images(struct ingest_ctx *c)
 	n0 = c->cs->images.n;
 	recover_file_begin(c);
 	if (c->sniff->fmt == FMT_IMAGES_DOC)
-		rc = ingest_images_doc(&p);
+		rc = images_parse_doc(&p);
 	else
-		rc = ingest_images_text(&p);
+		rc = images_parse_text(&p);
 	strmap_release(&p.names);
 	if (rc < 0 || p.errors) {
 		recover_file_end(c, true);

@@ -184,7 +184,7 @@ int sniff_stream(struct stream *st, struct diag *d, struct sniff *out);
 /* The same for a file opened here (tests). */
 int sniff_file(const char *path, struct diag *d, struct sniff *out);
 
-/* ------------------------------------------------------------ parsers */
+/* ------------------------------------------------------------ ingest.c */
 
 struct ingest_ctx {
 	struct cluster_state *cs;	/* borrowed */
@@ -230,6 +230,249 @@ int recover_skip(struct ingest_ctx *c, struct src_loc loc, const char *text,
  * records skipped so far are printed as errors and are no longer skipped.
  */
 void recover_give_up(struct ingest_ctx *c);
+
+/* ------------------------------------------- kubectl_nodes.c and nodes_* */
+
+/* Errors in one nodes file before it is given up. */
+#define MAX_FILE_ERRORS 20
+
+/*
+ * Per-file state of both formats. The index maps a node name to its slot
+ * in cs->nodes so that a duplicate in this file and a conflict with an
+ * earlier file are found without a quadratic scan.
+ */
+struct nodes_state {
+	struct ingest_ctx *c;
+	struct strmap index;	/* name (arena) -> cs->nodes index + 1 */
+	size_t first_new;	/* index of this file's first new node */
+	size_t added;		/* nodes this file added or confirmed */
+	unsigned errors0;	/* diag->errors when the file started */
+	struct buf show;	/* scratch: values quoted in messages */
+	struct buf show2;
+	/*
+	 * This file's nodes listed twice with different values (not under
+	 * --strict): two readings, so neither is kept (drop_conflicts).
+	 */
+	VEC(size_t) conflicts;	/* owned: cs->nodes indices */
+};
+
+bool nodes_too_many_errors(const struct nodes_state *st);
+/* Quotes s for a message: control bytes escaped, long values cut. */
+const char *nodes_show(struct nodes_state *st, const char *s, size_t len);
+int nodes_oom(struct nodes_state *st, struct src_loc loc);
+/* Node names end up in shell commands of the plan: validate, never escape. */
+int nodes_name_error(struct nodes_state *st, struct src_loc loc,
+		     const char *s, size_t len);
+/* Adds n (its strings arena) to the inventory, or merges it. */
+int nodes_add(struct nodes_state *st, const struct node *n);
+bool nodes_is_ws(char ch);
+bool nodes_span_eq(const char *s, size_t len, const char *z);
+/* The name part of a label key, or a label value: what a role can be. */
+bool nodes_role_is_valid(const char *s, size_t len);
+bool nodes_ip_is_valid(const char *s, size_t len);
+/* Sorts and de-duplicates roles[0..n) in place; returns the new count. */
+size_t nodes_roles_sort(const char **roles, size_t n);
+/* Parses STATUS as kubectl prints it into n. */
+bool nodes_status_parse(const char *s, size_t len, struct node *n);
+int nodes_parse_table(struct nodes_state *st);		/* nodes_table.c */
+int nodes_parse_doc(struct nodes_state *st, bool json);	/* nodes_doc.c */
+
+/* ---------------------------------------- kubectl_version.c and version_* */
+
+enum binary { BIN_CLIENT, BIN_SERVER, BIN_KUBEADM };
+
+/* One field of a version record and where its value starts. */
+struct vfield {
+	const char *s; /* borrowed: arena or the current line */
+	size_t len;
+	struct src_loc loc;
+	bool set;
+};
+
+/* The fields of one clientVersion/serverVersion/version.Info. */
+struct vrec {
+	struct vfield major, minor, git, platform;
+	struct src_loc where;	   /* the record itself */
+	const char *what;	   /* static: "version.Info" and the like */
+	const struct names *names; /* static: how the format names fields */
+};
+
+/* Field names as each format spells them, for messages. */
+struct names {
+	const char *git, *major, *minor;
+};
+
+/* Per-file state. */
+struct vstate {
+	struct ingest_ctx *c;
+	unsigned errors_before; /* c->diag->errors when the file started */
+	struct buf cmd;		/* the latest prompt's command */
+	bool kubeadm;		/* the capture is of the kubeadm binary */
+	bool short_flag;	/* --short was used or warned about */
+	bool unreachable;	/* the server could not be reached */
+	unsigned found;		/* versions recorded from this file */
+	const char *format;	/* static */
+};
+
+bool version_too_many_errors(const struct vstate *st);
+/*
+ * A subject quoted in a message: at most 64 bytes, "..." after a cut,
+ * control bytes escaped. Arena; "?" when out of memory.
+ */
+const char *version_show(const struct vstate *st, const char *s, size_t len);
+int version_oom(struct vstate *st, struct src_loc loc);
+struct src_loc version_file_loc(const struct vstate *st);
+bool version_has_prefix(const char *s, size_t len, const char *prefix);
+bool version_is_space(char ch);
+size_t version_skip_space(const char *s, size_t len, size_t i);
+/* The capture is of kubeadm: by the sniffer or the latest command. */
+bool version_current_is_kubeadm(const struct vstate *st);
+/* The binary a bare version belongs to (enum binary), or -1. */
+int version_bare_target(const struct vstate *st);
+bool version_is_unreachable_line(const char *s, size_t len);
+/* A prompt, warning or unreachable line around the version. */
+int version_side_line(struct vstate *st, enum noise noise, const char *s,
+		      size_t len, const char *cmd, size_t cmd_len,
+		      struct src_loc loc);
+int version_merge_kustomize(struct vstate *st, const char *s, size_t len,
+			    struct src_loc loc);
+/* Checks a record and adds it as binary b's version. */
+int version_record(struct vstate *st, enum binary b, const struct vrec *r);
+void version_set_format(struct vstate *st, const char *fmt);
+int version_parse_text(struct vstate *st);		/* version_text.c */
+int version_parse_doc(struct vstate *st, bool json);	/* version_doc.c */
+
+/* ------------------------------------------ madison.c and packages_* */
+
+#define MAX_TOKENS 8
+
+enum pkg_fmt { PF_NONE, PF_MADISON, PF_POLICY, PF_YUM, PF_APT_LIST,
+	       PF_RPM_QA, PF_DPKG };
+
+struct tok {
+	size_t off, len;
+};
+
+/* Open-addressing set of this file's rows (indices into cs->packages). */
+struct seen {
+	size_t *slot;	/* owned: index + 1, 0 for an empty slot */
+	size_t cap;	/* 0 or a power of two */
+	size_t n;
+};
+
+/* An apt-cache policy version row waiting for its source lines. */
+struct policy_row {
+	bool set;
+	const char *name;	/* arena */
+	const char *version;	/* arena */
+	struct src_loc loc;
+	bool installed;		/* the " *** " marker */
+	unsigned nsources;
+};
+
+/* A yum row wrapped over lines: the tokens seen so far. */
+struct yum_row {
+	int n;			/* 0: none pending */
+	const char *tok[3];	/* arena: name.arch, version, repo */
+	size_t len[3];
+	struct src_loc loc[3];
+};
+
+struct pkg_parser {
+	struct ingest_ctx *c;
+	struct text_reader r;
+	unsigned errors;
+	bool fatal;		/* out of memory: stop at once */
+	enum pkg_fmt mode;	/* format of the current block */
+	enum pkg_fmt first;	/* first format seen */
+	bool mixed;		/* the file holds more than one format */
+	size_t added;
+	struct seen seen;
+	const char *cmd_name;	/* arena: package the prompt's command names */
+	const char *pol_name;	/* arena: current policy package */
+	const char *pol_candidate;	/* arena: "Candidate:"; NULL if none */
+	struct policy_row row;
+	enum tri yum_installed;	/* from the section header */
+	bool dnf5;		/* the listing is dnf5's */
+	struct yum_row yum;
+};
+
+bool pkg_is_blank(char c);
+bool pkg_same_str(const char *a, const char *b);
+bool pkg_tok_is(const char *s, const struct tok *t, const char *word);
+/* How much of a bad token a message quotes. */
+int pkg_quote_len(size_t len);
+int pkg_oom(struct pkg_parser *p);
+void pkg_set_mode(struct pkg_parser *p, enum pkg_fmt f);
+/*
+ * Adds a row; name and version are arena strings already validated. The
+ * upstream, revision and repository fields are derived here. A row equal
+ * to one of this file's earlier rows is kept once.
+ */
+int pkg_add_row(struct pkg_parser *p, struct package *k, const char *repo,
+		size_t repo_len);
+/* Checks a package name and copies it to *out (arena) unless out is NULL. */
+int pkg_take_name(struct pkg_parser *p, const struct text_line *l,
+		  size_t off, size_t len, const char **out);
+int pkg_take_version(struct pkg_parser *p, const struct text_line *l,
+		     size_t off, size_t len, const char **out);
+
+/* packages_repo.c */
+int pkg_split_version(struct arena *a, const char *v, size_t len,
+		      const char **up, const char **rev);
+enum repo_kind pkg_classify_repo(const char *s, size_t len, unsigned *minor);
+enum repo_kind pkg_classify_rpm_release(const struct package *k,
+					unsigned *minor);
+enum repo_kind pkg_classify_deb_archive(const struct package *k,
+					const char *archive, size_t len,
+					unsigned *minor);
+
+/* packages_formats.c */
+int pkg_policy_flush(struct pkg_parser *p);
+void pkg_policy_reset(struct pkg_parser *p);
+int pkg_policy_field(struct pkg_parser *p, const struct text_line *l,
+		     const struct tok *t, size_t nt);
+int pkg_policy_version(struct pkg_parser *p, const struct text_line *l,
+		       const struct tok *v, bool installed);
+int pkg_policy_source(struct pkg_parser *p, const struct text_line *l,
+		      const struct tok *t);
+int pkg_madison_row(struct pkg_parser *p, const struct text_line *l);
+/* The offset of the architecture's '.' in a yum name.arch, or SIZE_MAX. */
+size_t pkg_arch_dot(const char *s, size_t len);
+int pkg_yum_tokens(struct pkg_parser *p, const struct text_line *l,
+		   const struct tok *t, size_t nt);
+int pkg_yum_incomplete(struct pkg_parser *p);
+
+/* ----------------------------------------- images.c and images_text/doc.c */
+
+struct images_parse {
+	struct ingest_ctx *c;
+	struct strmap names;	/* namespaces, nodes, containers */
+	unsigned errors;
+};
+
+/* Counts an error already reported; -1 means stop reading the file. */
+int images_counted(struct images_parse *p);
+int images_oom(struct images_parse *p, struct src_loc loc);
+/* Appends s for a message: control bytes escaped, at most 128 bytes. */
+const char *images_shown(struct buf *b, const char *s, size_t len);
+/*
+ * Parses and interns one reference; on a bad one reports it at loc and
+ * returns NULL with *stop set when the file must be given up.
+ */
+const struct image_ref *images_image_at(struct images_parse *p,
+					const char *s, size_t len,
+					struct src_loc loc, bool *stop);
+int images_add(struct images_parse *p, const struct image_ref *ref,
+	       const char *ns, const char *pod, const char *node,
+	       const char *container, bool init, struct src_loc loc);
+/* Interns a name, or NULL for none; -1 when out of memory. */
+int images_name_of(struct images_parse *p, const char *s, size_t len,
+		   bool have, const char **out);
+int images_parse_text(struct images_parse *p);	/* images_text.c */
+int images_parse_doc(struct images_parse *p);	/* images_doc.c */
+
+/* ------------------------------------------------------------ parsers */
 
 int ingest_version(struct ingest_ctx *c);	/* kubectl_version.c */
 int ingest_nodes(struct ingest_ctx *c);		/* kubectl_nodes.c */

@@ -15,9 +15,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#define ingest_nodes ingest_nodes_under_test
-#include "../../analyzer/ingest/kubectl_nodes.c"
-#undef ingest_nodes
+/* The table reader's own helpers (line_content, header_parse) are static. */
+#define nodes_parse_table nodes_parse_table_under_test
+#include "../../analyzer/ingest/nodes_table.c"
+#undef nodes_parse_table
 
 #define REAL "fixtures/real"
 
@@ -713,7 +714,7 @@ allocation_failures_end_in_a_clean_error(void **state)
 					 0);
 			c.in = &in;
 			base_fail_alloc_after(n);
-			rc = ingest_nodes_under_test(&c);
+			rc = ingest_nodes(&c);
 			base_fail_alloc_after(0);
 			stream_close(&in);
 			if (rc < 0)
@@ -762,7 +763,7 @@ status_cells_parse_as_kubectl_prints_them(void **state)
 		struct node n;
 
 		memset(&n, 0, sizeof(n));
-		if (status_parse(cases[i].s, strlen(cases[i].s), &n) !=
+		if (nodes_status_parse(cases[i].s, strlen(cases[i].s), &n) !=
 		    cases[i].ok)
 			fail_msg("'%s': ok %d", cases[i].s, !cases[i].ok);
 		if (!cases[i].ok)
@@ -787,19 +788,19 @@ ages_ips_and_roles_are_validated(void **state)
 		{age_is_valid, "2x", false},
 		{age_is_valid, "d", false},
 		{age_is_valid, "12", false},
-		{ip_is_valid, "192.168.1.105", true},
-		{ip_is_valid, "fd00::1", true},
-		{ip_is_valid, "2001:db8:0:0:0:0:2:1", true},
-		{ip_is_valid, "10.0.0.256", false},
-		{ip_is_valid, "10.0.0", false},
-		{ip_is_valid, "1.2.3.4.5", false},
-		{ip_is_valid, "cp-1", false},
-		{role_is_valid, "control-plane", true},
-		{role_is_valid, "Node", true},
-		{role_is_valid, "ingress_edge", true},
-		{role_is_valid, "-x", false},
-		{role_is_valid, "a b", false},
-		{role_is_valid, "", false},
+		{nodes_ip_is_valid, "192.168.1.105", true},
+		{nodes_ip_is_valid, "fd00::1", true},
+		{nodes_ip_is_valid, "2001:db8:0:0:0:0:2:1", true},
+		{nodes_ip_is_valid, "10.0.0.256", false},
+		{nodes_ip_is_valid, "10.0.0", false},
+		{nodes_ip_is_valid, "1.2.3.4.5", false},
+		{nodes_ip_is_valid, "cp-1", false},
+		{nodes_role_is_valid, "control-plane", true},
+		{nodes_role_is_valid, "Node", true},
+		{nodes_role_is_valid, "ingress_edge", true},
+		{nodes_role_is_valid, "-x", false},
+		{nodes_role_is_valid, "a b", false},
+		{nodes_role_is_valid, "", false},
 	};
 	size_t i;
 
