@@ -280,6 +280,12 @@ merge_version(struct vstate *st, enum binary b, const struct version_info *vi)
 	struct version_info *dst = slot(st->c->cs, b);
 
 	st->found++;
+	if (vi->not_release) {
+		/* Seen, not used: a later release sighting replaces it. */
+		if (!dst->present)
+			*dst = *vi;
+		return 0;
+	}
 	if (!dst->present) {
 		*dst = *vi;
 		dst->present = true;
@@ -349,6 +355,35 @@ parse_major(const char *s, size_t len, unsigned *out)
 }
 
 /*
+ * A build from a source tree without tags: kubectl's version.Info is then
+ * "v0.0.0-master+$Format:%H$" (or "v0.0.0-..."), Major and Minor empty.
+ */
+static bool
+is_dev_build(const char *s, size_t len)
+{
+	return (len >= 6 && !memcmp(s, "v0.0.0", 6) &&
+		(len == 6 || s[6] == '-' || s[6] == '+')) ||
+	       (len >= 5 && !memcmp(s, "0.0.0", 5) &&
+		(len == 5 || s[5] == '-' || s[5] == '+'));
+}
+
+/* Records a development build as seen and not a release. */
+static int
+record_dev_build(struct vstate *st, enum binary b, const struct vrec *r)
+{
+	struct version_info vi;
+
+	memset(&vi, 0, sizeof(vi));
+	if (r->git.len > LIMIT_SCALAR_LEN ||
+	    !(vi.ver.text = arena_strndup(st->c->arena, r->git.s, r->git.len)))
+		return version_oom(st, r->git.loc);
+	vi.ver.has_patch = true;
+	vi.loc = r->git.loc;
+	vi.not_release = "a development build (no release tag)";
+	return merge_version(st, b, &vi);
+}
+
+/*
  * Checks a record and adds it as binary b's version. Empty Major and Minor
  * fields (builds from a source tree without tags) are accepted unchecked.
  */
@@ -366,9 +401,17 @@ version_record(struct vstate *st, enum binary b, const struct vrec *r)
 	if (!r->git.set)
 		return diag_error(d, r->where, "%s has no %s field", r->what,
 				  gname);
+	if (is_dev_build(r->git.s, r->git.len))
+		return record_dev_build(st, b, r);
 	if (kver_parse(a, r->git.s, r->git.len, &vi.ver, &err) < 0)
 		return diag_error(d, r->git.loc, "invalid %s '%s': %s", gname,
 				  version_show(st, r->git.s, r->git.len), err);
+	/*
+	 * Release tags are "vMAJOR.MINOR.PATCH"; a /version without the 'v'
+	 * comes from a mock server or a rebuilt binary, not a release.
+	 */
+	if (b == BIN_SERVER && r->git.len && r->git.s[0] != 'v')
+		vi.not_release = "no 'v' before the version: not a release tag";
 	if (!vi.ver.has_patch)
 		return diag_error(d, r->git.loc, "%s '%s' has no patch number",
 				  gname, version_show(st, r->git.s, r->git.len));
@@ -392,14 +435,23 @@ version_record(struct vstate *st, enum binary b, const struct vrec *r)
 			return diag_error(d, r->minor.loc, "invalid %s '%s'",
 					  name,
 					  version_show(st, r->minor.s, r->minor.len));
-		if (n != vi.ver.minor)
-			return diag_error(
-			    d, r->minor.loc, "%s '%s' disagrees with %s '%s'",
-			    name, version_show(st, r->minor.s, r->minor.len), gname,
-			    vi.ver.text);
 		if (!(vi.minor_raw =
 			  arena_strndup(a, r->minor.s, r->minor.len)))
 			return version_oom(st, r->minor.loc);
+		/*
+		 * gitVersion wins, as in kubectl's skew warning; under
+		 * --strict the disagreement is the error it always was.
+		 */
+		if (n != vi.ver.minor) {
+			if (st->c->cs->strict)
+				return diag_error(
+				    d, r->minor.loc,
+				    "%s '%s' disagrees with %s '%s'", name,
+				    version_show(st, r->minor.s, r->minor.len),
+				    gname, vi.ver.text);
+			vi.minor_disagrees = vi.minor_raw;
+			vi.minor_loc = r->minor.loc;
+		}
 	}
 	if (r->platform.set && r->platform.len &&
 	    !(vi.platform = arena_strndup(a, r->platform.s, r->platform.len)))

@@ -30,6 +30,18 @@ struct version_info {
 	const char *minor_raw;	/* arena; the Minor field as printed ("27+") */
 	const char *platform;	/* arena; NULL if not captured */
 	struct src_loc loc;	/* where gitVersion (or the line) was read */
+	/*
+	 * Recorded as seen but not a release (a development build
+	 * "v0.0.0-master+$Format:%H$", a server without the 'v'): present
+	 * stays false, so no version rule reads it. Static reason, or NULL.
+	 */
+	const char *not_release;
+	/*
+	 * The Minor field when it disagrees with gitVersion (arena; NULL if
+	 * it agrees): gitVersion is used, as kubectl's own skew check does.
+	 */
+	const char *minor_disagrees;
+	struct src_loc minor_loc;
 };
 
 /* A warning line kubectl printed inside a capture. */

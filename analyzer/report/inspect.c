@@ -71,7 +71,7 @@ ver_json(const struct version_info *vi)
 {
 	cJSON *o;
 
-	if (!vi->present)
+	if (!vi->present && !vi->not_release)
 		return cJSON_CreateNull();
 	o = cJSON_CreateObject();
 	return report_jdone(
@@ -82,7 +82,11 @@ ver_json(const struct version_info *vi)
 				       cJSON_CreateNumber(vi->ver.minor)) &&
 			   report_jadd(o, "patch",
 				       cJSON_CreateNumber(vi->ver.patch)) &&
-			   report_jadd(o, "source", loc_json(vi->loc)));
+			   report_jadd(o, "source", loc_json(vi->loc)) &&
+			   report_jadd(o, "release",
+				       cJSON_CreateBool(!vi->not_release)) &&
+			   report_jadd(o, "minorField",
+				       report_jstr(vi->minor_disagrees)));
 }
 
 static cJSON *
@@ -285,12 +289,20 @@ static void
 ver_text(struct buf *b, const char *label, const struct version_info *vi)
 {
 	buf_addf(b, "  %-10s ", label);
-	if (!vi->present) {
+	if (!vi->present && !vi->not_release) {
 		buf_adds(b, "(not captured)\n");
 		return;
 	}
 	cell(b, vi->ver.text, 24, " ");
 	loc_shown(b, vi->loc);
+	if (vi->not_release)
+		buf_addf(b, " (not a release: %s)", vi->not_release);
+	if (vi->minor_disagrees) {
+		buf_adds(b, " (minor field '");
+		esc_display(b, vi->minor_disagrees,
+			    strlen(vi->minor_disagrees));
+		buf_adds(b, "' disagrees; gitVersion used)");
+	}
 	buf_addc(b, '\n');
 }
 

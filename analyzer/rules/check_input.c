@@ -1,7 +1,9 @@
 /*
  * check_input.c - findings about the captures themselves: content that was
- * skipped because it could not be read (ingest's recovery path).
+ * skipped because it could not be read (ingest's recovery path), versions
+ * that are not releases, and Minor fields that disagree with gitVersion.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "internal.h"
@@ -33,6 +35,74 @@ check_input_skipped(struct eval_ctx *c, const struct rule *r)
 	return 0;
 }
 
+static const struct {
+	const char *component;
+	size_t off;
+} binaries[] = {
+	{"kubectl", offsetof(struct cluster_state, client)},
+	{"kube-apiserver", offsetof(struct cluster_state, server)},
+	{"kubeadm", offsetof(struct cluster_state, kubeadm)},
+};
+
+static const struct version_info *
+binary_version(const struct cluster_state *cs, size_t i)
+{
+	return (const struct version_info *)((const char *)cs +
+					     binaries[i].off);
+}
+
+/*
+ * A version recorded but not a release (a development build, a server
+ * without the 'v'): the version rules do not read it, this says why.
+ */
+int
+check_version_not_release(struct eval_ctx *c, const struct rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(binaries); i++) {
+		const struct version_info *vi = binary_version(c->cs, i);
+		struct fill f[] = {
+			{"component", binaries[i].component},
+			{"version", vi->ver.text},
+			{"reason", vi->not_release},
+		};
+
+		if (!vi->not_release || vi->present)
+			continue;
+		if (eval_emit(c, r, binaries[i].component, f, ARRAY_SIZE(f),
+			      &vi->loc, 1) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A Minor field that disagrees with gitVersion, which was used. */
+int
+check_version_minor_mismatch(struct eval_ctx *c, const struct rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(binaries); i++) {
+		const struct version_info *vi = binary_version(c->cs, i);
+		struct fill f[] = {
+			{"component", binaries[i].component},
+			{"version", vi->ver.text},
+			{"minor", vi->minor_disagrees},
+		};
+		struct src_loc ev[2];
+
+		if (!vi->minor_disagrees)
+			continue;
+		ev[0] = vi->minor_loc;
+		ev[1] = vi->loc;
+		if (eval_emit(c, r, binaries[i].component, f, ARRAY_SIZE(f),
+			      ev, 2) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 rules_input_findings(const struct rules_db *db,
 		     const struct cluster_state *cs, struct diag *d,
@@ -48,8 +118,12 @@ rules_input_findings(const struct rules_db *db,
 	c.d = d;
 	c.out = out;
 	for (i = 0; i < db->rules.n; i++)
-		if (db->rules.v[i].check == CK_INPUT_SKIPPED &&
-		    check_input_skipped(&c, &db->rules.v[i]) < 0)
+		if ((db->rules.v[i].check == CK_INPUT_SKIPPED &&
+		     check_input_skipped(&c, &db->rules.v[i]) < 0) ||
+		    (db->rules.v[i].check == CK_VERSION_NOT_RELEASE &&
+		     check_version_not_release(&c, &db->rules.v[i]) < 0) ||
+		    (db->rules.v[i].check == CK_VERSION_MINOR_MISMATCH &&
+		     check_version_minor_mismatch(&c, &db->rules.v[i]) < 0))
 			return -1;
 	return 0;
 }

@@ -345,6 +345,10 @@ run_rule(struct eval_ctx *c, const struct rule *r)
 		return check_repo_minor_pinned(c, r);
 	case CK_INPUT_SKIPPED:
 		return check_input_skipped(c, r);
+	case CK_VERSION_NOT_RELEASE:
+		return check_version_not_release(c, r);
+	case CK_VERSION_MINOR_MISMATCH:
+		return check_version_minor_mismatch(c, r);
 	case CK_INPUT_MISSING:
 	case CK_WAIVER_EXPIRED:
 	case CK_PLAN:

@@ -166,7 +166,6 @@ a_file_with_no_fact_fails_in_both_modes_with_its_reasons(void **state)
 {
 	static const char *const paths[] = {
 		"fixtures/bad/version/gitversion-no-patch.yaml",
-		"fixtures/bad/version/minor-disagrees.json",
 		"fixtures/bad/images/empty-image.yaml",
 		"fixtures/bad/packages/not-found.txt",
 	};
@@ -187,6 +186,66 @@ a_file_with_no_fact_fails_in_both_modes_with_its_reasons(void **state)
 		run_release(&s);
 		run_release(&r);
 	}
+}
+
+/*
+ * A Minor field that disagrees with gitVersion: gitVersion is used, as in
+ * kubectl's own skew warning, and the field is kept for the finding.
+ */
+static void
+gitversion_wins_over_a_disagreeing_minor(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_file(&r, "fixtures/bad/version/minor-disagrees.txt", false);
+	assert_int_equal(r.rc, 0);
+	assert_true(r.cs.server.present);
+	assert_string_equal(r.cs.server.ver.text, "v1.26.3");
+	assert_int_equal(r.cs.server.ver.minor, 26);
+	assert_string_equal(r.cs.server.minor_disagrees, "27");
+	assert_int_equal(r.cs.server.minor_loc.line, 3);
+	assert_null(r.cs.client.minor_disagrees);
+	assert_int_equal(r.cs.skipped.n, 0);
+	run_release(&r);
+	run_file(&r, "fixtures/bad/version/minor-disagrees.txt", true);
+	assert_int_equal(r.rc, -1);
+	assert_false(r.cs.server.present);
+	run_release(&r);
+}
+
+/*
+ * A development build and a server without the 'v' are recorded as seen,
+ * not as versions the rules read.
+ */
+static void
+versions_that_are_not_releases_are_recorded_not_used(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_file(&r, "fixtures/version/dev-build-client.txt", false);
+	assert_int_equal(r.rc, 0);
+	assert_false(r.cs.client.present);
+	assert_string_equal(r.cs.client.ver.text, "v0.0.0-master+$Format:%H$");
+	assert_string_equal(r.cs.client.not_release,
+			    "a development build (no release tag)");
+	assert_int_equal(r.cs.client.loc.line, 2);
+	assert_int_equal(r.cs.client.loc.col, 61);
+	assert_true(r.cs.server.present);
+	assert_null(r.cs.server.not_release);
+	assert_string_equal(r.cs.server.ver.text, "v1.29.6");
+	assert_int_equal(r.cs.skipped.n, 0);
+	run_release(&r);
+	run_file(&r, "fixtures/version/server-without-v.json", false);
+	assert_int_equal(r.rc, 0);
+	assert_true(r.cs.client.present);
+	assert_false(r.cs.server.present);
+	assert_string_equal(r.cs.server.ver.text, "1.30.0");
+	assert_int_equal(r.cs.server.ver.minor, 30);
+	assert_non_null(r.cs.server.not_release);
+	assert_int_equal(r.cs.server.loc.line, 16);
+	run_release(&r);
 }
 
 static void
@@ -231,6 +290,8 @@ main(void)
 		cmocka_unit_test(strict_makes_each_skipped_record_the_error_it_was),
 		cmocka_unit_test(a_skipped_line_keeps_none_of_its_images),
 		cmocka_unit_test(a_file_with_no_fact_fails_in_both_modes_with_its_reasons),
+		cmocka_unit_test(gitversion_wins_over_a_disagreeing_minor),
+		cmocka_unit_test(versions_that_are_not_releases_are_recorded_not_used),
 		cmocka_unit_test(held_messages_print_only_when_replayed),
 	};
 
