@@ -72,6 +72,27 @@ static struct re warning_re = {
 		   "Last metadata expiration check|"
 		   "\\S.*\\s[0-9.]+\\s*[kMG]?B/s\\s+\\||"
 		   "\\[[a-z][\\w/-]*\\] )"};
+/*
+ * What a person puts in a paste where they left lines out: "...", "…",
+ * "[...]", "(...)", "<snip>", "[snipped]", "--- snip ---", a row of dots,
+ * "... 40 more lines". Never a value kubectl prints on a line of its own.
+ */
+static struct re elision_re = {
+	.pattern = "^\\s*+(?:"
+		   "(?:(?:\\.|\u2026)\\s*+){3,}+(?:\\(?\\d++ more \\w++\\)?+)?+"
+		   "|\u2026(?:\\s*+\u2026)*+"
+		   "|[\\[(<]\\s*+(?:\\.{3}|\u2026|/?snip(?:ped)?+/?)\\s*+[\\])>]"
+		   "|-++\\s*+snip(?:ped)?+\\s*+-++"
+		   "|\\d++ more (?:lines|rows|nodes|pods|images|packages)"
+		   "(?: \\w++)?+"
+		   ")\\s*+$",
+	.flags = 0x00000008u /* PCRE2_CASELESS; bytes, not UTF */};
+/*
+ * A note a person added after a value: "v1.27.3   # the new one",
+ * "node-1 ... <---- this one". Both need white space before them.
+ */
+static struct re note_re = {
+	.pattern = "\\S\\s++(?:#|<-{2,}+|<={2,}+|\u2190)"};
 static struct re html_tag_re = {
 	.pattern = "^</?(?:pre|code|b|strong|i|em|tt|p|span|kbd|samp|div)"
 		   "(?:\\s[^>]*)?>|^<br\\s*/?>",
@@ -263,7 +284,20 @@ clean_line(struct buf *clean, struct colmap *cm, const char *raw, size_t len,
 		out->noise = NOISE_COMMENT;
 		goto done;
 	}
+	if (re_match(&elision_re, s + lead, n - lead, NULL)) {
+		out->noise = NOISE_ELISION;
+		goto done;
+	}
+	/* The note goes; the value before it stays. */
+	if (re_match(&note_re, s + lead, n - lead, &m))
+		for (n = lead + m.start[0] + 1; n > lead && is_space(s[n - 1]);
+		     n--)
+			;
 done:
+	/* A shell comment after a command is no part of it. */
+	if (out->noise == NOISE_PROMPT &&
+	    re_match(&note_re, out->command, out->command_len, &m))
+		out->command_len = m.start[0] + 1;
 	out->s = s;
 	out->len = n;
 }
@@ -418,6 +452,10 @@ text_reader_next(struct text_reader *r, struct text_line *out)
 		return diag_error(r->diag, (struct src_loc){r->path, 0, 0},
 				  "out of memory");
 	out->lineno = r->lineno;
+	if (out->noise == NOISE_ELISION && r->recover &&
+	    recover_elision(r->recover, text_loc(r, out, 0), out->s,
+			    out->len) < 0)
+		return -1;
 	return 1;
 }
 

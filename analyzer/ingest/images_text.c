@@ -542,6 +542,7 @@ images_parse_text(struct images_parse *p)
 	if (text_reader_open_stream(&t.r, p->c->in, false, p->c->diag) < 0)
 		return -1;
 	t.r.warn_utf8 = true;
+	t.r.recover = p->c;
 	while ((rc = text_reader_next(&t.r, &l)) > 0) {
 		if (l.noise == NOISE_PROMPT && l.command &&
 		    re_match(&kubeadm_list_re, l.command, l.command_len, NULL))

@@ -8,6 +8,8 @@
 
 #include "ingest.h"
 
+struct ingest_ctx;
+
 /* ------------------------------------------------------------ stream.c */
 
 /* The display name of standard input ("-") in diagnostics. */
@@ -58,6 +60,7 @@ enum noise {
 	NOISE_FENCE,	/* ``` or ~~~ (with a language), <pre>, </pre> */
 	NOISE_WARNING,	/* WARNING:/Warning:/klog W0110.../Flag --short ... */
 	NOISE_COMMENT,	/* a line that is only a "# comment" */
+	NOISE_ELISION,	/* "...", "…", "[...]", "<snip>", a row of dots */
 };
 
 /*
@@ -102,6 +105,11 @@ struct text_reader {
 	 * cannot show it as it is (\xNN, or U+FFFD in JSON strings).
 	 */
 	bool warn_utf8;
+	/*
+	 * Set with warn_utf8: an elision line ("...", "<snip>") is content
+	 * the paste left out, a skipped record of this file (recover.c).
+	 */
+	struct ingest_ctx *recover;
 };
 
 /* Reads st from byte 0 (see stream_rewind for again). */
@@ -230,6 +238,13 @@ int recover_skip(struct ingest_ctx *c, struct src_loc loc, const char *text,
  * records skipped so far are printed as errors and are no longer skipped.
  */
 void recover_give_up(struct ingest_ctx *c);
+/*
+ * An elision line a person put in a paste ("...", "<snip>"): a skipped
+ * record (content was left out there), an error under --strict.
+ * Returns 0 or -1.
+ */
+int recover_elision(struct ingest_ctx *c, struct src_loc loc, const char *s,
+		    size_t len);
 
 /* ------------------------------------------- kubectl_nodes.c and nodes_* */
 

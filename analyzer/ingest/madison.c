@@ -589,6 +589,7 @@ ingest_packages(struct ingest_ctx *c)
 	if (text_reader_open_stream(&p.r, c->in, false, c->diag) < 0)
 		return -1;
 	p.r.warn_utf8 = true;
+	p.r.recover = c;
 	while (!p.fatal && p.errors < MAX_ERRORS &&
 	       (rc = text_reader_next(&p.r, &l)) != 0) {
 		if (rc < 0) {

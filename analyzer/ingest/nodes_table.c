@@ -557,6 +557,7 @@ nodes_parse_table(struct nodes_state *st)
 	if (text_reader_open_stream(&r, c->in, false, c->diag) < 0)
 		return -1;
 	r.warn_utf8 = true;
+	r.recover = c;
 	while (!nodes_too_many_errors(st) && (got = text_reader_next(&r, &l)) > 0) {
 		if (where == BEFORE && l.lineno < sc.last_header)
 			continue;

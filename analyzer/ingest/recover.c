@@ -160,6 +160,15 @@ recover_skip(struct ingest_ctx *c, struct src_loc loc, const char *text,
 	return rc < 0 ? diag_error(c->diag, loc, "out of memory") : 0;
 }
 
+int
+recover_elision(struct ingest_ctx *c, struct src_loc loc, const char *s,
+		size_t len)
+{
+	return recover_skip(c, loc, s, len,
+			    "the paste leaves content out here: what it "
+			    "held is not in this run");
+}
+
 void
 recover_give_up(struct ingest_ctx *c)
 {

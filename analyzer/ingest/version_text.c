@@ -270,6 +270,7 @@ version_parse_text(struct vstate *st)
 	if (text_reader_open_stream(&r, st->c->in, false, st->c->diag) < 0)
 		return -1;
 	r.warn_utf8 = true;
+	r.recover = st->c;
 	while (!version_too_many_errors(st) && (rc = text_reader_next(&r, &l)) == 1) {
 		if (l.noise == NOISE_NONE) {
 			recover_begin(st->c);

@@ -248,6 +248,85 @@ versions_that_are_not_releases_are_recorded_not_used(void **state)
 	run_release(&r);
 }
 
+/* An elision is content left out: each is a skipped record at its line. */
+static void
+elisions_are_skipped_records_and_notes_are_cut(void **state)
+{
+	static const struct {
+		const char *path;
+		size_t facts;
+		unsigned lines[2];	/* of the two elisions */
+		const char *text[2];
+	} cases[] = {
+		{"fixtures/pastes/nodes-elided.txt", 3, {5, 7}, {"...", "[...]"}},
+		{"fixtures/pastes/madison-snipped.txt", 3, {4, 6},
+		 {"<snip>", "\u2026"}},
+	};
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r;
+
+		run_file(&r, cases[i].path, false);
+		assert_int_equal(r.rc, 0);
+		assert_int_equal(facts(&r.cs), cases[i].facts);
+		assert_int_equal(r.cs.skipped.n, 2);
+		for (k = 0; k < 2; k++) {
+			assert_int_equal(r.cs.skipped.v[k].loc.line,
+					 cases[i].lines[k]);
+			assert_int_equal(r.cs.skipped.v[k].loc.col, 1);
+			assert_string_equal(r.cs.skipped.v[k].text,
+					    cases[i].text[k]);
+		}
+		run_release(&r);
+		run_file(&r, cases[i].path, true);
+		assert_int_equal(r.rc, -1);
+		run_release(&r);
+	}
+}
+
+/* "<---- note" and "# note" after a row: the values before them stay. */
+static void
+notes_after_values_are_not_read_as_values(void **state)
+{
+	struct run r;
+	size_t i;
+
+	(void)state;
+	run_file(&r, "fixtures/pastes/nodes-elided.txt", false);
+	for (i = 0; i < r.cs.nodes.n; i++) {
+		const struct node *n = &r.cs.nodes.v[i];
+
+		assert_string_equal(n->container_runtime,
+				    "containerd://1.7.13");
+		if (!strcmp(n->name, "worker-7"))
+			assert_string_equal(n->kubelet.text, "v1.27.13");
+	}
+	run_release(&r);
+	run_file(&r, "fixtures/pastes/madison-snipped.txt", false);
+	assert_string_equal(r.cs.packages.v[0].version, "1.29.6-1.1");
+	assert_int_equal(r.cs.packages.v[0].repo_minor, 29);
+	run_release(&r);
+}
+
+/* klog lines of kubectl -v=8 around the output are not content. */
+static void
+verbose_kubectl_lines_around_the_output_are_noise(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_file(&r, "fixtures/pastes/version-verbose.txt", true);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.cs.client.ver.text, "v1.28.10");
+	assert_int_equal(r.cs.client.loc.line, 8);
+	assert_string_equal(r.cs.server.ver.text, "v1.28.9");
+	assert_int_equal(r.cs.server.loc.line, 10);
+	assert_int_equal(r.cs.skipped.n, 0);
+	run_release(&r);
+}
+
 static void
 held_messages_print_only_when_replayed(void **state)
 {
@@ -292,6 +371,9 @@ main(void)
 		cmocka_unit_test(a_file_with_no_fact_fails_in_both_modes_with_its_reasons),
 		cmocka_unit_test(gitversion_wins_over_a_disagreeing_minor),
 		cmocka_unit_test(versions_that_are_not_releases_are_recorded_not_used),
+		cmocka_unit_test(elisions_are_skipped_records_and_notes_are_cut),
+		cmocka_unit_test(notes_after_values_are_not_read_as_values),
+		cmocka_unit_test(verbose_kubectl_lines_around_the_output_are_noise),
 		cmocka_unit_test(held_messages_print_only_when_replayed),
 	};
 
