@@ -53,7 +53,8 @@ static const struct cmd_usage {
 	const char *synopsis;
 	const char *text;	/* what it does and its options */
 } usages[] = {
-	{"inspect", "inspect [--strict] [-f text|json] [--progress WHEN] SNAPSHOT...",
+	{"inspect",
+	 "inspect [--strict] [-f text|json] [--progress WHEN] SNAPSHOT...",
 	 "Prints what was read from the snapshot: versions, nodes, images and\n"
 	 "packages, each with the path:line:col it came from, and the lines "
 	 "that\nwere skipped.\n"
