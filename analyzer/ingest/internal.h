@@ -406,6 +406,9 @@ struct pkg_parser {
 	const char *cmd_name;	/* arena: package the prompt's command names */
 	const char *pol_name;	/* arena: current policy package */
 	const char *pol_candidate;	/* arena: "Candidate:"; NULL if none */
+	const char *pol_installed;	/* arena: "Installed:"; NULL if none */
+	struct src_loc pol_installed_loc;
+	unsigned pol_rows;	/* version table rows of the current block */
 	struct policy_row row;
 	enum tri yum_installed;	/* from the section header */
 	bool dnf5;		/* the listing is dnf5's */
@@ -444,6 +447,11 @@ enum repo_kind pkg_classify_deb_archive(const struct package *k,
 
 /* packages_formats.c */
 int pkg_policy_flush(struct pkg_parser *p);
+/*
+ * At the end of a policy block without a version table (cut off, or
+ * grep'ed away): its "Installed:" version is a row of its own.
+ */
+int pkg_policy_installed_only(struct pkg_parser *p);
 void pkg_policy_reset(struct pkg_parser *p);
 int pkg_policy_field(struct pkg_parser *p, const struct text_line *l,
 		     const struct tok *t, size_t nt);

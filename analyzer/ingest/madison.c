@@ -392,6 +392,8 @@ end_block(struct pkg_parser *p)
 {
 	int rc = pkg_policy_flush(p);
 
+	if (pkg_policy_installed_only(p) < 0)
+		rc = -1;
 	if (pkg_yum_incomplete(p) < 0)
 		rc = -1;
 	return rc;

@@ -29,11 +29,32 @@ pkg_policy_flush(struct pkg_parser *p)
 	return pkg_add_row(p, &k, NULL, 0);
 }
 
+int
+pkg_policy_installed_only(struct pkg_parser *p)
+{
+	struct package k = {0};
+
+	if (!p->pol_installed || p->pol_rows || !p->pol_name) {
+		p->pol_installed = NULL;
+		return 0;
+	}
+	k.name = p->pol_name;
+	k.version = p->pol_installed;
+	k.format = "apt-cache-policy";
+	k.installed = TRI_TRUE;
+	k.candidate = pkg_same_str(p->pol_candidate, k.version);
+	k.loc = p->pol_installed_loc;
+	p->pol_installed = NULL;
+	return pkg_add_row(p, &k, NULL, 0);
+}
+
 void
 pkg_policy_reset(struct pkg_parser *p)
 {
 	p->pol_name = NULL;
 	p->pol_candidate = NULL;
+	p->pol_installed = NULL;
+	p->pol_rows = 0;
 }
 
 /* "  Installed: 1.11.2-00", "  Candidate: (none)". */
@@ -57,8 +78,12 @@ pkg_policy_field(struct pkg_parser *p, const struct text_line *l,
 	if (!pkg_tok_is(l->s, &t[1], "(none)") &&
 	    pkg_take_version(p, l, off, t[1].len, &v) < 0)
 		return -1;
-	if (pkg_tok_is(l->s, &t[0], "Candidate:"))
+	if (pkg_tok_is(l->s, &t[0], "Candidate:")) {
 		p->pol_candidate = v;
+	} else {
+		p->pol_installed = v;
+		p->pol_installed_loc = text_loc(&p->r, l, off);
+	}
 	return 0;
 }
 
@@ -79,6 +104,7 @@ pkg_policy_version(struct pkg_parser *p, const struct text_line *l,
 				  l->s + v->off);
 	if (pkg_take_version(p, l, v->off, v->len, &version) < 0)
 		return -1;
+	p->pol_rows++;
 	p->row.set = true;
 	p->row.name = p->pol_name;
 	p->row.version = version;

@@ -327,6 +327,38 @@ verbose_kubectl_lines_around_the_output_are_noise(void **state)
 	run_release(&r);
 }
 
+/*
+ * apt-cache policy whose version table was cut off (or is empty: the
+ * repository is gone, "Candidate: (none)"): the Installed: version is a
+ * row of its own, installed, with no repository.
+ */
+static void
+policy_without_version_table_keeps_installed_version(void **state)
+{
+	struct run r;
+	const struct package *k = NULL;
+	size_t i, kubelet = 0;
+
+	(void)state;
+	run_file(&r, "fixtures/pastes/policy-installed-only.txt", true);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.cs.packages.n, 3);
+	for (i = 0; i < r.cs.packages.n; i++)
+		if (!strcmp(r.cs.packages.v[i].name, "kubelet")) {
+			k = &r.cs.packages.v[i];
+			kubelet++;
+		}
+	assert_int_equal(kubelet, 1);
+	assert_non_null(k);
+	assert_string_equal(k->version, "1.28.9-1.1");
+	assert_int_equal(k->installed, TRI_TRUE);
+	assert_false(k->candidate);
+	assert_null(k->repo);
+	assert_int_equal(k->loc.line, 3);
+	assert_int_equal(k->loc.col, 14);
+	run_release(&r);
+}
+
 static void
 held_messages_print_only_when_replayed(void **state)
 {
@@ -374,6 +406,7 @@ main(void)
 		cmocka_unit_test(elisions_are_skipped_records_and_notes_are_cut),
 		cmocka_unit_test(notes_after_values_are_not_read_as_values),
 		cmocka_unit_test(verbose_kubectl_lines_around_the_output_are_noise),
+		cmocka_unit_test(policy_without_version_table_keeps_installed_version),
 		cmocka_unit_test(held_messages_print_only_when_replayed),
 	};
 
