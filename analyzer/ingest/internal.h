@@ -278,9 +278,15 @@ int nodes_oom(struct nodes_state *st, struct src_loc loc);
 /* Node names end up in shell commands of the plan: validate, never escape. */
 int nodes_name_error(struct nodes_state *st, struct src_loc loc,
 		     const char *s, size_t len);
+/*
+ * A name a person masked in a paste: "****", "node-***", "<node-name>",
+ * "xxx", "[REDACTED]". Read as an opaque node, never as a name.
+ */
+bool nodes_name_is_masked(const char *s, size_t len);
 /* Adds n (its strings arena) to the inventory, or merges it. */
 int nodes_add(struct nodes_state *st, const struct node *n);
 bool nodes_is_ws(char ch);
+bool nodes_is_alnum(char ch);
 bool nodes_span_eq(const char *s, size_t len, const char *z);
 /* The name part of a label key, or a label value: what a role can be. */
 bool nodes_role_is_valid(const char *s, size_t len);

@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -170,6 +171,42 @@ drop_conflicts(struct nodes_state *st)
 	return 0;
 }
 
+bool
+nodes_name_is_masked(const char *s, size_t len)
+{
+	static const char *const words[] = {"redacted", "[redacted]",
+					    "<redacted>", "hidden", "masked",
+					    "<hidden>", "<masked>"};
+	size_t i, x = 0;
+
+	if (len == 0)
+		return false;
+	/* "****", "node-***": stars in a name's own characters. */
+	if (memchr(s, '*', len)) {
+		for (i = 0; i < len; i++)
+			if (!nodes_is_alnum(s[i]) && !strchr("-_.*", s[i]))
+				break;
+		if (i == len)
+			return true;
+	}
+	/* "<node-name>": a placeholder, never markup ("<b>x</b>"). */
+	if (len >= 3 && s[0] == '<' && s[len - 1] == '>') {
+		for (i = 1; i + 1 < len; i++)
+			if (!nodes_is_alnum(s[i]) && !strchr("-_.", s[i]))
+				break;
+		if (i + 1 == len)
+			return true;
+	}
+	for (i = 0; i < len; i++)
+		x += s[i] == 'x' || s[i] == 'X';
+	if (len >= 3 && x == len)
+		return true;
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		if (strlen(words[i]) == len && !strncasecmp(s, words[i], len))
+			return true;
+	return false;
+}
+
 /*
  * The same node read from two files must agree. Facts one capture lacks
  * (the default table has no OS image) are taken from the other.
@@ -228,7 +265,8 @@ nodes_add(struct nodes_state *st, const struct node *n)
 {
 	struct cluster_state *cs = st->c->cs;
 	struct node *slot;
-	size_t i = index_find(st, n->name);
+	/* A masked name says nothing about which node it is: never merged. */
+	size_t i = n->masked ? SIZE_MAX : index_find(st, n->name);
 
 	if (i != SIZE_MAX && i >= st->first_new) {
 		size_t *slot_i;
@@ -252,7 +290,7 @@ nodes_add(struct nodes_state *st, const struct node *n)
 	if (!(slot = vec_push(&cs->nodes)))
 		return nodes_oom(st, n->loc);
 	*slot = *n;
-	if (index_add(st, cs->nodes.n - 1) < 0) {
+	if (!n->masked && index_add(st, cs->nodes.n - 1) < 0) {
 		cs->nodes.n--;
 		return nodes_oom(st, n->loc);
 	}
@@ -268,8 +306,8 @@ nodes_is_ws(char ch)
 	return ch == ' ' || ch == '\t';
 }
 
-static bool
-is_alnum(char ch)
+bool
+nodes_is_alnum(char ch)
 {
 	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
 	       (ch >= '0' && ch <= '9');
@@ -287,10 +325,10 @@ nodes_role_is_valid(const char *s, size_t len)
 {
 	size_t i;
 
-	if (len == 0 || len > 63 || !is_alnum(s[0]) || !is_alnum(s[len - 1]))
+	if (len == 0 || len > 63 || !nodes_is_alnum(s[0]) || !nodes_is_alnum(s[len - 1]))
 		return false;
 	for (i = 1; i + 1 < len; i++)
-		if (!is_alnum(s[i]) && s[i] != '-' && s[i] != '_' &&
+		if (!nodes_is_alnum(s[i]) && s[i] != '-' && s[i] != '_' &&
 		    s[i] != '.')
 			return false;
 	return true;

@@ -437,7 +437,9 @@ row_parse(const struct rowctx *rc, const struct table *t)
 	/* --show-kind and `get no,po` print "node/NAME". */
 	if (nlen > 5 && !memcmp(name, "node/", 5))
 		name += 5, nlen -= 5;
-	if (!safe_is_dns_subdomain(name, nlen))
+	if (nodes_name_is_masked(name, nlen))
+		n.masked = true;
+	else if (!safe_is_dns_subdomain(name, nlen))
 		return nodes_name_error(st, n.loc, name, nlen);
 	if (!(n.name = arena_strndup(st->c->arena, name, nlen)))
 		return nodes_oom(st, n.loc);

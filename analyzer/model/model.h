@@ -64,6 +64,11 @@ struct node {
 	const char *container_runtime;	/* arena; NULL if not captured */
 	const char *os_image;	/* arena; NULL if not captured */
 	const char *internal_ip;	/* arena; NULL if not captured */
+	/*
+	 * The name was masked in the paste ("****", "<node-name>", "xxx"):
+	 * an opaque node, distinct per row, that no command may name.
+	 */
+	bool masked;
 	struct src_loc loc;
 };
 

@@ -114,6 +114,7 @@ node_json(const struct node *n)
 			 report_jstr(n->container_runtime)) &&
 	     report_jadd(o, "osImage", report_jstr(n->os_image)) &&
 	     report_jadd(o, "internalIP", report_jstr(n->internal_ip)) &&
+	     report_jadd(o, "masked", cJSON_CreateBool(n->masked)) &&
 	     report_jadd(o, "source", loc_json(n->loc));
 	return report_jdone(o, ok);
 }

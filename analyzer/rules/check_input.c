@@ -103,6 +103,31 @@ check_version_minor_mismatch(struct eval_ctx *c, const struct rule *r)
 	return 0;
 }
 
+/*
+ * A node whose name was masked in the paste: read, checked by the other
+ * rules under its mask, and flagged, since no command can name it.
+ */
+int
+check_node_masked(struct eval_ctx *c, const struct rule *r)
+{
+	const struct node *n;
+
+	vec_foreach(&c->cs->nodes, n) {
+		const char *where = src_loc_str(c->a, n->loc);
+		struct fill f[] = {{"node", n->name}, {"path", where}};
+
+		if (!n->masked)
+			continue;
+		if (!where) {
+			c->oom = true;
+			return diag_plain(c->d, DIAG_ERROR, "out of memory");
+		}
+		if (eval_emit(c, r, where, f, ARRAY_SIZE(f), &n->loc, 1) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 rules_input_findings(const struct rules_db *db,
 		     const struct cluster_state *cs, struct diag *d,
@@ -123,7 +148,9 @@ rules_input_findings(const struct rules_db *db,
 		    (db->rules.v[i].check == CK_VERSION_NOT_RELEASE &&
 		     check_version_not_release(&c, &db->rules.v[i]) < 0) ||
 		    (db->rules.v[i].check == CK_VERSION_MINOR_MISMATCH &&
-		     check_version_minor_mismatch(&c, &db->rules.v[i]) < 0))
+		     check_version_minor_mismatch(&c, &db->rules.v[i]) < 0) ||
+		    (db->rules.v[i].check == CK_NODE_MASKED &&
+		     check_node_masked(&c, &db->rules.v[i]) < 0))
 			return -1;
 	return 0;
 }

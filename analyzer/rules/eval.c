@@ -349,6 +349,8 @@ run_rule(struct eval_ctx *c, const struct rule *r)
 		return check_version_not_release(c, r);
 	case CK_VERSION_MINOR_MISMATCH:
 		return check_version_minor_mismatch(c, r);
+	case CK_NODE_MASKED:
+		return check_node_masked(c, r);
 	case CK_INPUT_MISSING:
 	case CK_WAIVER_EXPIRED:
 	case CK_PLAN:

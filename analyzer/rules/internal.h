@@ -113,6 +113,7 @@ int check_data_stale(struct eval_ctx *c, const struct rule *r);
 int check_input_skipped(struct eval_ctx *c, const struct rule *r);
 int check_version_not_release(struct eval_ctx *c, const struct rule *r);
 int check_version_minor_mismatch(struct eval_ctx *c, const struct rule *r);
+int check_node_masked(struct eval_ctx *c, const struct rule *r);
 int check_node_ready(struct eval_ctx *c, const struct rule *r);
 int check_node_cordoned(struct eval_ctx *c, const struct rule *r);
 int check_frozen_registry(struct eval_ctx *c, const struct rule *r);

@@ -159,7 +159,8 @@ enum check_kind {
 	CK_ETCD_DEFAULT, CK_REPO_LEGACY, CK_REPO_MINOR_PINNED,
 	CK_INPUT_MISSING, CK_DATA_STALE, CK_WAIVER_EXPIRED, CK_PLAN,
 	CK_VERSION_UNKNOWN, CK_INPUT_SKIPPED,
-	CK_VERSION_NOT_RELEASE, CK_VERSION_MINOR_MISMATCH, CK_COUNT
+	CK_VERSION_NOT_RELEASE, CK_VERSION_MINOR_MISMATCH, CK_NODE_MASKED,
+	CK_COUNT
 };
 
 enum skew_bound { BOUND_NONE, BOUND_NEWER, BOUND_OLDER, BOUND_AT_OLDER_LIMIT,
@@ -363,7 +364,8 @@ int rules_evaluate(const struct rules_db *db, const struct cluster_state *cs,
 
 /*
  * Appends the findings about the captures themselves (input-skipped,
- * version-not-a-release, version-minor-mismatch) to out, unsorted: plan reports them beside its own findings. Returns 0, or
+ * version-not-a-release, version-minor-mismatch, node-name-masked) to out,
+ * unsorted: plan reports them beside its own findings. Returns 0, or
  * -1 when out of memory (reported to d).
  */
 int rules_input_findings(const struct rules_db *db,

@@ -359,6 +359,49 @@ policy_without_version_table_keeps_installed_version(void **state)
 	run_release(&r);
 }
 
+/*
+ * Masked names: each row is a node of its own (two "****" rows are two
+ * nodes, not a duplicate), flagged, its version and status still read.
+ */
+static void
+masked_names_are_opaque_distinct_nodes(void **state)
+{
+	static const struct {
+		const char *name;
+		bool masked;
+		const char *status, *kubelet;
+		unsigned line;
+	} want[] = {
+		{"<control-plane-1>", true, "Ready", "v1.27.13", 2},
+		{"****", true, "Ready", "v1.27.13", 3},
+		{"****", true, "Ready,SchedulingDisabled", "v1.26.15", 4},
+		{"worker-xxx", false, "NotReady", "v1.27.13", 5},
+	};
+	struct run r;
+	size_t i;
+
+	(void)state;
+	run_file(&r, "fixtures/pastes/nodes-masked.txt", true);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.cs.nodes.n, 4);
+	for (i = 0; i < 4; i++) {
+		const struct node *n = &r.cs.nodes.v[i];
+
+		assert_string_equal(n->name, want[i].name);
+		assert_int_equal(n->masked, want[i].masked);
+		assert_string_equal(n->status, want[i].status);
+		assert_string_equal(n->kubelet.text, want[i].kubelet);
+		assert_int_equal(n->loc.line, want[i].line);
+	}
+	run_release(&r);
+	run_file(&r, "fixtures/pastes/nodes-masked-x.txt", true);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.cs.nodes.n, 2);
+	assert_true(r.cs.nodes.v[0].masked);
+	assert_true(r.cs.nodes.v[1].masked);
+	run_release(&r);
+}
+
 static void
 held_messages_print_only_when_replayed(void **state)
 {
@@ -407,6 +450,7 @@ main(void)
 		cmocka_unit_test(notes_after_values_are_not_read_as_values),
 		cmocka_unit_test(verbose_kubectl_lines_around_the_output_are_noise),
 		cmocka_unit_test(policy_without_version_table_keeps_installed_version),
+		cmocka_unit_test(masked_names_are_opaque_distinct_nodes),
 		cmocka_unit_test(held_messages_print_only_when_replayed),
 	};
 
