@@ -463,7 +463,19 @@ struct src_loc
 text_loc(const struct text_reader *r, const struct text_line *l, size_t off)
 {
 	struct src_loc loc = {r->path, l->lineno, 1};
-	size_t base = r->clean.s ? (size_t)(l->s - r->clean.s) : 0;
+	size_t base, k, i;
+
+	if (r->join && l->s == r->join->text.s) {
+		const struct text_join *j = r->join;
+
+		for (k = 0, i = 1; i < j->nseg; i++)
+			if (j->seg[i].off <= off)
+				k = i;
+		loc.line = j->seg[k].line;
+		loc.col = j->seg[k].col + (uint32_t)(off - j->seg[k].off);
+		return loc;
+	}
+	base = r->clean.s ? (size_t)(l->s - r->clean.s) : 0;
 
 	if (base + off < r->colmap.n)
 		loc.col = r->colmap.v[base + off];

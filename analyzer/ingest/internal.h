@@ -78,6 +78,21 @@ struct text_line {
 	size_t command_len;
 };
 
+/*
+ * Lines a terminal or an editor wrapped, joined into one record: where
+ * each line's text starts in the joined text, and at which line and
+ * column of the file.
+ */
+#define JOIN_MAX_LINES 8
+struct text_join {
+	struct buf text;	/* the lines joined */
+	size_t nseg;
+	struct {
+		size_t off;	/* in text */
+		uint32_t line, col;
+	} seg[JOIN_MAX_LINES];
+};
+
 /* Maps a cleaned line's offsets back to raw 1-based columns. */
 struct colmap {
 	uint32_t *v;	/* owned */
@@ -110,6 +125,8 @@ struct text_reader {
 	 * the paste left out, a skipped record of this file (recover.c).
 	 */
 	struct ingest_ctx *recover;
+	/* Set while a joined record is parsed: text_loc maps through it. */
+	const struct text_join *join;
 };
 
 /* Reads st from byte 0 (see stream_rewind for again). */

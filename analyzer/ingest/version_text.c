@@ -260,27 +260,154 @@ text_content(struct vstate *st, const struct text_reader *r,
 			  version_show(st, s, len));
 }
 
+/*
+ * True if s opens a version.Info{ that it does not close: the legacy
+ * output, hard-wrapped by a terminal or an editor.
+ */
+static bool
+info_is_open(const char *s, size_t len)
+{
+	const char *p = NULL;
+	size_t i;
+
+	for (i = 0; i + 13 <= len; i++)
+		if (!memcmp(s + i, "version.Info{", 13)) {
+			p = s + i;
+			break;
+		}
+	return p && !memchr(p, '}', len - (size_t)(p - s));
+}
+
+/* True if s starts with one of the labels of a version line. */
+static bool
+starts_label(const char *s, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(labels); k++)
+		if (version_has_prefix(s, len, labels[k].text))
+			return true;
+	return false;
+}
+
+/* True if the joined text ends inside a quoted value. */
+static bool
+in_quotes(const struct buf *b)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < b->len; i++)
+		if (b->s[i] == '"' && (i == 0 || b->s[i - 1] != '\\'))
+			n++;
+	return n % 2 == 1;
+}
+
+/* Adds line l to the join, at its place in the file. */
+static void
+join_add(struct text_join *j, const struct text_reader *r,
+	 const struct text_line *l)
+{
+	size_t lead = 0;
+	struct src_loc loc;
+
+	while (lead < l->len && (l->s[lead] == ' ' || l->s[lead] == '\t'))
+		lead++;
+	if (j->nseg && !in_quotes(&j->text))
+		buf_addc(&j->text, ' ');
+	loc = text_loc(r, l, lead);
+	j->seg[j->nseg].off = j->text.len;
+	j->seg[j->nseg].line = loc.line;
+	j->seg[j->nseg].col = loc.col;
+	j->nseg++;
+	buf_add(&j->text, l->s + lead, l->len - lead);
+}
+
+/*
+ * Reads the lines that continue a wrapped version.Info into j, up to its
+ * '}'. Returns 1 with *l holding the first line that is not part of it
+ * (to be read as usual), 0 at the end of the file, -1 on a read error.
+ */
+static int
+join_info(struct text_reader *r, struct text_join *j, struct text_line *l)
+{
+	int rc;
+
+	while ((rc = text_reader_next(r, l)) == 1) {
+		size_t i = version_skip_space(l->s, l->len, 0);
+
+		if (l->noise != NOISE_NONE || j->nseg == JOIN_MAX_LINES ||
+		    memchr(l->s, '{', l->len) || starts_label(l->s + i,
+							      l->len - i))
+			return 1;
+		join_add(j, r, l);
+		if (memchr(l->s, '}', l->len))
+			return (rc = text_reader_next(r, l)) < 0 ? -1 : rc;
+	}
+	return rc;
+}
+
+/* Parses one content line, or a version.Info wrapped over several. */
+static int
+content_record(struct vstate *st, struct text_reader *r, struct text_line *l,
+	       struct text_join *j, bool *have_next)
+{
+	struct text_line jl;
+	int rc, got;
+
+	*have_next = false;
+	if (!info_is_open(l->s, l->len)) {
+		recover_begin(st->c);
+		recover_end(st->c, text_content(st, r, l), l->s, l->len);
+		return 0;
+	}
+	buf_reset(&j->text);
+	j->nseg = 0;
+	join_add(j, r, l);
+	jl = *l;
+	if ((got = join_info(r, j, l)) < 0)
+		return -1;
+	*have_next = got == 1;
+	if (j->text.oom)
+		return diag_error(st->c->diag, text_loc(r, &jl, 0),
+				  "out of memory");
+	jl.s = j->text.s;
+	jl.len = j->text.len;
+	r->join = j;
+	recover_begin(st->c);
+	rc = text_content(st, r, &jl);
+	recover_end(st->c, rc, jl.s, jl.len);
+	r->join = NULL;
+	return 0;
+}
+
 int
 version_parse_text(struct vstate *st)
 {
 	struct text_reader r;
 	struct text_line l;
+	struct text_join j;
+	bool have_next = false;
 	int rc = 0;
 
 	if (text_reader_open_stream(&r, st->c->in, false, st->c->diag) < 0)
 		return -1;
 	r.warn_utf8 = true;
 	r.recover = st->c;
-	while (!version_too_many_errors(st) && (rc = text_reader_next(&r, &l)) == 1) {
+	memset(&j, 0, sizeof(j));
+	while (!version_too_many_errors(st) &&
+	       (have_next || (rc = text_reader_next(&r, &l)) == 1)) {
+		have_next = false;
 		if (l.noise == NOISE_NONE) {
-			recover_begin(st->c);
-			recover_end(st->c, text_content(st, &r, &l), l.s,
-				    l.len);
+			if (content_record(st, &r, &l, &j, &have_next) < 0) {
+				rc = -1;
+				break;
+			}
 		} else
 			version_side_line(st, l.noise, l.s, l.len, l.command,
 				  l.command_len, text_loc(&r, &l, 0));
 	}
 	text_reader_close(&r);
+	buf_release(&j.text);
 	if (st->format && !strcmp(st->format, "text")) {
 		const struct version_info *cl = &st->c->cs->client;
 

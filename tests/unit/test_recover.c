@@ -402,6 +402,34 @@ masked_names_are_opaque_distinct_nodes(void **state)
 	run_release(&r);
 }
 
+/*
+ * A legacy version.Info hard-wrapped over lines, once inside a value: the
+ * lines are joined (directly inside quotes) and the locations stay the
+ * file's.
+ */
+static void
+wrapped_version_info_is_joined(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_file(&r, "fixtures/pastes/version-wrapped.txt", true);
+	assert_int_equal(r.rc, 0);
+	assert_true(r.cs.client.present);
+	assert_string_equal(r.cs.client.ver.text, "v1.26.1");
+	assert_string_equal(r.cs.client.platform, "linux/amd64");
+	assert_int_equal(r.cs.client.loc.line, 2);
+	assert_int_equal(r.cs.client.loc.col, 64);
+	assert_true(r.cs.server.present);
+	assert_string_equal(r.cs.server.ver.text, "v1.26.1");
+	assert_string_equal(r.cs.server.platform, "linux/amd64");
+	assert_int_equal(r.cs.server.loc.line, 6);
+	assert_int_equal(r.cs.server.loc.col, 64);
+	assert_string_equal(r.cs.kustomize, "v4.5.7");
+	assert_int_equal(r.cs.skipped.n, 0);
+	run_release(&r);
+}
+
 static void
 held_messages_print_only_when_replayed(void **state)
 {
@@ -451,6 +479,7 @@ main(void)
 		cmocka_unit_test(verbose_kubectl_lines_around_the_output_are_noise),
 		cmocka_unit_test(policy_without_version_table_keeps_installed_version),
 		cmocka_unit_test(masked_names_are_opaque_distinct_nodes),
+		cmocka_unit_test(wrapped_version_info_is_joined),
 		cmocka_unit_test(held_messages_print_only_when_replayed),
 	};
 
