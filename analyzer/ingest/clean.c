@@ -459,6 +459,27 @@ text_reader_next(struct text_reader *r, struct text_line *out)
 	return 1;
 }
 
+void
+text_join_add(struct text_join *j, const struct text_reader *r,
+	      const struct text_line *l, bool glue)
+{
+	size_t lead = 0;
+	struct src_loc loc;
+
+	if (j->nseg == JOIN_MAX_LINES)
+		return;
+	while (lead < l->len && is_space(l->s[lead]))
+		lead++;
+	if (j->nseg && !glue)
+		buf_addc(&j->text, ' ');
+	loc = text_loc(r, l, lead);
+	j->seg[j->nseg].off = j->text.len;
+	j->seg[j->nseg].line = loc.line;
+	j->seg[j->nseg].col = loc.col;
+	j->nseg++;
+	buf_add(&j->text, l->s + lead, l->len - lead);
+}
+
 struct src_loc
 text_loc(const struct text_reader *r, const struct text_line *l, size_t off)
 {

@@ -93,6 +93,15 @@ struct text_join {
 	} seg[JOIN_MAX_LINES];
 };
 
+/*
+ * Adds line l (from r, before its next line is read) to j: its text from
+ * its first non-blank, after a space unless glue. At most JOIN_MAX_LINES.
+ */
+struct text_reader;
+struct text_line;
+void text_join_add(struct text_join *j, const struct text_reader *r,
+		   const struct text_line *l, bool glue);
+
 /* Maps a cleaned line's offsets back to raw 1-based columns. */
 struct colmap {
 	uint32_t *v;	/* owned */

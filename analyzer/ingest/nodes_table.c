@@ -469,6 +469,44 @@ row_lookalike(const struct table *t, const struct content *ct)
 	return false;
 }
 
+/*
+ * A row a terminal wrapped: too few cells, and the next line, indented,
+ * holds exactly the cells missing (or more, when OS-IMAGE can take them).
+ * Copies the row into j (with the next line when it continues it) and
+ * points *jl at it. *l is then the next line, not yet read as such, when
+ * *have_next says so; *got is text_reader_next's result.
+ */
+static void
+join_row(struct text_reader *r, struct text_line *l, const struct table *t,
+	 size_t ncells, struct text_join *j, struct text_line *jl,
+	 bool *have_next, int *got)
+{
+	struct content ct2;
+	struct token tok[MAX_COLS + 1];
+	size_t n2;
+
+	buf_reset(&j->text);
+	j->nseg = 0;
+	text_join_add(j, r, l, false);
+	*jl = *l;
+	*have_next = false;
+	if ((*got = text_reader_next(r, l)) <= 0)
+		goto done;
+	*have_next = true;
+	if (l->noise != NOISE_NONE || l->len == 0 || !nodes_is_ws(l->s[0]))
+		goto done;
+	line_content(l, &ct2);
+	n2 = tokenize(&ct2, tok, MAX_COLS + 1);
+	if (n2 == 0 || (ncells + n2 != t->ncols &&
+			!(t->spaced >= 0 && ncells + n2 > t->ncols)))
+		goto done;
+	text_join_add(j, r, l, false);
+	*have_next = false;
+done:
+	jl->s = j->text.s;
+	jl->len = j->text.len;
+}
+
 /* What the first pass learns about a table file. */
 struct table_scan {
 	unsigned headers;
@@ -528,6 +566,11 @@ nodes_parse_table(struct nodes_state *st)
 	uint32_t rows = 0, end_line = 0;
 	unsigned wrap = 0;
 	int rv = 0, got = 0;
+	struct text_join j;
+	struct text_line jl;
+	struct token tok[MAX_COLS + 1];
+	bool have_next = false;
+	size_t ncells;
 
 	c->format = "table-default";
 	if (table_scan(c, &sc) < 0)
@@ -560,7 +603,10 @@ nodes_parse_table(struct nodes_state *st)
 		return -1;
 	r.warn_utf8 = true;
 	r.recover = c;
-	while (!nodes_too_many_errors(st) && (got = text_reader_next(&r, &l)) > 0) {
+	memset(&j, 0, sizeof(j));
+	while (!nodes_too_many_errors(st) &&
+	       (have_next || (got = text_reader_next(&r, &l)) > 0)) {
+		have_next = false;
 		if (where == BEFORE && l.lineno < sc.last_header)
 			continue;
 		if (l.noise != NOISE_NONE) {
@@ -617,12 +663,43 @@ nodes_parse_table(struct nodes_state *st)
 			continue;
 		}
 		rows++;
-		if (recover_end(c, row_parse(&rc, &t), l.s, l.len) < 0)
+		ncells = tokenize(&ct, tok, MAX_COLS + 1);
+		/*
+		 * A row that ends before the last column starts was cut; with
+		 * OS-IMAGE's spaces, its cell count alone cannot tell.
+		 */
+		if (t.headerless ||
+		    (ncells >= t.ncols &&
+		     (t.spaced < 0 || ct.len > t.start[t.ncols - 1]))) {
+			if (recover_end(c, row_parse(&rc, &t), l.s, l.len) < 0)
+				rv = -1;
+			continue;
+		}
+		/* Too few cells: a row wrapped over two lines, perhaps. */
+		join_row(&r, &l, &t, ncells, &j, &jl, &have_next, &got);
+		if (j.text.oom) {
+			recover_end(c, -1, NULL, 0);
+			rv = diag_error(c->diag, text_loc(&r, &l, 0),
+					"out of memory");
+			break;
+		}
+		line_content(&jl, &ct);
+		rc.l = &jl;
+		r.join = &j;
+		if (recover_end(c, row_parse(&rc, &t), jl.s, jl.len) < 0)
 			rv = -1;
+		r.join = NULL;
+		rc.l = &l;
+		if (got < 0)
+			break;
+		/* The line after the row is read as it comes, not as content. */
+		if (have_next)
+			line_content(&l, &ct);
 	}
 	if (got < 0)
 		rv = -1;
 	text_reader_close(&r);
+	buf_release(&j.text);
 	if (rv == 0 && rows == 0) {
 		loc.line = sc.last_header;
 		loc.col = loc.line ? 1 : 0;

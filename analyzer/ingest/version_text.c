@@ -302,26 +302,6 @@ in_quotes(const struct buf *b)
 	return n % 2 == 1;
 }
 
-/* Adds line l to the join, at its place in the file. */
-static void
-join_add(struct text_join *j, const struct text_reader *r,
-	 const struct text_line *l)
-{
-	size_t lead = 0;
-	struct src_loc loc;
-
-	while (lead < l->len && (l->s[lead] == ' ' || l->s[lead] == '\t'))
-		lead++;
-	if (j->nseg && !in_quotes(&j->text))
-		buf_addc(&j->text, ' ');
-	loc = text_loc(r, l, lead);
-	j->seg[j->nseg].off = j->text.len;
-	j->seg[j->nseg].line = loc.line;
-	j->seg[j->nseg].col = loc.col;
-	j->nseg++;
-	buf_add(&j->text, l->s + lead, l->len - lead);
-}
-
 /*
  * Reads the lines that continue a wrapped version.Info into j, up to its
  * '}'. Returns 1 with *l holding the first line that is not part of it
@@ -339,7 +319,7 @@ join_info(struct text_reader *r, struct text_join *j, struct text_line *l)
 		    memchr(l->s, '{', l->len) || starts_label(l->s + i,
 							      l->len - i))
 			return 1;
-		join_add(j, r, l);
+		text_join_add(j, r, l, in_quotes(&j->text));
 		if (memchr(l->s, '}', l->len))
 			return (rc = text_reader_next(r, l)) < 0 ? -1 : rc;
 	}
@@ -362,7 +342,7 @@ content_record(struct vstate *st, struct text_reader *r, struct text_line *l,
 	}
 	buf_reset(&j->text);
 	j->nseg = 0;
-	join_add(j, r, l);
+	text_join_add(j, r, l, false);
 	jl = *l;
 	if ((got = join_info(r, j, l)) < 0)
 		return -1;

@@ -430,6 +430,33 @@ wrapped_version_info_is_joined(void **state)
 	run_release(&r);
 }
 
+/*
+ * A -o wide row wrapped by a terminal: the indented rest on the next line
+ * completes it; OS-IMAGE keeps its spaces, the row its location.
+ */
+static void
+wrapped_table_row_is_joined(void **state)
+{
+	struct run r;
+	const struct node *n;
+
+	(void)state;
+	run_file(&r, "fixtures/pastes/nodes-wrapped-row.txt", true);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.cs.nodes.n, 3);
+	n = &r.cs.nodes.v[1];
+	assert_string_equal(n->name, "worker-1");
+	assert_string_equal(n->os_image, "Ubuntu 22.04.4 LTS");
+	assert_string_equal(n->container_runtime, "containerd://1.7.13");
+	assert_string_equal(n->internal_ip, "10.0.1.11");
+	assert_int_equal(n->loc.line, 3);
+	assert_int_equal(n->loc.col, 1);
+	assert_string_equal(r.cs.nodes.v[2].name, "worker-2");
+	assert_int_equal(r.cs.nodes.v[2].loc.line, 5);
+	assert_int_equal(r.cs.skipped.n, 0);
+	run_release(&r);
+}
+
 static void
 held_messages_print_only_when_replayed(void **state)
 {
@@ -480,6 +507,7 @@ main(void)
 		cmocka_unit_test(policy_without_version_table_keeps_installed_version),
 		cmocka_unit_test(masked_names_are_opaque_distinct_nodes),
 		cmocka_unit_test(wrapped_version_info_is_joined),
+		cmocka_unit_test(wrapped_table_row_is_joined),
 		cmocka_unit_test(held_messages_print_only_when_replayed),
 	};
 
