@@ -52,7 +52,7 @@ expect "--strict --strict-packages" skewplan plan --stri
 expect "--source-root --strategy --strict --strict-packages" skewplan plan --s
 expect "--patch-first" skewplan plan --pa
 expect "--progress" skewplan audit --pr
-expect "--strategy --strict-packages" skewplan plan --str
+expect "--strategy --strict --strict-packages" skewplan plan --str
 expect "fewest-drains" skewplan plan --strategy f
 expect "--waivers" skewplan audit --as-of 2023-03-20 --fail-on never --w
 expect "" skewplan audit --as-of ""
