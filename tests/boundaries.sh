@@ -181,16 +181,6 @@ for v in 36 37; do
 		absent want want '"rule":[[:space:]]*"patch-behind"' audit $J "$tmp/v1$v"
 done
 
-# patch-behind from the 2026 release days kubernetes.io gives (issue 8):
-# 1.36.1 on 2026-05-13, a day after the other branches, and 1.37.1.
-for v in 36 37; do
-	mkdir "$tmp/v1$v"
-	printf 'Client Version: v1.%s.0\nServer Version: v1.%s.0\n' "$v" "$v" >"$tmp/v1$v/version.txt"
-	sed "s/v1\.26\.1/v1.$v.0/g" $SEED/nodes.txt >"$tmp/v1$v/nodes.txt"
-	around "patch-behind for 1.$v.0 from 1.$v.1's release day" "$(patch_date 1.$v.1)" \
-		absent want want '"rule":[[:space:]]*"patch-behind"' audit $J "$tmp/v1$v"
-done
-
 # ---- plan
 P="plan --rules $R"
 around "the plan leaves the legacy repository on its removal day" "$legacy_removed" \
@@ -201,6 +191,17 @@ around "a minor is a target from its GA day" "$ga127" \
 	absent want want 'Upgrade plan: v1\.26\.1 -> v1\.27\.' $P --to 1.27 $SEED
 around "--to latest is the newest minor from its GA day" "$ga127" \
 	absent want want 'Upgrade plan: v1\.26\.1 -> v1\.27\.' $P --to latest "$tmp/nopkg"
+# The last expiry of the pkgs.k8s.io signing keys (the v1.28+ row): a key
+# is valid to the day before; from that day no key is known, the plan warns
+# and lists the key it fetches before apt-get update / the makecache.
+key_expires=$(val $R/data/packages.yaml 'since_minor: "1.28"' expires)
+around "no signing key is known from the last key's expiry day" "$key_expires" \
+	absent want want 'plan-signing-key-unknown' $P --to 1.27 $SEED
+around "the switch lists the key before apt-get update from that day" "$key_expires" \
+	absent want want '^    \$ gpg --show-keys /etc/apt/keyrings/kubernetes-apt-keyring\.gpg \| awk' \
+	$P --to 1.27 $SEED
+around "the rpm switch lists the key before the makecache from that day" "$key_expires" \
+	absent want want 'repomd\.xml\.key \| gpg --show-keys \| awk' $P --to 1.29 fixtures/rpm-1.28
 # The captured legacy kubeadm rows (1.26.0 to 1.26.3) are what the
 # repository offers until the day it is removed; from that day the target
 # comes from the release data.

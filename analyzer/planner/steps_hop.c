@@ -16,54 +16,15 @@
 #include "internal.h"
 
 /*
- * CNI plugins recognised by the repository of their agent's image (the
- * last two path components, or the last one). The names, the DaemonSets
- * and the vendors' upgrade pages are what each project's install
- * manifests and documentation use; the table only names the plugin, no
- * policy follows from it.
+ * What the snapshot shows of the CNI plugin: the add-on of kind cni in
+ * rules/data/addons.yaml that a kube-system pod's image names.
  */
-static const struct cni_kind {
-	const char *repo;	/* image repository ends with this */
-	const char *name;
-	const char *docs;
-} cni_kinds[] = {
-	{"calico/node", "Calico",
-	 "https://docs.tigera.io/calico/latest/operations/upgrading/"},
-	{"cilium/cilium", "Cilium",
-	 "https://docs.cilium.io/en/stable/operations/upgrade/"},
-	{"flannel/flannel", "Flannel", "https://github.com/flannel-io/flannel"},
-	{"coreos/flannel", "Flannel", "https://github.com/flannel-io/flannel"},
-	{"mirrored-flannelcni-flannel", "Flannel",
-	 "https://github.com/flannel-io/flannel"},
-	{"weaveworks/weave-kube", "Weave Net",
-	 "https://github.com/weaveworks/weave (archived in 2024: plan a "
-	 "move to a maintained plugin)"},
-	{"antrea/antrea-agent-ubuntu", "Antrea",
-	 "https://antrea.io/docs/main/docs/versioning/"},
-	{"antrea/antrea-ubuntu", "Antrea",
-	 "https://antrea.io/docs/main/docs/versioning/"},
-	{"cloudnativelabs/kube-router", "kube-router",
-	 "https://github.com/cloudnativelabs/kube-router/blob/master/docs/"
-	 "upgrading.md"},
-};
-
-/* What the snapshot shows of the CNI plugin. */
 struct cni {
-	const struct cni_kind *kind;	/* NULL: none recognised */
-	const char *name;		/* "Calico", or "Canal" */
+	const struct addon *addon;	/* NULL: none recognised */
 	const char *tag;		/* image tag; NULL if none */
 	const char *image;		/* as captured */
 	const char *ns, *daemonset;	/* NULL when not captured */
 };
-
-static bool
-ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && !strcmp(s + n - m, suffix) &&
-	       (n == m || s[n - m - 1] == '/');
-}
 
 /*
  * The DaemonSet of a DaemonSet pod: its name without the generated
@@ -86,30 +47,58 @@ daemonset_of(struct arena *a, const char *pod)
 static void
 find_cni(struct plan_ctx *c, struct cni *out)
 {
-	size_t i, k;
+	const struct addon *ad;
+	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < c->cs->images.n; i++) {
 		const struct image *im = &c->cs->images.v[i];
 
-		if (im->init || !im->ref->repository)
+		if (im->init ||
+		    !(ad = rules_addon_for_image(c->db, "cni",
+						 im->ref->repository, im->pod)))
 			continue;
-		for (k = 0; k < ARRAY_SIZE(cni_kinds); k++)
-			if (ends_with(im->ref->repository, cni_kinds[k].repo))
-				break;
-		if (k == ARRAY_SIZE(cni_kinds))
-			continue;
-		out->kind = &cni_kinds[k];
-		out->name = cni_kinds[k].name;
-		/* Canal: Calico's node agent in a pod named canal-... */
-		if (im->pod && !strncmp(im->pod, "canal-", 6))
-			out->name = "Canal";
+		out->addon = ad;
 		out->tag = im->ref->tag;
 		out->image = im->ref->image;
 		out->ns = im->namespace_;
 		out->daemonset = daemonset_of(c->a, im->pod);
 		return;
 	}
+}
+
+/*
+ * The names of the CNI add-ons of the rules data in file order, each once:
+ * "Calico, Cilium, ... or kube-router" (arena; NULL when out of memory).
+ */
+static const char *
+cni_names(struct plan_ctx *c)
+{
+	const struct rules_db *db = c->db;
+	struct buf b = BUF_INIT;
+	const char *out, *last = NULL;
+	size_t i, j;
+
+	for (i = 0; i < db->addons.n; i++) {
+		const struct addon *ad = &db->addons.v[i];
+
+		if (strcmp(ad->kind, "cni"))
+			continue;
+		for (j = 0; j < i; j++)
+			if (!strcmp(db->addons.v[j].kind, "cni") &&
+			    !strcmp(db->addons.v[j].name, ad->name))
+				break;
+		if (j < i)
+			continue;
+		if (last)
+			buf_addf(&b, "%s%s", b.len ? ", " : "", last);
+		last = ad->name;
+	}
+	if (last)
+		buf_addf(&b, "%s%s", b.len ? " or " : "", last);
+	out = b.oom ? NULL : arena_strdup(c->a, buf_cstr(&b));
+	buf_release(&b);
+	return out;
 }
 
 /* `kubectl wait` over every node, in name order: the nodes are Ready. */
@@ -151,7 +140,7 @@ plan_step_cni(struct plan_sb *b, unsigned hn, const struct plan_hop *h)
 	const char *what;
 
 	find_cni(c, &cni);
-	what = cni.kind ? arena_printf(a, "%s%s%s", cni.name,
+	what = cni.addon ? arena_printf(a, "%s%s%s", cni.addon->name,
 				       cni.tag ? " " : "",
 				       cni.tag ? cni.tag : "")
 			: "the CNI plugin";
@@ -166,25 +155,30 @@ plan_step_cni(struct plan_sb *b, unsigned hn, const struct plan_hop *h)
 				     "plugin'); a DaemonSet plugin is upgraded "
 				     "once, not per node.",
 				     h->to.major, h->to.minor, what));
-	if (cni.kind)
+	if (cni.addon)
 		plan_sb_note(b, arena_printf(a, "The snapshot shows %s (image "
-					     "%s%s%s%s); upgrade guide: %s.",
-					     cni.name, cni.image,
+					     "%s%s%s%s); upgrade guide: %s%s%s%s.",
+					     cni.addon->name, cni.image,
 					     cni.daemonset ? ", DaemonSet " : "",
 					     cni.daemonset ? cni.daemonset : "",
 					     cni.ns && cni.daemonset
 						     ? arena_printf(a, " in %s",
 								    cni.ns)
 						     : "",
-					     cni.kind->docs));
+					     cni.addon->upgrade_url,
+					     cni.addon->upgrade_note ? " (" : "",
+					     cni.addon->upgrade_note
+						     ? cni.addon->upgrade_note
+						     : "",
+					     cni.addon->upgrade_note ? ")" : ""));
 	else
-		plan_sb_note(b, "The snapshot shows none of Calico, Cilium, "
-			     "Flannel, Weave Net, Antrea, Canal or kube-router "
-			     "(no images of kube-system pods, or another "
-			     "plugin): find yours on "
-			     "https://kubernetes.io/docs/concepts/"
-			     "cluster-administration/addons/.");
-	if (cni.kind && cni.daemonset && cni.ns)
+		plan_sb_note(b, arena_printf(a, "The snapshot shows none of %s "
+					     "(no images of kube-system pods, "
+					     "or another plugin): find yours on "
+					     "https://kubernetes.io/docs/"
+					     "concepts/cluster-administration/"
+					     "addons/.", cni_names(c)));
+	if (cni.addon && cni.daemonset && cni.ns)
 		plan_sb_check(b, PM_EXACT,
 			      arena_printf(a, "kubectl -n %s rollout status "
 					   "daemonset/%s --timeout=10m",

@@ -121,16 +121,94 @@ with_gpgkey(struct arena *a, const char *content, const char *url)
 }
 
 /*
+ * Prints gpg's listing of a key and fails when gpg calls it expired: "pub
+ * rsa2048 2022-08-25 [SC] [expired: 2024-11-02]" (kubernetes/release#3818),
+ * "[expires: 2026-12-29]" while it is valid.
+ */
+#define KEY_NOT_EXPIRED \
+	"awk '{ print } /\\[expired: / { bad = 1 } END { exit bad }'"
+
+/*
+ * The plan-signing-key-unknown warning, once per plan: no key of the
+ * repository the plan switches to is known to be valid at --as-of.
+ */
+static int
+signing_key_unknown(struct plan_ctx *c, const struct plan_hop *h,
+		    const struct pkg_key *served)
+{
+	const struct rule *rule;
+	const char *fill[10];
+	char asof[11], exp[11];
+	size_t i;
+
+	for (i = 0; i < c->plan->findings.n; i++)
+		if (!strcmp(c->plan->findings.v[i].rule->id,
+			    "plan-signing-key-unknown"))
+			return 0;
+	if (!(rule = plan_rule(c, "plan-signing-key-unknown")))
+		return -1;
+	date_format(c->plan->as_of, asof);
+	fill[0] = "repo";
+	fill[1] = c->pkgs->id;
+	fill[2] = "minor";
+	fill[3] = arena_printf(c->a, "%u.%u", h->to.major, h->to.minor);
+	fill[4] = "date";
+	fill[5] = asof;
+	fill[6] = "through";
+	if (served)
+		date_format(served->expires, exp);
+	fill[7] = served ? exp : "?";
+	fill[8] = "source";
+	fill[9] = served && served->nsources ? served->sources[0]
+					     : "rules/data/packages.yaml";
+	if (!fill[3])
+		return -1;
+	return plan_finding(c->plan, c->a, rule,
+			    arena_printf(c->a, "%s v%s", c->pkgs->id, fill[3]),
+			    fill, 5, served ? &served->loc : NULL,
+			    served ? 1 : 0);
+}
+
+/*
+ * Of the keys of the plan's repository that verify 1.minor, the one valid
+ * the longest (NULL when none): after every known expiry, the key most
+ * likely renewed. *fetch is the minor it is fetched from: minor itself,
+ * or the first minor serving it.
+ */
+static const struct pkg_key *
+newest_key(struct plan_ctx *c, unsigned minor, unsigned *fetch)
+{
+	const struct pkg_key *best = NULL;
+	size_t i;
+
+	for (i = 0; i < c->db->keys.n; i++) {
+		const struct pkg_key *k = &c->db->keys.v[i];
+
+		if (strcmp(k->repository, c->pkgs->id) ||
+		    minor < k->verifies_since ||
+		    (k->verifies_until != RULES_OPEN &&
+		     minor > k->verifies_until))
+			continue;
+		if (!best || k->expires > best->expires)
+			best = k;
+	}
+	if (best)
+		*fetch = minor >= best->since_minor ? minor : best->since_minor;
+	return best;
+}
+
+/*
  * The signing key of the switch, from rules/data/packages.yaml
  * (signing_keys, rules_pkg_key_for): the key the new repository serves if
  * it is valid at --as-of, else the same repository family's key that is
  * valid and verifies it, fetched from the minor that serves it (after
  * 2024-11-02 the v1.24-v1.27 repositories need the key of v1.28; the
  * workaround of kubernetes/release#3818). The step says which and why.
- * Returns the key URL (arena) or NULL.
+ * Returns the key URL (arena) or NULL; *unknown is set when no key is
+ * known to be valid at --as-of.
  */
 static const char *
-switch_key(struct plan_sb *b, const struct plan_hop *h)
+switch_key(struct plan_sb *b, const struct plan_hop *h, bool *unknown)
 {
 	struct plan_ctx *c = b->c;
 	struct arena *a = c->a;
@@ -144,24 +222,32 @@ switch_key(struct plan_sb *b, const struct plan_hop *h)
 	k = rules_pkg_key_for(c->db, r->id, h->to.minor, c->plan->as_of,
 			      &fetch);
 	if (!k) {
-		served = rules_pkg_key_served(c->db, r->id, h->to.minor);
+		served = newest_key(c, h->to.minor, &fetch);
 		if (served)
 			date_format(served->expires, exp);
 		plan_sb_note(b, arena_printf(a, "Warning: the rules data knows "
 					     "no signing key of the v%u.%u "
 					     "repository that is valid on %s%s%s; "
 					     "apt and dnf refuse a repository "
-					     "whose key expired. Check the key "
-					     "the command fetches ('gpg "
-					     "--show-keys') and get a current "
-					     "one before going on.",
+					     "whose key expired. The step fetches "
+					     "the key v%u.%u serves now, shows "
+					     "it ('gpg --show-keys') and stops "
+					     "before %s if gpg calls it expired; "
+					     "check that its 'expires' date is "
+					     "after the day you run it.",
 					     h->to.major, h->to.minor, asof,
-					     served ? " (the one it serves "
-						      "expires " : "",
+					     served ? " (the last known expired "
+						      : "",
 					     served ? arena_printf(a, "%s)",
 								   exp)
-						    : ""));
-		served = NULL;
+						    : "",
+					     h->to.major, fetch,
+					     c->plan->rpm ? "the makecache"
+							  : "apt-get update"));
+		if (signing_key_unknown(c, h, served) < 0)
+			b->failed = true;
+		*unknown = true;
+		k = served;
 	} else {
 		date_format(k->expires, exp);
 		if (fetch != h->to.minor)
@@ -198,7 +284,8 @@ plan_step_switch_repo(struct plan_sb *b, unsigned hn, const struct plan_hop *h)
 	struct plan_ctx *c = b->c;
 	const struct pkg_repo *r = c->pkgs;
 	struct arena *a = c->a;
-	const char *content, *key;
+	const char *content, *key, *url;
+	bool unknown = false;
 
 	if (!r) {
 		b->failed = true;
@@ -214,7 +301,7 @@ plan_step_switch_repo(struct plan_sb *b, unsigned hn, const struct plan_hop *h)
 					    h->to.major, h->to.minor));
 	content = plan_tmpl(a, c->plan->rpm ? r->yum_repo_content
 					    : r->apt_deb_line, &h->to, NULL);
-	key = switch_key(b, h);
+	key = url = switch_key(b, h, &unknown);
 	if (c->plan->rpm)
 		content = with_gpgkey(a, content, key);
 	else if (key && r->apt_keyring)
@@ -232,6 +319,11 @@ plan_step_switch_repo(struct plan_sb *b, unsigned hn, const struct plan_hop *h)
 		plan_sb_cmd(b, arena_printf(a, "cat <<'EOF' > %s\n%sEOF",
 					    plan_shq(a, r->yum_repo_file),
 					    content));
+		if (unknown && url)
+			plan_sb_cmd(b, arena_printf(a, "curl -fsSL %s | gpg "
+						    "--show-keys | %s",
+						    plan_shq(a, url),
+						    KEY_NOT_EXPIRED));
 		plan_sb_note(b, "dnf keeps a key it imported before and does "
 			     "not fetch it again (kubernetes/release#3840): if "
 			     "the makecache reports an expired key, remove the "
@@ -266,6 +358,10 @@ plan_step_switch_repo(struct plan_sb *b, unsigned hn, const struct plan_hop *h)
 		    "curl gpg");
 	plan_sb_cmd(b, "mkdir -p -m 755 /etc/apt/keyrings");
 	plan_sb_cmd(b, key);
+	if (unknown)
+		plan_sb_cmd(b, arena_printf(a, "gpg --show-keys %s | %s",
+					    plan_shq(a, r->apt_keyring),
+					    KEY_NOT_EXPIRED));
 	plan_sb_cmd(b, arena_printf(a, "echo %s > %s", plan_shq(a, content),
 				    plan_shq(a, r->apt_sources_file)));
 	plan_sb_cmd(b, "apt-get update");

@@ -229,6 +229,7 @@ int load_skew(struct lctx *c, const struct ynode *root);
 int load_kubeadm(struct lctx *c, const struct ynode *root);
 int load_registries(struct lctx *c, const struct ynode *root);
 int load_packages(struct lctx *c, const struct ynode *root);
+int load_addons(struct lctx *c, const struct ynode *root);
 int load_rules(struct lctx *c, const struct ynode *root, const char *family);
 /* Every stable rule id is in the catalogue with its severity. */
 int load_check_stable_ids(struct lctx *c, const char *rulesets);

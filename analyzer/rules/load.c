@@ -72,11 +72,11 @@ rules_load(struct rules_db *db, struct arena *a, struct diag *d,
 	static const struct field data[] = {
 		{"releases", T_STR, true}, {"skew", T_STR, true},
 		{"kubeadm", T_STR, true}, {"registries", T_STR, true},
-		{"packages", T_STR, true},
+		{"packages", T_STR, true}, {"addons", T_STR, true},
 	};
 	static const loader_fn data_fns[] = {
 		load_releases, load_skew, load_kubeadm, load_registries,
-		load_packages,
+		load_packages, load_addons,
 	};
 	static const struct field row[] = {
 		{"family", T_STR, true}, {"file", T_STR, true},
@@ -184,5 +184,6 @@ rules_release(struct rules_db *db)
 	vec_release(&db->registries);
 	vec_release(&db->repos);
 	vec_release(&db->keys);
+	vec_release(&db->addons);
 	vec_release(&db->rules);
 }

@@ -14,8 +14,8 @@ static const char *const placeholder_names[] = {
 	"latest", "limit", "minor", "minors", "months", "name", "newest",
 	"node", "oldest", "other", "package", "path", "reason", "registry",
 	"relative_to", "released", "replacement", "repo", "rule", "saved",
-	"skew", "status", "step", "strategy", "supported", "target",
-	"text", "through", "version",
+	"skew", "source", "status", "step", "strategy", "supported",
+	"target", "text", "through", "version",
 };
 
 struct kind_info {
@@ -59,7 +59,7 @@ static const struct kind_info kinds[] = {
 	{"plan", CK_PLAN,
 	 "node status target version compiled component package minor name "
 	 "date days cluster lag skew path drains catchup reason through "
-	 "released step saved strategy",
+	 "released step saved strategy repo source",
 	 NULL},
 };
 
@@ -102,6 +102,7 @@ static const struct {
 	{"plan-no-server-version", SEV_ERROR},
 	{"plan-unsafe-name", SEV_ERROR},
 	{"plan-packages-unverified", SEV_WARNING},
+	{"plan-signing-key-unknown", SEV_WARNING},
 };
 
 static const char *const severity_names[] = {"error", "warning", "info"};

@@ -150,6 +150,25 @@ struct pkg_key {
 	struct src_loc loc;
 };
 
+/* ---------------------------------------------------------- add-ons */
+
+/*
+ * A cluster add-on kubeadm does not upgrade (data/addons.yaml), recognised
+ * by the repository of its pods' images.
+ */
+struct addon {
+	const char *name;	/* arena: "Calico" */
+	const char *kind;	/* arena: cni, ingress, csi, dns, other */
+	const char **images;	/* arena: repository suffixes; nimages >= 1 */
+	size_t nimages;
+	const char *pod_prefix;	/* arena; NULL: any pod */
+	const char *upgrade_url;	/* arena */
+	const char *upgrade_note;	/* arena; NULL when none */
+	long read;		/* the day the row was read from source */
+	const char *source;	/* arena */
+	struct src_loc loc;
+};
+
 /* ---------------------------------------------------------- catalogue */
 
 enum check_kind {
@@ -210,6 +229,7 @@ struct rules_db {
 	VEC(struct registry) registries;
 	VEC(struct pkg_repo) repos;
 	VEC(struct pkg_key) keys;	/* packages.yaml signing_keys */
+	VEC(struct addon) addons;	/* addons.yaml, in file order */
 	VEC(struct rule) rules;	/* in file order */
 };
 
@@ -276,6 +296,17 @@ bool rules_pkg_key_is_valid(const struct pkg_key *k, long day);
 const struct pkg_key *rules_pkg_key_for(const struct rules_db *db,
 					const char *repo_id, unsigned minor,
 					long day, unsigned *fetch_minor);
+/*
+ * The add-on of kind (cni, ...) whose images match an image repository
+ * ("docker.io/calico/node") run by pod (NULL when not captured): a row with
+ * a pod_prefix the pod starts with wins, else the first row of the file
+ * whose images end the repository at a path boundary. NULL when none does.
+ * Borrowed: valid while db is.
+ */
+const struct addon *rules_addon_for_image(const struct rules_db *db,
+					  const char *kind,
+					  const char *repository,
+					  const char *pod);
 /*
  * kubeadm's kubelet skew for a kubeadm binary of this minor (3 from 1.29,
  * 1 before); -1 if no era applies. *loc is set to the era's row.

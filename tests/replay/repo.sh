@@ -17,6 +17,13 @@
 #    they were given, so a v1.24-v1.27 repository verifies with the key
 #    fetched from a v1.28+ repository (the workaround in release#3818).
 #    Whether the key is extended again before 2026-12-29 is not known.
+#    From 2026-12-29 on the stand-in v1.28+ repositories serve a renewed
+#    copy valid to 2028-12-29: a hypothesis of the replay, not a fact, so
+#    that a plan past the data's last expiry can be replayed at all.  What
+#    it shows is that such a runbook fetches the key afresh and lists it
+#    before apt-get update or the makecache; not that the real key is
+#    renewed, nor when.  The selftest expired-key-listed shows that the
+#    listing stops the step on an expired key.
 #
 # repo_parse URL -> "KIND MINOR FAMILY" (KIND pkgs|legacy|none).
 repo_parse() {
@@ -50,7 +57,8 @@ repo_check() {
 repo_key() {
 	case $1 in
 	pkgs)	if [ "$2" -le 27 ]; then echo "pkgs.k8s.io 2024-11-02"
-		else echo "pkgs.k8s.io 2026-12-29"; fi ;;
+		elif [ "$ASOF" \< 2026-12-29 ]; then echo "pkgs.k8s.io 2026-12-29"
+		else echo "pkgs.k8s.io 2028-12-29"; fi ;;
 	legacy)	echo "cloud.google.com 9999-12-31" ;;
 	esac
 }

@@ -208,6 +208,13 @@ def cases(Case):
     c("dnf5-disableexcludes", None, _edit(d5, _sub("--setopt=disable_excludes=", "--disableexcludes=")),
       'Unknown argument "--disableexcludes=kubernetes"', spec=d5_spec, fam="rpm-dnf5")
     c("expired-repository-key", None, exp, "is not signed", spec=exp_spec)
+    # The listing a plan past the known expiry runs stops on an expired key.
+    c("expired-key-listed", None,
+      _edit(exp, _sub("--dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg",
+                      "--dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg && "
+                      "gpg --show-keys /etc/apt/keyrings/kubernetes-apt-keyring.gpg | "
+                      "awk '{ print } /\\[expired: / { bad = 1 } END { exit bad }'")),
+      "[expired: 2024-11-02]", spec=exp_spec)
     # The same v1.27 repository verifies with the key a v1.28 one serves.
     c("good-key-from-v1.28", None, _edit(exp, _sub("v1.27/deb/Release.key", "v1.28/deb/Release.key")),
       spec=exp_spec)

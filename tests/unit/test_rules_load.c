@@ -21,7 +21,7 @@
 static const char *const rule_files[] = {
 	"rulesets.yaml", "data/releases.yaml", "data/skew.yaml",
 	"data/kubeadm.yaml", "data/registries.yaml", "data/packages.yaml",
-	"skew/skew.yaml", "support/support.yaml", "health/health.yaml",
+	"data/addons.yaml", "skew/skew.yaml", "support/support.yaml", "health/health.yaml",
 	"images/images.yaml", "packages/packages.yaml", "plan/plan.yaml",
 	"meta/meta.yaml",
 };
@@ -375,6 +375,61 @@ package_keys_follow_their_expiry_and_fall_back_to_a_newer_repository(
 	arena_release(&a);
 }
 
+/* Which CNI add-on a pod's image names (rules/data/addons.yaml). */
+static const struct {
+	const char *repository, *pod, *want;	/* want NULL: none */
+} addon_cases[] = {
+	{"docker.io/calico/node", "calico-node-x7k2p", "Calico"},
+	{"calico/node", NULL, "Calico"},
+	{"docker.io/calico/node", "canal-8hq2m", "Canal"},
+	{"quay.io/calico/node-driver", "calico-node-x7k2p", NULL},
+	{"docker.io/mycalico/node", "calico-node-x7k2p", NULL},
+	{"quay.io/cilium/cilium", "cilium-4xw9d", "Cilium"},
+	{"docker.io/rancher/mirrored-flannelcni-flannel", NULL, "Flannel"},
+	{"quay.io/coreos/flannel", "kube-flannel-ds-abcde", "Flannel"},
+	{"docker.io/antrea/antrea-ubuntu", NULL, "Antrea"},
+	{"registry.k8s.io/kube-proxy", "kube-proxy-abcde", NULL},
+};
+
+static void
+addons_are_found_by_image_with_the_pod_prefix_first(void **state)
+{
+	const struct addon *ad;
+	struct arena a;
+	struct rules_db db;
+	struct diag d;
+	size_t i;
+
+	(void)state;
+	arena_init(&a);
+	diag_init(&d);
+	assert_int_equal(rules_load(&db, &a, &d, "rules"), 0);
+	for (i = 0; i < ARRAY_SIZE(addon_cases); i++) {
+		print_message("%s in %s\n", addon_cases[i].repository,
+			      addon_cases[i].pod ? addon_cases[i].pod : "-");
+		ad = rules_addon_for_image(&db, "cni",
+					   addon_cases[i].repository,
+					   addon_cases[i].pod);
+		if (!addon_cases[i].want) {
+			assert_null(ad);
+			continue;
+		}
+		assert_non_null(ad);
+		assert_string_equal(ad->name, addon_cases[i].want);
+	}
+	assert_null(rules_addon_for_image(&db, "ingress",
+					  "docker.io/calico/node", NULL));
+	ad = rules_addon_for_image(&db, "cni", "weaveworks/weave-kube", NULL);
+	assert_non_null(ad);
+	assert_string_equal(ad->upgrade_url, "https://github.com/weaveworks/weave");
+	assert_string_equal(ad->upgrade_note,
+			    "archived in 2024: plan a move to a maintained plugin");
+	assert_int_equal(ad->read, day("2026-12-07"));
+	rules_release(&db);
+	diag_release(&d);
+	arena_release(&a);
+}
+
 struct bad_case {
 	const char *file;	/* under the copy of rules/ */
 	const char *old, *repl;	/* first occurrence of old becomes repl */
@@ -509,6 +564,33 @@ static const struct bad_case bad_cases[] = {
 	{"data/packages.yaml", "  - repository: pkgs.k8s.io\n    since_minor: \"1.24\"",
 	 "  - repository: legacy\n    since_minor: \"1.24\"", "legacy\n    since",
 	 "repository 'legacy' is not a per-minor repository of this file"},
+	/* Add-ons. */
+	{"data/addons.yaml", "kind: cni\n    images: [ cilium/cilium ]",
+	 "kind: cnii\n    images: [ cilium/cilium ]", "cnii",
+	 "unknown add-on kind 'cnii' (want cni, ingress, csi, dns or other)"},
+	{"data/addons.yaml", "images: [ cilium/cilium ]",
+	 "images: [ \"cilium/cilium;id\" ]", "\"cilium/cilium;id\"",
+	 "image 'cilium/cilium;id' is not a repository path like calico/node"},
+	{"data/addons.yaml", "images: [ cilium/cilium ]",
+	 "images: [ /cilium ]", "/cilium ]",
+	 "image '/cilium' is not a repository path like calico/node"},
+	{"data/addons.yaml", "images: [ cilium/cilium ]", "images: [ ]", "[ ]",
+	 "images must not be empty"},
+	{"data/addons.yaml", "pod_prefix: canal-", "pod_prefix: Canal_",
+	 "Canal_", "pod_prefix 'Canal_' is not a pod name prefix of [a-z0-9-]"},
+	{"data/addons.yaml", "upgrade_url: https://docs.cilium.io",
+	 "upgrade_url: http://docs.cilium.io", "http://docs.cilium.io",
+	 "'http://docs.cilium.io/en/stable/operations/upgrade/' is not an "
+	 "https:// URL"},
+	{"data/addons.yaml", "  - name: Cilium\n", "  - name: Calico\n",
+	 "Calico\n    kind: cni\n    images: [ cilium",
+	 "add-on 'Calico' of kind cni is listed twice (first on line "},
+	{"data/addons.yaml", "    read: 2026-12-07\n",
+	 "    read: 2026-12-07\n    versions: [ \"1.30\" ]\n", "[ \"1.30\" ]",
+	 "unknown key 'versions' in add-on"},
+	{"data/addons.yaml", "schema: skewplan.addons/v1",
+	 "schema: skewplan.addons/v2", "skewplan.addons/v2",
+	 "unknown schema 'skewplan.addons/v2' (want 'skewplan.addons/v1')"},
 	{"rulesets.yaml", "{ family: meta, file: meta/meta.yaml }",
 	 "{ family: health, file: meta/meta.yaml }", "health, file: meta",
 	 "family 'health' is listed twice"},
@@ -623,6 +705,7 @@ main(void)
 		cmocka_unit_test(rules_directory_loads_with_the_values_checks_use),
 		cmocka_unit_test(kubeadm_images_change_at_the_first_patch_of_each_back_port),
 		cmocka_unit_test(package_keys_follow_their_expiry_and_fall_back_to_a_newer_repository),
+		cmocka_unit_test(addons_are_found_by_image_with_the_pod_prefix_first),
 		cmocka_unit_test(bad_rule_data_is_reported_at_its_location),
 		cmocka_unit_test(bad_rule_directories_fail_with_every_error),
 	};
