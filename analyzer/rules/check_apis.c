@@ -182,6 +182,16 @@ check_apis(struct eval_ctx *c, const struct rule *r)
 	const struct api_use *u;
 	struct api_fact f;
 
+	/*
+	 * Without a capture of API use nothing was checked: say so, as for
+	 * any other input, rather than pass.
+	 */
+	if (c->cs->api_uses.n == 0)
+		return r->check == CK_API_CONVERTED
+			       ? 0
+			       : eval_missing(c, r, "API usage (apiserver "
+					      "metrics, audit log or "
+					      "manifests)");
 	if (r->check == CK_API_CONVERTED)
 		return check_converted(c, r);
 	memset(&f, 0, sizeof(f));
