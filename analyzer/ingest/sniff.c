@@ -79,6 +79,18 @@ static struct re k8s_doc_re = {
 static struct re json_kind_re = {
 	.pattern = "\"kind\"\\s*+:\\s*+\"([A-Za-z]++)\""};
 
+/*
+ * A kind that is a manifest of its own: not a List (whose items tell) nor
+ * a Status (kubectl's error output).
+ */
+static bool
+kind_is_object(const char *kind, size_t len)
+{
+	if (len >= 4 && !memcmp(kind + len - 4, "List", 4))
+		return false;
+	return !(len == 6 && !memcmp(kind, "Status", 6));
+}
+
 static enum input_kind
 doc_kind(const char *kind, size_t len)
 {
@@ -240,7 +252,10 @@ sniff_stream(struct stream *st, struct diag *d, struct sniff *out)
 							   : FMT_IMAGES_DOC;
 				break;
 			}
-			other_kind = true;
+			if (out->json ? re_match(&json_kind_re, s, n, &m) : true)
+				other_kind = other_kind ||
+					     kind_is_object(s + m.start[1],
+							    m.end[1] - m.start[1]);
 			continue;
 		}
 		if (structured)
