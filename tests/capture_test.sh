@@ -21,7 +21,7 @@ PATH="$PWD/tests/capture/bin:$tmp/path" KUBECONFIG=/dev/null \
 
 for f in version.yaml nodes.txt nodes.yaml control-plane-pods.yaml \
 	kube-proxy-pods.yaml kubeadm-version.yaml packages-madison.txt \
-	packages-policy.txt; do
+	packages-policy.txt apiserver-deprecated-apis.txt; do
 	if [ -s "$tmp/snap/$f" ] && head -1 "$tmp/snap/$f" | grep -q '^\$ '; then
 		ok
 	else
@@ -42,8 +42,14 @@ count() { grep -o "$1" "$tmp/inv.json" | wc -l | tr -d ' '; }
 [ "$(count '"component":"kube-proxy"')" = 2 ] && ok || bad "kube-proxy images"
 [ "$(count '"gitVersion":"v1.28.4"')" = 3 ] && ok || bad "versions"
 [ "$(count '"repoKind":"pkgs.k8s.io"')" -ge 6 ] && ok || bad "packages"
+# Only the metric lines are kept, and the deprecated flowcontrol v1beta3
+# FlowSchema is found there.
+grep -q aggregator_discovery "$tmp/snap/apiserver-deprecated-apis.txt" &&
+	bad "metrics not filtered" || ok
 "$SKEWPLAN" audit --as-of 2024-01-15 "$tmp/snap" >"$tmp/audit" 2>&1
 rc=$?
+grep -q 'api-deprecated.*flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema' \
+	"$tmp/audit" && ok || bad "deprecated API from the metrics"
 if [ $rc -eq 0 ] && ! grep -q 'input-missing' "$tmp/audit"; then
 	ok
 else

@@ -54,7 +54,7 @@ done
 # skewplan-capture(1) names each of the script's options.
 for o in $(sed -n 's/^while getopts \([a-z:]*\) opt.*/\1/p' tools/capture.sh |
 	tr -d ':h' | sed 's/./& /g'); do
-	if grep -q "^\*-$o\* " doc/skewplan-capture.1.scd; then ok
+	if grep -q "^\*-$o\*\( \|$\)" doc/skewplan-capture.1.scd; then ok
 	else bad "capture option '-$o' has no entry in doc/skewplan-capture.1.scd"; fi
 done
 echo "man: $pass passed, $fail failed, $skip skipped"

@@ -64,7 +64,10 @@ for spec in \
 	"images fixtures/images fixtures/bad/images tests/corpus/images" \
 	"packages fixtures/packages fixtures/bad/packages tests/corpus/packages" \
 	"sniff fixtures/seed-v1.26.1 tests/corpus/sniff" \
-	"rules fixtures/bad/rules tests/corpus/rules"; do
+	"rules fixtures/bad/rules tests/corpus/rules" \
+	"metrics fixtures/apis-1.24 fixtures/bad/apis tests/corpus/metrics" \
+	"audit fixtures/apis-1.24 fixtures/bad/apis tests/corpus/audit" \
+	"manifests fixtures/apis-manifests tests/corpus/manifests"; do
 	# shellcheck disable=SC2086
 	set -- $spec
 	t=$1; shift

@@ -11,14 +11,17 @@
 # the snapshot directory and renamed into place, so a file is either whole
 # or absent.
 #
-# usage: capture.sh [-o DIR] [-k KUBECONFIG]
+# usage: capture.sh [-o DIR] [-k KUBECONFIG] [-r]
+#
+# -r also saves the manifest of every Helm release (helm get manifest), for
+# the removed-API checks.
 
 set -eu
 
 prog=${0##*/}
 
 usage() {
-	echo "usage: $prog [-o DIR] [-k KUBECONFIG]" >&2
+	echo "usage: $prog [-o DIR] [-k KUBECONFIG] [-r]" >&2
 	exit 2
 }
 
@@ -37,10 +40,12 @@ have() {
 
 outdir=
 kubeconfig=
-while getopts o:k:h opt; do
+helm_releases=0
+while getopts o:k:rh opt; do
 	case $opt in
 	o) outdir=$OPTARG ;;
 	k) kubeconfig=$OPTARG ;;
+	r) helm_releases=1 ;;
 	*) usage ;;
 	esac
 done
@@ -132,6 +137,28 @@ capture control-plane-pods.yaml \
     kubectl -n kube-system get pods -l tier=control-plane -o yaml
 capture kube-proxy-pods.yaml \
     kubectl -n kube-system get pods -l k8s-app=kube-proxy -o yaml
+
+# The apiserver's count of requests to deprecated APIs since it started,
+# with its start time: the strongest evidence of what the next hop breaks,
+# since it covers every client. Filtered: the whole scrape is megabytes.
+# The command is one line: it is also the file's "$ ..." prompt line.
+deprecated_apis='m=$(kubectl get --raw /metrics) && printf "%s\n" "$m" | grep -E "^(apiserver_requested_deprecated_apis|process_start_time_seconds)[{ ]"'
+capture apiserver-deprecated-apis.txt sh -c "$deprecated_apis"
+
+if [ "$helm_releases" -eq 1 ]; then
+	if have helm; then
+		# NAME and NAMESPACE, the first two columns of the table.
+		helm list -A 2>/dev/null | sed 1d | while read -r rel ns _; do
+			case $rel$ns in
+			*[!a-z0-9.-]*) warn "odd Helm release '$ns/$rel' skipped"
+			    continue ;;
+			esac
+			capture "helm-$ns-$rel.yaml" helm get manifest "$rel" -n "$ns"
+		done
+	else
+		warn "helm not found; Helm release manifests skipped"
+	fi
+fi
 
 if have kubeadm; then
 	capture kubeadm-version.yaml kubeadm version -o yaml

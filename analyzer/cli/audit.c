@@ -13,7 +13,7 @@
 
 struct audit_opts {
 	const char *as_of, *rules, *waivers, *fail_on, *baseline;
-	const char *near_eol_days, *progress;
+	const char *near_eol_days, *progress, *target;
 	bool strict;		/* --strict: unreadable content is an error */
 	struct output_opts out;
 	char **args;
@@ -32,6 +32,7 @@ parse_audit(int argc, char **argv, struct diag *d, struct audit_opts *o)
 		{"--near-eol-days", &o->near_eol_days, NULL},
 		{"--progress", &o->progress, NULL},
 		{"--strict", NULL, &o->strict},
+		{"--target", &o->target, NULL},
 	};
 	int rc;
 
@@ -83,7 +84,7 @@ run_audit(struct audit_opts *o, struct diag *d, struct arena *a,
 	  struct findings *f, struct findings *absent,
 	  char (**absent_hex)[65])
 {
-	struct rules_eval_options eo = {-1};
+	struct rules_eval_options eo = {-1, 0};
 	struct report_input in;
 	const char *dir, *origin;
 	long as_of;
@@ -107,6 +108,16 @@ run_audit(struct audit_opts *o, struct diag *d, struct arena *a,
 			return usage_error(d, "--near-eol-days '%s' is not a "
 					   "number of days", o->near_eol_days);
 		eo.near_eol_days = (long)v;
+	}
+	if (o->target) {
+		struct kver tv;
+		const char *err;
+
+		if (kver_parse(a, o->target, strlen(o->target), &tv, &err) < 0 ||
+		    tv.major != 1 || tv.minor == 0)
+			return usage_error(d, "--target '%s' is not a Kubernetes "
+					   "version like 1.32", o->target);
+		eo.api_target = tv.minor;
 	}
 	if ((rc = cli_as_of(d, o->as_of, &as_of)) != EXIT_OK ||
 	    (rc = cli_progress(d, o->progress)) != EXIT_OK)

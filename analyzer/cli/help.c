@@ -65,7 +65,7 @@ static const struct cmd_usage {
 	 PROGRESS_HELP STRICT_HELP COMMON_HELP},
 	{"audit", "audit [--as-of YYYY-MM-DD] [--rules DIR] [--waivers FILE]\n"
 	 "\t[--fail-on LEVEL] [--baseline FILE] [--near-eol-days N]\n"
-	 "\t[--progress WHEN] [--strict] [OUTPUT...] SNAPSHOT...",
+	 "\t[--target VERSION] [--progress WHEN] [--strict] [OUTPUT...] SNAPSHOT...",
 	 "Checks the snapshot against the version-skew policy, the support "
 	 "window\nand the health facts that block a safe upgrade.\n"
 	 "\noptions:\n"
@@ -88,6 +88,9 @@ static const struct cmd_usage {
 	 "  --near-eol-days N      warn of an end of life N days ahead "
 	 "(default: the\n"
 	 "                         rules data's)\n"
+	 "  --target VERSION       judge the APIs in use against VERSION "
+	 "(1.32; default:\n"
+	 "                         the cluster's next minor)\n"
 	 PROGRESS_HELP STRICT_HELP COMMON_HELP OUTPUT_HELP},
 	{"plan", "plan --to VERSION [--as-of YYYY-MM-DD] [--rules DIR]\n"
 	 "\t[--max-unavailable N] [--strict-packages] "
@@ -145,7 +148,7 @@ static const char *const value_options[] = {
 	"-f", "--format", "-o", "--output", "--color", "--source-root",
 	"--as-of", "--rules", "--waivers", "--fail-on", "--baseline",
 	"--near-eol-days", "--to", "--max-unavailable", "--progress",
-	"--strategy",
+	"--strategy", "--target",
 };
 
 static const struct cmd_usage *

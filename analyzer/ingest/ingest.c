@@ -18,6 +18,8 @@ static const struct {
 	{"version", KIND_VERSION, false}, {"kubeadm", KIND_VERSION, true},
 	{"nodes", KIND_NODES, false},	  {"images", KIND_IMAGES, false},
 	{"packages", KIND_PACKAGES, false},
+	{"metrics", KIND_METRICS, false}, {"audit", KIND_AUDIT_LOG, false},
+	{"manifests", KIND_MANIFESTS, false},
 };
 
 static enum fmt
@@ -28,6 +30,9 @@ default_fmt(enum input_kind k, bool json)
 	case KIND_NODES: return json ? FMT_NODES_DOC : FMT_NODES_TABLE;
 	case KIND_IMAGES: return json ? FMT_IMAGES_DOC : FMT_IMAGES_TEXT;
 	case KIND_PACKAGES: return FMT_PACKAGES_TEXT;
+	case KIND_METRICS: return FMT_METRICS_TEXT;
+	case KIND_AUDIT_LOG: return FMT_AUDIT_JSONL;
+	case KIND_MANIFESTS: return FMT_MANIFESTS_DOC;
 	default: return FMT_UNKNOWN;
 	}
 }
@@ -55,6 +60,12 @@ ingest_stream(struct cluster_state *cs, struct diag *d, struct stream *st,
 		return diag_error(d, (struct src_loc){path, 0, 0},
 				  "empty capture: no content lines");
 	if (forced != KIND_UNKNOWN) {
+		/* Any Kubernetes object is a manifest. */
+		if (forced == KIND_MANIFESTS &&
+		    (sn.kind == KIND_NODES || sn.kind == KIND_IMAGES)) {
+			sn.kind = KIND_MANIFESTS;
+			sn.fmt = FMT_MANIFESTS_DOC;
+		}
 		if (sn.kind != KIND_UNKNOWN && sn.kind != forced) {
 			diag_error(d, (struct src_loc){path, sn.first_line, 1},
 				   "expected a %s capture, found a %s capture",
@@ -74,8 +85,10 @@ ingest_stream(struct cluster_state *cs, struct diag *d, struct stream *st,
 			   "unknown capture kind");
 		diag_note(d, (struct src_loc){path, sn.first_line, 0},
 			  "expected kubectl version, kubectl get nodes, an image "
-			  "listing or apt-cache/yum output; force one with "
-			  "version=, nodes=, images=, packages= or kubeadm=");
+			  "listing, apt-cache/yum output, apiserver metrics, an "
+			  "audit log or manifests; force one with version=, "
+			  "nodes=, images=, packages=, kubeadm=, metrics=, "
+			  "audit= or manifests=");
 		return -1;
 	}
 	memset(&c, 0, sizeof(c));
@@ -90,6 +103,9 @@ ingest_stream(struct cluster_state *cs, struct diag *d, struct stream *st,
 	case KIND_VERSION: rc = ingest_version(&c); break;
 	case KIND_NODES: rc = ingest_nodes(&c); break;
 	case KIND_IMAGES: rc = ingest_images(&c); break;
+	case KIND_METRICS: rc = ingest_metrics(&c); break;
+	case KIND_AUDIT_LOG: rc = ingest_audit_log(&c); break;
+	case KIND_MANIFESTS: rc = ingest_manifests(&c); break;
 	default: rc = ingest_packages(&c); break;
 	}
 	if (rc == 0 && d->errors == errors && re_limit_hits() != re_hits)
@@ -253,8 +269,8 @@ ingest_arg(struct cluster_state *cs, struct diag *d, const char *arg)
 		if (stat(arg, &st) != 0)
 			return diag_plain(d, DIAG_ERROR,
 					  "unknown capture kind '%.*s' in '%s' "
-					  "(want version, kubeadm, nodes, images "
-					  "or packages)",
+					  "(want version, kubeadm, nodes, images, "
+					  "packages, metrics, audit or manifests)",
 					  (int)(eq - arg), arg, arg);
 	}
 	if (!strcmp(arg, "-"))

@@ -199,6 +199,9 @@ enum fmt {
 	FMT_IMAGES_TEXT,	/* lists, yq/jsonpath output, custom-columns */
 	FMT_IMAGES_DOC,		/* Pod/PodList/DaemonSet/Deployment/List */
 	FMT_PACKAGES_TEXT,	/* madison, apt-cache policy, yum/dnf list */
+	FMT_METRICS_TEXT,	/* kubectl get --raw /metrics */
+	FMT_AUDIT_JSONL,	/* kube-apiserver audit log lines */
+	FMT_MANIFESTS_DOC,	/* any Kubernetes objects: YAML stream, List */
 };
 
 struct sniff {
@@ -533,6 +536,9 @@ int ingest_version(struct ingest_ctx *c);	/* kubectl_version.c */
 int ingest_nodes(struct ingest_ctx *c);		/* kubectl_nodes.c */
 int ingest_images(struct ingest_ctx *c);	/* images.c */
 int ingest_packages(struct ingest_ctx *c);	/* madison.c */
+int ingest_metrics(struct ingest_ctx *c);	/* metrics.c */
+int ingest_audit_log(struct ingest_ctx *c);	/* audit_log.c */
+int ingest_manifests(struct ingest_ctx *c);	/* manifests.c */
 
 /*
  * Parsers keep their patterns in static struct re tables; re_release_all()

@@ -60,6 +60,17 @@ static struct re image_line_re = {
 		   "(?:[a-z0-9.-]++(?::[0-9]++)?/)?[a-z0-9._/-]++"
 		   "(?::\\w[\\w.-]*+|@sha256:[0-9a-f]{64})(?:[\\s\"',#]|$)"};
 
+/*
+ * A Prometheus text-format sample whose name has an underscore (every
+ * apiserver metric has one): name, labels, value, optional timestamp.
+ */
+static struct re metric_line_re = {
+	.pattern = "^[a-zA-Z:][a-zA-Z0-9:]*+_[a-zA-Z0-9_:]*+(?:\\{[^}]*+\\})?"
+		   "[ \t]++(?:[-+]?[0-9.]++(?:[eE][-+]?[0-9]++)?|NaN|[-+]Inf)"
+		   "(?:[ \t]++-?[0-9]++)?$"};
+static struct re api_version_re = {
+	.pattern = "^\\s*(?:-\\s+)?\"?apiVersion\"?\\s*:"};
+
 /* The first line of a kubectl YAML document (keys are sorted). */
 static struct re k8s_doc_re = {
 	.pattern = "^(?:apiVersion|items|kind|metadata)\\s*:"};
@@ -67,6 +78,18 @@ static struct re k8s_doc_re = {
 /* A "kind" key anywhere in a line of JSON (compact JSON is one line). */
 static struct re json_kind_re = {
 	.pattern = "\"kind\"\\s*+:\\s*+\"([A-Za-z]++)\""};
+
+/*
+ * A kind that is a manifest of its own: not a List (whose items tell) nor
+ * a Status (kubectl's error output).
+ */
+static bool
+kind_is_object(const char *kind, size_t len)
+{
+	if (len >= 4 && !memcmp(kind + len - 4, "List", 4))
+		return false;
+	return !(len == 6 && !memcmp(kind, "Status", 6));
+}
 
 static enum input_kind
 doc_kind(const char *kind, size_t len)
@@ -138,6 +161,8 @@ sniff_stream(struct stream *st, struct diag *d, struct sniff *out)
 	const char *s;
 	size_t n;
 	bool structured = false, first_content = true;
+	/* Manifests: a document separator, helm's "# Source:", apiVersion. */
+	bool separated = false, api_version = false, other_kind = false;
 	enum input_kind text_kind = KIND_UNKNOWN;
 	enum fmt text_fmt = FMT_UNKNOWN;
 	int rc = 0, lines = 0;
@@ -161,10 +186,18 @@ sniff_stream(struct stream *st, struct diag *d, struct sniff *out)
 			    buf_contains(l.command, l.command_len, "version"))
 				out->kubeadm = true;
 		}
+		if (l.noise == NOISE_COMMENT &&
+		    buf_contains(l.s, l.len, "# Source: "))
+			separated = true;
 		if (l.noise != NOISE_NONE)
 			continue;
 		if (!out->first_line)
 			out->first_line = l.lineno;
+		if (l.len >= 3 && !memcmp(l.s, "---", 3) &&
+		    (l.len == 3 || l.s[3] == ' ' || l.s[3] == '\t')) {
+			separated = true;
+			continue;
+		}
 		s = l.s;
 		n = l.len < SNIFF_LINE_MAX ? l.len : SNIFF_LINE_MAX;
 		if (first_content) {
@@ -181,6 +214,16 @@ sniff_stream(struct stream *st, struct diag *d, struct sniff *out)
 				structured = true;
 			}
 		}
+		/* An audit event: the apiserver's own fields. */
+		if (out->json && buf_contains(s, n, "\"auditID\"") &&
+		    buf_contains(s, n, "\"stage\"")) {
+			out->kind = KIND_AUDIT_LOG;
+			out->fmt = FMT_AUDIT_JSONL;
+			break;
+		}
+		if (re_match(&api_version_re, s, n, NULL) ||
+		    (out->json && buf_contains(s, n, "\"apiVersion\"")))
+			api_version = true;
 		/* Structured documents: decided by their keys. */
 		if (re_match(&version_key_re, s, n, &m) ||
 		    (out->json && (buf_contains(s, n, "\"clientVersion\"") ||
@@ -197,12 +240,22 @@ sniff_stream(struct stream *st, struct diag *d, struct sniff *out)
 					  : doc_kind(s + m.start[1],
 						     m.end[1] - m.start[1]);
 
+			if (k != KIND_UNKNOWN && separated) {
+				/* A stream of manifests, helm output. */
+				out->kind = KIND_MANIFESTS;
+				out->fmt = FMT_MANIFESTS_DOC;
+				break;
+			}
 			if (k != KIND_UNKNOWN) {
 				out->kind = k;
 				out->fmt = k == KIND_NODES ? FMT_NODES_DOC
 							   : FMT_IMAGES_DOC;
 				break;
 			}
+			if (out->json ? re_match(&json_kind_re, s, n, &m) : true)
+				other_kind = other_kind ||
+					     kind_is_object(s + m.start[1],
+							    m.end[1] - m.start[1]);
 			continue;
 		}
 		if (structured)
@@ -217,6 +270,9 @@ sniff_stream(struct stream *st, struct diag *d, struct sniff *out)
 			   re_match(&nodes_row_re, s, n, NULL)) {
 			text_kind = KIND_NODES;
 			text_fmt = FMT_NODES_TABLE;
+		} else if (re_match(&metric_line_re, s, n, NULL)) {
+			text_kind = KIND_METRICS;
+			text_fmt = FMT_METRICS_TEXT;
 		} else if (re_match(&madison_re, s, n, NULL) ||
 			   re_match(&yum_re, s, n, NULL) ||
 			   re_match(&apt_list_re, s, n, NULL) ||
@@ -250,6 +306,11 @@ sniff_stream(struct stream *st, struct diag *d, struct sniff *out)
 	if (out->kind == KIND_UNKNOWN && !structured) {
 		out->kind = text_kind;
 		out->fmt = text_fmt;
+	}
+	/* Objects of other kinds: manifests. */
+	if (out->kind == KIND_UNKNOWN && api_version && other_kind) {
+		out->kind = KIND_MANIFESTS;
+		out->fmt = FMT_MANIFESTS_DOC;
 	}
 	/* Nothing in the output told: the command line may. */
 	if (out->kind == KIND_UNKNOWN && out->first_line)

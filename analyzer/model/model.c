@@ -11,6 +11,7 @@ cluster_state_init(struct cluster_state *cs, struct arena *a)
 {
 	memset(cs, 0, sizeof(*cs));
 	cs->arena = a;
+	cs->apiserver_started = -1;
 }
 
 void
@@ -24,6 +25,7 @@ cluster_state_release(struct cluster_state *cs)
 	vec_release(&cs->nodes);
 	vec_release(&cs->images);
 	vec_release(&cs->packages);
+	vec_release(&cs->api_uses);
 	strmap_release(&cs->intern);
 }
 
@@ -35,6 +37,9 @@ model_kind_name(enum input_kind k)
 	case KIND_NODES: return "nodes";
 	case KIND_IMAGES: return "images";
 	case KIND_PACKAGES: return "packages";
+	case KIND_METRICS: return "metrics";
+	case KIND_AUDIT_LOG: return "audit-log";
+	case KIND_MANIFESTS: return "manifests";
 	default: return "unknown";
 	}
 }

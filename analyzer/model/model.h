@@ -12,7 +12,7 @@
 #include "../base/base.h"
 
 enum input_kind { KIND_UNKNOWN, KIND_VERSION, KIND_NODES, KIND_IMAGES,
-		  KIND_PACKAGES };
+		  KIND_PACKAGES, KIND_METRICS, KIND_AUDIT_LOG, KIND_MANIFESTS };
 
 /* Tri-state for facts a capture may not carry. */
 enum tri { TRI_UNKNOWN = -1, TRI_FALSE = 0, TRI_TRUE = 1 };
@@ -124,6 +124,35 @@ struct skipped {
 	const char *reason;	/* arena: the error it would be under --strict */
 };
 
+/*
+ * One use of a Kubernetes API version: a line of the apiserver's
+ * apiserver_requested_deprecated_apis metric, an audit event the apiserver
+ * annotated k8s.io/deprecated, or an object of a manifest.
+ */
+enum api_evidence {
+	APIEV_METRIC,	/* kubectl get --raw /metrics */
+	APIEV_AUDIT,	/* an audit log event */
+	APIEV_MANIFEST,	/* a file written by people or tools */
+	/*
+	 * An object read back from the apiserver (it has a uid or
+	 * resourceVersion): the apiserver wrote it in the version asked for,
+	 * so it says nothing of the version its clients use.
+	 */
+	APIEV_LIVE,
+};
+
+struct api_use {
+	enum api_evidence evidence;
+	const char *api;	/* arena: group/version as used */
+	const char *kind;	/* arena; NULL when only the resource is known */
+	const char *resource;	/* arena; NULL for manifests */
+	const char *removed_release;	/* arena: as the apiserver said; NULL */
+	const char *who;	/* arena: audit "user (user agent)"; NULL */
+	const char *object;	/* arena: "namespace/name" or "name"; NULL */
+	unsigned long long count;	/* the metric's value; 1 otherwise */
+	struct src_loc loc;
+};
+
 struct cluster_state {
 	struct arena *arena;	/* borrowed: the run arena */
 	/*
@@ -142,6 +171,10 @@ struct cluster_state {
 	VEC(struct node) nodes;
 	VEC(struct image) images;
 	VEC(struct package) packages;
+	VEC(struct api_use) api_uses;
+	/* process_start_time_seconds of a metrics capture; -1 when none. */
+	long long apiserver_started;
+	struct src_loc apiserver_started_loc;
 	struct strmap intern;	/* image string -> its arena image_ref */
 };
 

@@ -133,6 +133,9 @@ void plan_step_backup_etcd(struct plan_sb *b, unsigned hn,
 
 /* steps_hop.c: the CNI plugin, etcd 3.5 to 3.6, recovery. */
 void plan_step_cni(struct plan_sb *b, unsigned hn, const struct plan_hop *h);
+/* steps_apis.c: the API versions in use that hop h's target removes. */
+void plan_step_migrate_apis(struct plan_sb *b, unsigned hn,
+			    const struct plan_hop *h);
 /* True when the etcd tag ("3.5.24-0") is 3.6 or later. */
 bool plan_etcd_is_36(const char *tag);
 /* True when h moves etcd from 3.5 (before) to 3.6 (its default). */

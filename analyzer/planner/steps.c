@@ -473,6 +473,7 @@ apply_steps(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 								    before)));
 	}
 
+	plan_step_migrate_apis(b, hn, h);
 	if (plan_hop_moves_etcd_to_36(c, h, before))
 		plan_step_prepare_etcd(b, hn, h, before, 0);
 	plan_sb_step(b, hn, 0, PA_KUBEADM_UPGRADE_APPLY, plan_root_on(c, 0),

@@ -351,6 +351,11 @@ run_rule(struct eval_ctx *c, const struct rule *r)
 		return check_version_minor_mismatch(c, r);
 	case CK_NODE_MASKED:
 		return check_node_masked(c, r);
+	case CK_API_REMOVED:
+	case CK_API_DEPRECATED:
+	case CK_API_REPLACEMENT:
+	case CK_API_CONVERTED:
+		return check_apis(c, r);
 	case CK_INPUT_MISSING:
 	case CK_WAIVER_EXPIRED:
 	case CK_PLAN:
@@ -375,6 +380,7 @@ rules_evaluate(const struct rules_db *db, const struct cluster_state *cs,
 	c.cs = cs;
 	c.as_of = as_of;
 	c.near_eol_days = opt ? opt->near_eol_days : -1;
+	c.api_target = opt ? opt->api_target : 0;
 	c.a = db->arena;
 	c.d = d;
 	c.out = out;

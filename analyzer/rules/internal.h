@@ -67,6 +67,7 @@ struct eval_ctx {
 	const struct cluster_state *cs;
 	long as_of;
 	long near_eol_days;
+	unsigned api_target;	/* 0: the next minor of the cluster */
 	struct arena *a;
 	struct diag *d;
 	struct findings *out;
@@ -121,6 +122,8 @@ int check_cp_image_mismatch(struct eval_ctx *c, const struct rule *r);
 int check_etcd_default(struct eval_ctx *c, const struct rule *r);
 int check_repo_legacy(struct eval_ctx *c, const struct rule *r);
 int check_repo_minor_pinned(struct eval_ctx *c, const struct rule *r);
+/* check_apis.c: the four api-* check kinds. */
+int check_apis(struct eval_ctx *c, const struct rule *r);
 
 
 /* ---------------------------------------------------------- waivers */
@@ -230,6 +233,7 @@ int load_kubeadm(struct lctx *c, const struct ynode *root);
 int load_registries(struct lctx *c, const struct ynode *root);
 int load_packages(struct lctx *c, const struct ynode *root);
 int load_addons(struct lctx *c, const struct ynode *root);
+int load_apis(struct lctx *c, const struct ynode *root);
 int load_rules(struct lctx *c, const struct ynode *root, const char *family);
 /* Every stable rule id is in the catalogue with its severity. */
 int load_check_stable_ids(struct lctx *c, const char *rulesets);

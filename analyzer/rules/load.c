@@ -11,6 +11,7 @@
 
 static const char *const families[] = {
 	"skew", "support", "health", "images", "packages", "plan", "meta",
+	"apis",
 };
 
 /* ---------------------------------------------------------- rulesets */
@@ -73,10 +74,11 @@ rules_load(struct rules_db *db, struct arena *a, struct diag *d,
 		{"releases", T_STR, true}, {"skew", T_STR, true},
 		{"kubeadm", T_STR, true}, {"registries", T_STR, true},
 		{"packages", T_STR, true}, {"addons", T_STR, true},
+		{"apis", T_STR, false},
 	};
 	static const loader_fn data_fns[] = {
 		load_releases, load_skew, load_kubeadm, load_registries,
-		load_packages, load_addons,
+		load_packages, load_addons, load_apis,
 	};
 	static const struct field row[] = {
 		{"family", T_STR, true}, {"file", T_STR, true},
@@ -111,6 +113,8 @@ rules_load(struct rules_db *db, struct arena *a, struct diag *d,
 		rc = -1;
 	for (i = 0; l && l->kind == YN_MAP && i < ARRAY_SIZE(data); i++) {
 		n = ynode_get(l, data[i].key);
+		if (!n && !data[i].required)
+			continue;
 		if (!n || n->kind != YN_SCALAR || check_rel_path(&c, n) < 0)
 			rc = -1;
 		else if (load_file(&c, join_path(&c, dir, n->s), data_fns[i],
@@ -185,5 +189,6 @@ rules_release(struct rules_db *db)
 	vec_release(&db->repos);
 	vec_release(&db->keys);
 	vec_release(&db->addons);
+	vec_release(&db->apis);
 	vec_release(&db->rules);
 }

@@ -9,13 +9,14 @@
 
 /* Every placeholder a template may use (README "Placeholders"). */
 static const char *const placeholder_names[] = {
-	"apiserver", "catchup", "cluster", "compiled", "component", "date",
-	"days", "drains", "expected", "file", "image", "input", "lag",
-	"latest", "limit", "minor", "minors", "months", "name", "newest",
-	"node", "oldest", "other", "package", "path", "reason", "registry",
-	"relative_to", "released", "replacement", "repo", "rule", "saved",
-	"skew", "source", "status", "step", "strategy", "supported",
-	"target", "text", "through", "version",
+	"api", "apiserver", "catchup", "cluster", "compiled", "component",
+	"count", "date", "days", "deprecated", "drains", "evidence",
+	"expected", "file", "image", "input", "kind", "lag", "latest",
+	"limit", "minor", "minors", "months", "name", "newest", "node",
+	"oldest", "other", "package", "path", "reason", "registry",
+	"relative_to", "released", "removed", "replacement", "repo", "rule",
+	"saved", "since", "skew", "source", "status", "step", "strategy",
+	"supported", "target", "text", "through", "version",
 };
 
 struct kind_info {
@@ -24,6 +25,10 @@ struct kind_info {
 	const char *placeholders;	/* space-separated */
 	const char *param;		/* the one int param, or NULL */
 };
+
+#define API_FILLS                                                              \
+	"api kind removed deprecated replacement since target cluster evidence " \
+	"input"
 
 static const struct kind_info kinds[] = {
 	{"apiserver-ha", CK_APISERVER_HA, "oldest newest limit", NULL},
@@ -47,6 +52,10 @@ static const struct kind_info kinds[] = {
 	{"etcd-default", CK_ETCD_DEFAULT, "node version minor expected", NULL},
 	{"repo-legacy", CK_REPO_LEGACY, "file repo date minor", NULL},
 	{"repo-minor-pinned", CK_REPO_MINOR_PINNED, "file minor target", NULL},
+	{"api-removed", CK_API_REMOVED, API_FILLS, NULL},
+	{"api-deprecated", CK_API_DEPRECATED, API_FILLS, NULL},
+	{"api-replacement-unavailable", CK_API_REPLACEMENT, API_FILLS, NULL},
+	{"api-converted", CK_API_CONVERTED, "file count", NULL},
 	{"input-missing", CK_INPUT_MISSING, "input rule", NULL},
 	{"input-skipped", CK_INPUT_SKIPPED, "path text reason", NULL},
 	{"version-not-release", CK_VERSION_NOT_RELEASE,
@@ -103,6 +112,10 @@ static const struct {
 	{"plan-unsafe-name", SEV_ERROR},
 	{"plan-packages-unverified", SEV_WARNING},
 	{"plan-signing-key-unknown", SEV_WARNING},
+	{"api-removed-in-target", SEV_ERROR},
+	{"api-deprecated", SEV_WARNING},
+	{"api-replacement-unavailable", SEV_WARNING},
+	{"api-evidence-converted", SEV_INFO},
 };
 
 static const char *const severity_names[] = {"error", "warning", "info"};

@@ -169,6 +169,26 @@ struct addon {
 	struct src_loc loc;
 };
 
+/* ---------------------------------------------------------- apis */
+
+/*
+ * One group/version that Kubernetes deprecated or stopped serving, for
+ * the kinds listed (data/apis.yaml). Minors are N of 1.N.
+ */
+struct api_row {
+	const char *api;	/* arena: group/version, "extensions/v1beta1" */
+	const char **kinds;	/* arena */
+	size_t nkinds;
+	unsigned deprecated_in;	/* 0 when the data gives none */
+	unsigned removed_in;
+	const char *replacement;	/* arena; NULL when no API replaces it */
+	unsigned replacement_since;	/* 0 with no replacement */
+	const char *note;	/* arena; NULL */
+	const char **sources;	/* arena */
+	size_t nsources;
+	struct src_loc loc;
+};
+
 /* ---------------------------------------------------------- catalogue */
 
 enum check_kind {
@@ -179,6 +199,7 @@ enum check_kind {
 	CK_INPUT_MISSING, CK_DATA_STALE, CK_WAIVER_EXPIRED, CK_PLAN,
 	CK_VERSION_UNKNOWN, CK_INPUT_SKIPPED,
 	CK_VERSION_NOT_RELEASE, CK_VERSION_MINOR_MISMATCH, CK_NODE_MASKED,
+	CK_API_REMOVED, CK_API_DEPRECATED, CK_API_REPLACEMENT, CK_API_CONVERTED,
 	CK_COUNT
 };
 
@@ -230,6 +251,7 @@ struct rules_db {
 	VEC(struct pkg_repo) repos;
 	VEC(struct pkg_key) keys;	/* packages.yaml signing_keys */
 	VEC(struct addon) addons;	/* addons.yaml, in file order */
+	VEC(struct api_row) apis;	/* data/apis.yaml, in file order */
 	VEC(struct rule) rules;	/* in file order */
 };
 
@@ -243,6 +265,19 @@ int rules_load(struct rules_db *db, struct arena *a, struct diag *d,
 	       const char *dir);
 /* Frees the vectors of db (not the arena). Accepts a zeroed db. */
 void rules_release(struct rules_db *db);
+
+/*
+ * The row for api (group/version) and kind, or, when kind is NULL, for a
+ * resource (the lower-case plural, "ingresses"). NULL when the API is
+ * not in the data. Borrowed from db; *kind_out (may be NULL) is set to
+ * the row's spelling of the kind.
+ */
+const struct api_row *rules_api_find(const struct rules_db *db,
+				     const char *api, const char *kind,
+				     const char *resource,
+				     const char **kind_out);
+/* The resource of a kind as the apiserver names it: lower case, plural. */
+const char *rules_api_resource(struct arena *a, const char *kind);
 
 /* The rule with this id, or NULL. Borrowed: valid while db is. */
 const struct rule *rules_find(const struct rules_db *db, const char *id);
@@ -381,6 +416,7 @@ void rules_findings_release(struct findings *f);
 
 struct rules_eval_options {
 	long near_eol_days;	/* < 0: the rule's params.days */
+	unsigned api_target;	/* audit --target minor; 0: the next minor */
 };
 
 /*

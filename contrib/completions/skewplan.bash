@@ -5,7 +5,7 @@
 
 _skewplan_commands="inspect audit plan rules check-rules version help"
 _skewplan_formats="text markdown html json sarif junit codeclimate"
-_skewplan_kinds="version kubeadm nodes images packages"
+_skewplan_kinds="version kubeadm nodes images packages metrics audit manifests"
 
 # _skewplan_options COMMAND: the options COMMAND takes.
 _skewplan_options()
@@ -13,7 +13,7 @@ _skewplan_options()
 	local out="-f --format -o --output --color --source-root"
 	case $1 in
 	inspect) echo "-f --format --progress --strict" ;;
-	audit) echo "--as-of --rules --waivers --fail-on --baseline --near-eol-days --progress --strict $out" ;;
+	audit) echo "--as-of --rules --waivers --fail-on --baseline --near-eol-days --target --progress --strict $out" ;;
 	plan) echo "--to --as-of --rules --max-unavailable --strict-packages --patch-first --progress --strategy --strict $out" ;;
 	rules | version) echo "--rules" ;;
 	esac
@@ -103,7 +103,7 @@ _skewplan()
 		   COMPREPLY+=($(compgen -W "$(printf '%s: ' $_skewplan_formats)" -- "$cur")) ;;
 		esac
 		return 0 ;;
-	--as-of | --near-eol-days | --max-unavailable)
+	--as-of | --near-eol-days | --max-unavailable | --target)
 		return 0 ;;
 	esac
 

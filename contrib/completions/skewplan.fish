@@ -18,7 +18,7 @@ complete -c skewplan -n "__fish_seen_subcommand_from help" -x -a "$cmds"
 
 # Snapshots: files, directories, KIND=FILE.
 complete -c skewplan -n "__fish_seen_subcommand_from inspect audit plan" -F
-complete -c skewplan -n "__fish_seen_subcommand_from inspect audit plan" -a 'version= kubeadm= nodes= images= packages=' -d 'force the kind of FILE'
+complete -c skewplan -n "__fish_seen_subcommand_from inspect audit plan" -a 'version= kubeadm= nodes= images= packages= metrics= audit= manifests=' -d 'force the kind of FILE'
 
 complete -c skewplan -n "__fish_seen_subcommand_from inspect" -s f -l format -x -a 'text json' -d 'output format'
 complete -c skewplan -n "__fish_seen_subcommand_from audit plan" -s f -l format -x -a "$formats" -d 'report format on stdout'
@@ -32,6 +32,7 @@ complete -c skewplan -n "__fish_seen_subcommand_from audit" -l waivers -r -F -d 
 complete -c skewplan -n "__fish_seen_subcommand_from audit" -l fail-on -x -a 'error warning info new never' -d 'lowest failing severity'
 complete -c skewplan -n "__fish_seen_subcommand_from audit" -l baseline -r -F -d 'earlier audit JSON report'
 complete -c skewplan -n "__fish_seen_subcommand_from audit" -l near-eol-days -x -d 'days before end of life to warn'
+complete -c skewplan -n "__fish_seen_subcommand_from audit" -l target -x -d 'release to judge the APIs in use against'
 complete -c skewplan -n "__fish_seen_subcommand_from plan" -l to -x -a 'latest latest-patch' -d 'target version'
 complete -c skewplan -n "__fish_seen_subcommand_from plan" -l max-unavailable -x -d 'workers per batch'
 complete -c skewplan -n "__fish_seen_subcommand_from plan" -l strict-packages -d 'refuse unverified package versions'

@@ -23,12 +23,12 @@ static const char *const rule_files[] = {
 	"data/kubeadm.yaml", "data/registries.yaml", "data/packages.yaml",
 	"data/addons.yaml", "skew/skew.yaml", "support/support.yaml", "health/health.yaml",
 	"images/images.yaml", "packages/packages.yaml", "plan/plan.yaml",
-	"meta/meta.yaml",
+	"meta/meta.yaml", "data/apis.yaml", "apis/apis.yaml",
 };
 
 static const char *const rule_dirs[] = {
 	"data", "skew", "support", "health", "images", "packages", "plan",
-	"meta",
+	"meta", "apis",
 };
 
 static char tmpdir[64];
@@ -438,6 +438,28 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
+	{"data/apis.yaml", "kinds: [CronJob]\n    deprecated_in: \"1.21\"",
+	 "kinds: [CronJob]\n    deprecated_in: \"1.26\"", "\"1.26\"",
+	 "deprecated_in 1.26 is after removed_in 1.25"},
+	{"data/apis.yaml", "api: batch/v1beta1", "api: batch/v1beta1/x",
+	 "batch/v1beta1/x", "api 'batch/v1beta1/x' is not a group/version"},
+	{"data/apis.yaml", "kinds: [CronJob]", "kinds: [cronjob]", "cronjob]",
+	 "kind 'cronjob' is not a Kubernetes kind name"},
+	{"data/apis.yaml", "kinds: [CSIStorageCapacity]",
+	 "kinds: [CSIStorageCapacity, CSIDriver]",
+	 "[CSIStorageCapacity, CSIDriver]",
+	 "storage.k8s.io/v1beta1 CSIDriver is listed twice"},
+	{"data/apis.yaml", "replacement_since: \"1.29\"\n    sources:\n"
+	 "      - https://kubernetes.io/docs/reference/using-api/deprecation-"
+	 "guide/#flowcontrol-resources-v132",
+	 "replacement_since: \"1.33\"\n    sources:\n"
+	 "      - https://kubernetes.io/docs/reference/using-api/deprecation-"
+	 "guide/#flowcontrol-resources-v132",
+	 "\"1.33\"",
+	 "replacement_since 1.33 is after removed_in 1.32: nothing could "
+	 "migrate in time"},
+	{"data/apis.yaml", "removed_in: \"1.27\"", "removed_in: \"1.x\"",
+	 "\"1.x\"", "'1.x' is not a minor like \"1.28\""},
 	{"data/skew.yaml",
 	 "source: \"https://github.com/kubernetes/website/pull/11060\" }",
 	 "source: \"https://github.com/kubernetes/website/pull/11060\", "
