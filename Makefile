@@ -34,7 +34,7 @@ seeds_version = fixtures/version fixtures/bad/version tests/corpus/version
 seeds_nodes = fixtures/nodes fixtures/bad/nodes tests/corpus/nodes
 seeds_images = fixtures/images fixtures/bad/images tests/corpus/images
 seeds_packages = fixtures/packages fixtures/bad/packages tests/corpus/packages
-seeds_sniff = fixtures/seed-v1.26.1 tests/corpus/sniff
+seeds_sniff = fixtures/seed-v1.26.1 fixtures/session tests/corpus/sniff
 seeds_rules = fixtures/bad/rules tests/corpus/rules
 
 all: skewplan

@@ -481,6 +481,9 @@ read_segments(struct cluster_state *cs, struct diag *d, struct split *sp,
 				rc = -1;
 		}
 	}
+	/* A file that fails adds no skipped records (as ingest_stream). */
+	if (rc < 0)
+		cs->skipped.n = c.skipped0;
 	return rc;
 }
 
