@@ -37,7 +37,7 @@ default_fmt(enum input_kind k, bool json)
 	}
 }
 
-static int
+int
 ingest_stream(struct cluster_state *cs, struct diag *d, struct stream *st,
 	      enum input_kind forced, bool forced_kubeadm)
 {
@@ -136,7 +136,11 @@ ingest_file(struct cluster_state *cs, struct diag *d, const char *path,
 
 	if (stream_open(&st, path, d) < 0)
 		return -1;
-	rc = ingest_stream(cs, d, &st, forced, forced_kubeadm);
+	rc = forced == KIND_UNKNOWN ? session_ingest(cs, d, &st) : 0;
+	if (rc == 0)
+		rc = ingest_stream(cs, d, &st, forced, forced_kubeadm);
+	else if (rc > 0)
+		rc = 0;
 	stream_close(&st);
 	return rc;
 }

@@ -49,6 +49,11 @@ size_t stream_read(struct stream *st, char *out, size_t n);
 int stream_read_all(struct stream *st, size_t limit, char **out,
 		    size_t *len);
 void stream_close(struct stream *st);
+/* An input held in memory: text (taken, left empty) is what it reads. */
+void stream_open_mem(struct stream *st, const char *path, struct buf *text,
+		     struct diag *d);
+/* From now on st reads text (taken), from byte 0: a pipe read whole. */
+void stream_hold(struct stream *st, struct buf *text);
 
 /* ------------------------------------------------------------ clean.c */
 
@@ -237,6 +242,22 @@ struct ingest_ctx {
 	size_t rec_nodes, rec_images;	/* counts when the record began */
 	bool in_record;
 };
+
+/* Reads one opened input as one capture (ingest.c). */
+int ingest_stream(struct cluster_state *cs, struct diag *d, struct stream *st,
+		  enum input_kind forced, bool forced_kubeadm);
+
+/* ------------------------------------------------------------ session.c */
+
+/*
+ * A file of several commands and their outputs (a terminal session, a
+ * Markdown document): each segment read as its own capture, earlier
+ * outputs a later one supersedes and outputs of commands skewplan does
+ * not read skipped. Returns 1 when st was such a file and was read, 0
+ * when it is one capture (st is to be read as usual), -1 after an error.
+ */
+int session_ingest(struct cluster_state *cs, struct diag *d,
+		   struct stream *st);
 
 /* ------------------------------------------------------------ recover.c */
 

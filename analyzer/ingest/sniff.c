@@ -173,7 +173,10 @@ sniff_stream(struct stream *st, struct diag *d, struct sniff *out)
 		return -1;
 	}
 	r.limit = SNIFF_BYTES;
-	while (lines++ < SNIFF_LINES && (rc = text_reader_next(&r, &l)) > 0) {
+	while (lines < SNIFF_LINES && (rc = text_reader_next(&r, &l)) > 0) {
+		/* Blank lines do not count: a session's segment starts blank. */
+		if (l.noise != NOISE_BLANK)
+			lines++;
 		if (l.noise == NOISE_PROMPT && !out->command[0] &&
 		    l.command_len > 0) {
 			size_t cn = l.command_len < sizeof(out->command) - 1

@@ -37,6 +37,30 @@ stream_open(struct stream *st, const char *path, struct diag *d)
 }
 
 void
+stream_open_mem(struct stream *st, const char *path, struct buf *text,
+		struct diag *d)
+{
+	memset(st, 0, sizeof(*st));
+	st->diag = d;
+	st->path = path;
+	stream_hold(st, text);
+}
+
+void
+stream_hold(struct stream *st, struct buf *text)
+{
+	buf_release(&st->head);
+	st->head = *text;
+	buf_init(text);
+	st->head_off = 0;
+	st->complete = true;
+	st->recording = false;
+	st->seekable = false;
+	st->eof = true;
+	st->error = 0;
+}
+
+void
 stream_close(struct stream *st)
 {
 	progress_done(st->path);

@@ -1,0 +1,191 @@
+/*
+ * test_session.c - a file of several commands (ingest/session.c): a
+ * terminal log or a Markdown walkthrough is read command by command; the
+ * state is the one the session ends in, at the file's own lines and
+ * columns; outputs a later one supersedes and outputs of commands skewplan
+ * does not read are skipped records (errors under --strict); a file of one
+ * kind is read whole, as before.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../analyzer/ingest/ingest.h"
+
+struct run {
+	struct arena a;
+	struct cluster_state cs;
+	struct diag d;
+	int rc;
+	char err[8192];
+};
+
+static void
+run_file(struct run *r, const char *path, bool strict)
+{
+	size_t n;
+
+	memset(r, 0, sizeof(*r));
+	arena_init(&r->a);
+	cluster_state_init(&r->cs, &r->a);
+	r->cs.strict = strict;
+	diag_init(&r->d);
+	r->d.out = tmpfile();
+	r->d.no_source = true;
+	assert_non_null(r->d.out);
+	r->rc = ingest_file(&r->cs, &r->d, path, KIND_UNKNOWN, false);
+	rewind(r->d.out);
+	n = fread(r->err, 1, sizeof(r->err) - 1, r->d.out);
+	r->err[n] = '\0';
+	assert_int_equal(r->d.held.n, 0);
+}
+
+static void
+run_release(struct run *r)
+{
+	fclose(r->d.out);
+	diag_release(&r->d);
+	cluster_state_release(&r->cs);
+	arena_release(&r->a);
+}
+
+static void
+assert_loc(struct src_loc loc, uint32_t line, uint32_t col)
+{
+	assert_int_equal(loc.line, line);
+	assert_int_equal(loc.col, col);
+}
+
+static void
+assert_skipped(const struct skipped *sk, uint32_t line, const char *text,
+	       const char *reason)
+{
+	assert_loc(sk->loc, line, 1);
+	assert_string_equal(sk->text, text);
+	assert_string_equal(sk->reason, reason);
+}
+
+static void
+markdown_walkthrough_ends_in_its_last_state(void **state)
+{
+	struct run r;
+	const struct skipped *sk;
+
+	(void)state;
+	run_file(&r, "fixtures/session/walkthrough.md", false);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "");
+	/* The server the yq line after the upgrade names; the client of the
+	 * first `kubectl version`, which nothing later gives. */
+	assert_string_equal(r.cs.server.ver.text, "v1.27.4");
+	assert_loc(r.cs.server.loc, 44, 1);
+	assert_string_equal(r.cs.client.ver.text, "v1.27.4");
+	assert_loc(r.cs.client.loc, 7, 17);
+	assert_string_equal(r.cs.kustomize, "v5.0.1");
+	/* The last node table. */
+	assert_int_equal(r.cs.nodes.n, 2);
+	assert_string_equal(r.cs.nodes.v[0].name, "lab-cp");
+	assert_string_equal(r.cs.nodes.v[0].kubelet.text, "v1.27.4");
+	assert_loc(r.cs.nodes.v[0].loc, 47, 1);
+	assert_string_equal(r.cs.nodes.v[1].kubelet.text, "v1.26.7");
+	assert_int_equal(r.cs.packages.n, 2);
+	assert_loc(r.cs.packages.v[0].loc, 20, 14);
+	assert_int_equal(r.cs.inputs.n, 4);
+	assert_int_equal(r.cs.skipped.n, 5);
+	sk = r.cs.skipped.v;
+	assert_skipped(&sk[0], 6, "kubectl version",
+		       "its server version superseded by line 43");
+	assert_skipped(&sk[1], 12,
+		       "kubectl version -o yaml | yq .serverVersion.gitVersion",
+		       "superseded by line 43");
+	assert_skipped(&sk[2], 22, "helm version --short",
+		       "output of a command skewplan does not read");
+	assert_skipped(&sk[3], 29, "kubectl get no", "superseded by line 45");
+	assert_skipped(&sk[4], 41, "kubelet --version",
+		       "output of a command skewplan does not read");
+	run_release(&r);
+}
+
+static void
+terminal_log_is_split_at_prompts(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_file(&r, "fixtures/session/terminal.log", false);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "");
+	assert_string_equal(r.cs.server.ver.text, "v1.28.4");
+	assert_loc(r.cs.server.loc, 16, 17);
+	assert_int_equal(r.cs.nodes.n, 2);
+	assert_loc(r.cs.nodes.v[0].loc, 6, 1);
+	/* The second madison listing: the first is superseded. */
+	assert_int_equal(r.cs.packages.n, 2);
+	assert_string_equal(r.cs.packages.v[0].version, "1.29.1-1.1");
+	assert_loc(r.cs.packages.v[0].loc, 11, 14);
+	/* `script` banners and `exit` are nothing; `uname -r` is skipped. */
+	assert_int_equal(r.cs.skipped.n, 2);
+	assert_skipped(&r.cs.skipped.v[0], 2, "uname -r",
+		       "output of a command skewplan does not read");
+	assert_skipped(&r.cs.skipped.v[1], 8, "apt-cache madison kubelet",
+		       "superseded by line 10");
+	run_release(&r);
+}
+
+static void
+strict_refuses_what_a_session_skips(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_file(&r, "fixtures/session/walkthrough.md", true);
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.cs.skipped.n, 0);
+	assert_non_null(strstr(r.err, "fixtures/session/walkthrough.md:22:1: "
+				      "error: output of a command skewplan "
+				      "does not read"));
+	assert_non_null(strstr(r.err, "fixtures/session/walkthrough.md:29:1: "
+				      "error: superseded by line 45"));
+	run_release(&r);
+}
+
+static void
+one_kind_is_read_whole_as_before(void **state)
+{
+	struct run r;
+
+	(void)state;
+	/* Two `kubectl get nodes`: the nodes parser takes the last table. */
+	run_file(&r, "fixtures/nodes/watch.txt", true);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.cs.skipped.n, 0);
+	assert_int_equal(r.cs.inputs.n, 1);
+	assert_int_equal(r.cs.nodes.n, 2);
+	assert_loc(r.cs.nodes.v[0].loc, 7, 1);
+	run_release(&r);
+	/* Two madison listings of kubeadm merge. */
+	run_file(&r, "fixtures/packages/madison-duplicate.txt", true);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.cs.skipped.n, 0);
+	assert_int_equal(r.cs.packages.n, 2);
+	run_release(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(markdown_walkthrough_ends_in_its_last_state),
+		cmocka_unit_test(terminal_log_is_split_at_prompts),
+		cmocka_unit_test(strict_refuses_what_a_session_skips),
+		cmocka_unit_test(one_kind_is_read_whole_as_before),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
