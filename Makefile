@@ -26,7 +26,7 @@ SAN_OBJS := $(LIB_SRCS:%.c=build/san/%.o)
 TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=build/san/tests/%)
 HDRS := $(wildcard analyzer/*/*.h analyzer/*.h)
-FUZZ_TARGETS = version nodes images packages sniff rules
+FUZZ_TARGETS = version nodes images packages sniff rules json_items
 REPLAY_BINS := $(FUZZ_TARGETS:%=build/san/replay_%)
 FUZZ_SECONDS ?= 60
 # Seeds of each fuzz target: its fixtures plus every crasher ever found.
@@ -36,6 +36,7 @@ seeds_images = fixtures/images fixtures/bad/images tests/corpus/images
 seeds_packages = fixtures/packages fixtures/bad/packages tests/corpus/packages
 seeds_sniff = fixtures/seed-v1.26.1 tests/corpus/sniff
 seeds_rules = fixtures/bad/rules tests/corpus/rules
+seeds_json_items = fixtures/nodes tests/corpus/json_items
 
 all: skewplan
 

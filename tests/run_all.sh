@@ -64,7 +64,8 @@ for spec in \
 	"images fixtures/images fixtures/bad/images tests/corpus/images" \
 	"packages fixtures/packages fixtures/bad/packages tests/corpus/packages" \
 	"sniff fixtures/seed-v1.26.1 tests/corpus/sniff" \
-	"rules fixtures/bad/rules tests/corpus/rules"; do
+	"rules fixtures/bad/rules tests/corpus/rules" \
+	"json_items fixtures/nodes tests/corpus/json_items"; do
 	# shellcheck disable=SC2086
 	set -- $spec
 	t=$1; shift
