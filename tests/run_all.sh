@@ -67,7 +67,8 @@ for spec in \
 	"rules fixtures/bad/rules tests/corpus/rules" \
 	"metrics fixtures/apis-1.24 fixtures/bad/apis tests/corpus/metrics" \
 	"audit fixtures/apis-1.24 fixtures/bad/apis tests/corpus/audit" \
-	"manifests fixtures/apis-manifests tests/corpus/manifests"; do
+	"manifests fixtures/apis-manifests tests/corpus/manifests" \
+	"json_items fixtures/nodes tests/corpus/json_items"; do
 	# shellcheck disable=SC2086
 	set -- $spec
 	t=$1; shift

@@ -540,4 +540,56 @@ bool yaml_walk_last_key_is(const struct yaml_walk *w,
 /* Length of the path of the frame at depth i (0 = root frame). */
 size_t yaml_walk_path_len_at(const struct yaml_walk *w, int i);
 
+
+/*
+ * json_items.c: the elements of a JSON document's top-level "items" array,
+ * one at a time, from chunks of any size; strings, escapes and nesting are
+ * tracked, everything inside an element is left to the caller's parser
+ * (cJSON parses one element, freed before the next). Memory: the largest
+ * element. Not a validator: a caller that needs the document checked
+ * parses its elements, and json_items_finish() checks the nesting closes.
+ */
+#define JSON_ITEMS_MAX_DEPTH 512
+struct json_items {
+	struct buf item;	/* owned: the element being collected */
+	size_t max_item;	/* bytes; 0 for no limit */
+	unsigned max_depth;	/* at most JSON_ITEMS_MAX_DEPTH */
+	size_t line;		/* 1-based: the line of the next byte */
+	size_t item_line, item_col;	/* where the current element starts */
+	size_t offset;		/* bytes fed before the current chunk */
+	size_t line_start;	/* the offset where the current line starts */
+	size_t at;		/* the byte of the current chunk looked at */
+	size_t nitems;		/* elements handed to the callback */
+	const char *error;	/* static: why the scan failed, or NULL */
+	size_t err_line, err_col;	/* where it failed */
+	bool stopped;		/* the callback returned -1 */
+	/* Scanner state (json_items.c). */
+	int phase;
+	unsigned depth;
+	char stack[JSON_ITEMS_MAX_DEPTH];
+	bool in_str, esc, in_key, expect_key, key_is_items, seen_items;
+	bool elem_scalar, elem_bare;
+	char key[8];
+	size_t keylen;
+};
+
+/* Starts a scan (no allocation); release it with json_items_release(). */
+void json_items_init(struct json_items *it, size_t max_item,
+		     unsigned max_depth);
+void json_items_release(struct json_items *it);
+/*
+ * Scans the next len bytes of the document. For each element of items it
+ * calls fn(ctx, s, len, line, col): s (borrowed, NUL-terminated, valid
+ * until fn returns) is the element's text, line:col where it starts (the
+ * column counts bytes). Returns 0, or -1 when the text cannot be a JSON
+ * object, an element is over max_item, the nesting is over max_depth, or
+ * fn returned -1 (it->error and it->err_line:err_col say which and where).
+ */
+int json_items_feed(struct json_items *it, const char *s, size_t len,
+		    int (*fn)(void *ctx, const char *s, size_t len,
+			      size_t line, size_t col),
+		    void *ctx);
+/* After the last chunk: 0, or -1 when the document ends early. */
+int json_items_finish(struct json_items *it);
+
 #endif

@@ -96,7 +96,7 @@ static const struct cmd_usage {
 	 "\t[--max-unavailable N] [--strict-packages] "
 	 "[--patch-first]\n"
 	 "\t[--progress WHEN] [--strategy default|fewest-drains] [--strict]\n"
-	 "\t[OUTPUT...] SNAPSHOT...",
+	 "\t[--full-state] [OUTPUT...] SNAPSHOT...",
 	 "Writes the runbook of an upgrade to VERSION, one minor per hop, "
 	 "checking\nthe skew policy after every step; a plan that would break "
 	 "it is refused\n(exit 1).\n"
@@ -119,6 +119,9 @@ static const struct cmd_usage {
 	 "                         fewest-drains (a worker's kubelet waits "
 	 "while\n"
 	 "                         kubeadm and the skew policy accept it)\n"
+	 "  --full-state           JSON: every node's state after every step, "
+	 "not\n"
+	 "                         only at the end of each hop\n"
 	 PROGRESS_HELP STRICT_HELP COMMON_HELP OUTPUT_HELP},
 	{"rules", "rules [--rules DIR]",
 	 "Lists the rule catalogue: every rule id with its severity and "

@@ -16,7 +16,7 @@ int cmd_plan(int argc, char **argv, struct diag *d);
 struct plan_args {
 	const char *to, *as_of, *rules, *max_unavailable, *progress;
 	const char *strategy;
-	bool strict, patch_first;
+	bool strict, patch_first, full_state;
 	bool strict_input;	/* --strict: unreadable content is an error */
 	struct output_opts out;
 	char **args;
@@ -69,6 +69,7 @@ parse(int argc, char **argv, struct diag *d, struct plan_args *o)
 		{"--progress", &o->progress, NULL},
 		{"--strategy", &o->strategy, NULL},
 		{"--strict", NULL, &o->strict_input},
+		{"--full-state", NULL, &o->full_state},
 	};
 	enum plan_strategy st;
 	int rc;
@@ -157,6 +158,7 @@ run(struct plan_args *o, struct diag *d, struct arena *a,
 	}
 	if (res == PLAN_BAD_INPUT)
 		return EXIT_INPUT;
+	plan->full_state = o->full_state;
 	memset(&in, 0, sizeof(in));
 	in.command = "plan";
 	in.db = db;

@@ -196,4 +196,34 @@ const char *plan_default_coredns(const struct rules_db *db,
 /* The newer of the etcd tags have and want (kubeadm never moves etcd back). */
 const char *plan_etcd_after(const char *have, const char *want);
 
+/*
+ * The state kept by the simulation (state.c): nodes per version of each
+ * per-node component, so that a step's summary costs O(versions), not
+ * O(nodes). Versions in a plan are few: each hop adds one.
+ */
+struct plan_count {
+	struct plan_ver v;
+	size_t n;
+};
+struct plan_counts {
+	struct plan_count *v[PC_NODE_VERSIONS];	/* owned; sorted, n > 0 */
+	size_t n[PC_NODE_VERSIONS], cap[PC_NODE_VERSIONS];
+};
+
+/* Counts the versions of nodes (p->nnodes entries). 0 or -1 (OOM). */
+int plan_counts_init(struct plan_counts *c, const struct plan *p,
+		     const struct plan_node_state *nodes);
+void plan_counts_release(struct plan_counts *c);
+/*
+ * Records in step what it changed on node `node` (was: that node before
+ * the step; st: the state after it; kubectl: kubectl before it), moves the
+ * counts and writes the step's summary. 0 or -1 (OOM).
+ */
+int plan_step_record(struct arena *a, struct plan_counts *c,
+		     struct plan_step *step, const struct plan_node_state *was,
+		     const struct plan_ver *kubectl,
+		     const struct plan_state *st);
+/* True when x and y are the same version, or both unset. */
+bool plan_ver_same(const struct plan_ver *x, const struct plan_ver *y);
+
 #endif

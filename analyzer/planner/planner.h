@@ -77,6 +77,36 @@ struct plan_verify {
 	enum plan_match match;
 };
 
+/*
+ * What a step may change (plan_step.changes). The first PC_NODE_VERSIONS
+ * are the per-node versions of the JSON `state`; PC_KUBECTL is its
+ * cluster-level kubectl; the last two are kept for replaying the state and
+ * not printed.
+ */
+enum plan_comp {
+	PC_APISERVER, PC_CONTROLLER_MANAGER, PC_SCHEDULER, PC_KUBELET,
+	PC_KUBEADM, PC_KUBECTL,
+	PC_KUBELET_PKG,		/* the installed kubelet package */
+	PC_CORDONED,		/* from.set, to.set: cordoned before, after */
+	PC_COUNT
+};
+#define PC_NODE_VERSIONS 5
+
+/* "apiserver", "controllerManager", ... as in the JSON `state`. */
+const char *plan_comp_name(enum plan_comp c);
+
+/* One change a step made: node is an index into plan->nodes, or -1. */
+struct plan_change {
+	int node;
+	enum plan_comp comp;
+	struct plan_ver from, to;
+};
+
+/* The oldest and newest version of a component over the nodes that run it. */
+struct plan_range {
+	struct plan_ver min, max;	/* unset when no node runs it */
+};
+
 #define PLAN_MAX_COMMANDS 8
 #define PLAN_MAX_VERIFY 6
 #define PLAN_MAX_NOTES 6
@@ -94,7 +124,16 @@ struct plan_step {
 	size_t nverify;
 	const char *notes[PLAN_MAX_NOTES];	/* arena: prose shown before the commands */
 	size_t nnotes;
-	struct plan_state state;	/* after the step */
+	/*
+	 * After the step. state.nodes is set at hop boundaries only (the
+	 * last step of each hop, so also the last step); plan_step_nodes()
+	 * gives every node's state after any step. The simulation never
+	 * copies every node per step: changes and summary say what moved.
+	 */
+	struct plan_state state;
+	const struct plan_change *changes;	/* arena; nchanges entries */
+	size_t nchanges;
+	struct plan_range summary[PC_NODE_VERSIONS];
 };
 
 /* What a hop does on one node (plan_hop.work). */
@@ -152,6 +191,7 @@ struct plan {
 	bool rpm;		/* yum/dnf instead of apt */
 	bool dnf5;		/* ... and the capture shows dnf5 */
 	bool refused;
+	bool full_state;	/* JSON: `state` after every step, not per hop */
 	struct plan_node *nodes;	/* arena; control-plane nodes first */
 	size_t nnodes;
 	struct plan_state initial;
@@ -196,6 +236,18 @@ int plan_build(const struct rules_db *db, const struct cluster_state *cs,
  */
 int plan_simulate(const struct rules_db *db, struct arena *a,
 		  struct plan *plan);
+
+/*
+ * Writes every node's state after step i (plan->nnodes entries of the
+ * caller's nodes): the nearest hop boundary's copy, or plan->initial,
+ * with the changes of the steps since. O(nodes + changes since).
+ */
+void plan_step_nodes(const struct plan *plan, size_t i,
+		     struct plan_node_state *nodes);
+
+/* Applies one change to nodes (plan->nnodes entries) and *st's kubectl. */
+void plan_change_apply(const struct plan_change *c,
+		       struct plan_node_state *nodes, struct plan_state *st);
 
 void plan_release(struct plan *plan);
 

@@ -117,6 +117,10 @@ struct sim {
 	struct breaches was, now;
 	bool initial;		/* the snapshot: breaches are only recorded */
 	bool oom;
+	size_t *cps;		/* owned: the control-plane nodes' indexes */
+	size_t ncps;
+	struct plan_ver newest;	/* the newest kube-apiserver */
+	struct plan_counts counts;
 };
 
 static void
@@ -232,72 +236,124 @@ check_row(struct sim *s, const char *component, const char *relative_to,
 	s->newer = newer;
 }
 
+/* The rows of node i that compare it with the kube-apiservers. */
+static void
+check_node(struct sim *s, size_t i)
+{
+	const struct plan *p = s->plan;
+	const struct plan_node_state *ns = &s->st->nodes[i];
+	const char *name = p->nodes[i].name;
+	size_t k;
+
+	if (!ns->ready)
+		violation(s, "node", name, &ns->kubelet, (struct src_loc){0},
+			  "all nodes must be Ready");
+	/* kube-controller-manager and kube-scheduler talk to the
+	 * apiserver of their own node in a kubeadm cluster. */
+	if (p->nodes[i].control_plane) {
+		check_row(s, "kube-controller-manager", "kube-apiserver",
+			  name, -1, &ns->controller_manager, &ns->apiserver,
+			  ns->apiserver.minor, true, true);
+		check_row(s, "kube-scheduler", "kube-apiserver", name,
+			  -1, &ns->scheduler, &ns->apiserver,
+			  ns->apiserver.minor, true, true);
+	}
+	for (k = 0; k < s->ncps; k++) {
+		size_t j = s->cps[k];
+		const struct plan_ver *api = &s->st->nodes[j].apiserver;
+
+		check_row(s, "kubelet", "kube-apiserver", name, (int)j,
+			  &ns->kubelet, api, api->minor, true, true);
+		if (p->nodes[i].control_plane)
+			check_row(s, "kube-apiserver", "kube-apiserver",
+				  name, (int)j, &ns->apiserver, api,
+				  api->minor, true, true);
+	}
+}
+
+/* kube-proxy on node i against its kubelet. */
+static void
+check_proxy_node(struct sim *s, size_t i)
+{
+	if (s->newest.set)
+		check_row(s, "kube-proxy", "kubelet", s->plan->nodes[i].name,
+			  -1, &s->st->kube_proxy, &s->st->nodes[i].kubelet,
+			  s->newest.minor, true, true);
+}
+
+/* Every row of the state, in a fixed order (the order of s->now). */
 static void
 check_skew(struct sim *s)
 {
 	const struct plan *p = s->plan;
 	const struct plan_state *st = s->st;
-	struct plan_ver newest = {0, 0, 0, false};
-	size_t i, j;
+	size_t i, k;
 
-	for (i = 0; i < p->nnodes; i++)
-		if (p->nodes[i].control_plane && st->nodes[i].apiserver.set &&
-		    (!newest.set ||
-		     plan_ver_cmp(&st->nodes[i].apiserver, &newest) > 0))
-			newest = st->nodes[i].apiserver;
-	for (i = 0; i < p->nnodes; i++) {
-		const struct plan_node_state *ns = &st->nodes[i];
-		const char *name = p->nodes[i].name;
+	s->newest = (struct plan_ver){0, 0, 0, false};
+	for (k = 0; k < s->ncps; k++) {
+		const struct plan_ver *api = &st->nodes[s->cps[k]].apiserver;
 
-		if (!ns->ready)
-			violation(s, "node", name, &ns->kubelet, (struct src_loc){0},
-				  "all nodes must be Ready");
-		/* kube-controller-manager and kube-scheduler talk to the
-		 * apiserver of their own node in a kubeadm cluster. */
-		if (p->nodes[i].control_plane) {
-			check_row(s, "kube-controller-manager", "kube-apiserver",
-				  name, -1, &ns->controller_manager, &ns->apiserver,
-				  ns->apiserver.minor, true, true);
-			check_row(s, "kube-scheduler", "kube-apiserver", name,
-				  -1, &ns->scheduler, &ns->apiserver,
-				  ns->apiserver.minor, true, true);
-		}
-		for (j = 0; j < p->nnodes; j++) {
-			const struct plan_ver *api = &st->nodes[j].apiserver;
-
-			if (!p->nodes[j].control_plane)
-				continue;
-			check_row(s, "kubelet", "kube-apiserver", name, (int)j,
-				  &ns->kubelet, api, api->minor, true, true);
-			if (p->nodes[i].control_plane)
-				check_row(s, "kube-apiserver", "kube-apiserver",
-					  name, (int)j, &ns->apiserver, api,
-					  api->minor, true, true);
-		}
+		if (api->set && (!s->newest.set ||
+				 plan_ver_cmp(api, &s->newest) > 0))
+			s->newest = *api;
 	}
-	/* kube-proxy on each node against its kubelet. */
-	for (i = 0; newest.set && i < p->nnodes; i++)
-		check_row(s, "kube-proxy", "kubelet", p->nodes[i].name, -1,
-			  &st->kube_proxy, &st->nodes[i].kubelet, newest.minor,
-			  true, true);
+	for (i = 0; i < p->nnodes; i++)
+		check_node(s, i);
+	for (i = 0; i < p->nnodes; i++)
+		check_proxy_node(s, i);
 	/*
 	 * kube-proxy: never too old for any apiserver. Its "not newer" bound
 	 * is checked against the newest apiserver only: `kubeadm upgrade
 	 * apply` rolls the DaemonSet before the other control-plane nodes
 	 * run `kubeadm upgrade node`, which is kubeadm's documented order.
 	 */
-	for (j = 0; j < p->nnodes; j++) {
+	for (k = 0; k < s->ncps; k++) {
+		size_t j = s->cps[k];
 		const struct plan_ver *api = &st->nodes[j].apiserver;
 
-		if (p->nodes[j].control_plane)
-			check_row(s, "kube-proxy", "kube-apiserver", "kube-system",
-				  (int)j, &st->kube_proxy, api, api->minor,
-				  false, true);
-	}
-	if (newest.set)
 		check_row(s, "kube-proxy", "kube-apiserver", "kube-system",
-			  -1, &st->kube_proxy, &newest, newest.minor, true,
-			  false);
+			  (int)j, &st->kube_proxy, api, api->minor, false,
+			  true);
+	}
+	if (s->newest.set)
+		check_row(s, "kube-proxy", "kube-apiserver", "kube-system",
+			  -1, &st->kube_proxy, &s->newest, s->newest.minor,
+			  true, false);
+}
+
+/*
+ * Only node i changed, and no kube-apiserver: its rows are checked again,
+ * tolerating those it broke before (moved to s->was); the other rows
+ * cannot have changed. O(control-plane nodes + breaches).
+ */
+static void
+check_skew_node(struct sim *s, size_t i)
+{
+	const char *name = s->plan->nodes[i].name;
+	size_t k;
+
+	s->was.n = 0;
+	for (k = 0; k < s->now.n;) {
+		if (s->now.v[k].node != name) {
+			k++;
+			continue;
+		}
+		if (s->was.n == s->was.cap) {
+			size_t cap = s->was.cap ? 2 * s->was.cap : 8;
+			struct breach *v = realloc(s->was.v, cap * sizeof(*v));
+
+			if (!v) {
+				s->oom = true;
+				return;
+			}
+			s->was.v = v;
+			s->was.cap = cap;
+		}
+		s->was.v[s->was.n++] = s->now.v[k];
+		s->now.v[k] = s->now.v[--s->now.n];
+	}
+	check_node(s, i);
+	check_proxy_node(s, i);
 }
 
 /* kubeadm's policy for the step's kubeadm command on its node. */
@@ -477,18 +533,6 @@ apply(const struct plan *p, const struct rules_db *db,
 	}
 }
 
-static int
-copy_state(struct arena *a, size_t nnodes, const struct plan_state *from,
-	   struct plan_state *to)
-{
-	*to = *from;
-	to->nodes = arena_alloc(a, (nnodes + 1) * sizeof(*to->nodes));
-	if (!to->nodes)
-		return -1;
-	memcpy(to->nodes, from->nodes, nnodes * sizeof(*to->nodes));
-	return 0;
-}
-
 /* Turns the first violation into the refusal finding. */
 static int
 refuse(struct sim *s)
@@ -576,6 +620,8 @@ sim_done(struct sim *s, int rc)
 {
 	free(s->was.v);
 	free(s->now.v);
+	free(s->cps);
+	plan_counts_release(&s->counts);
 	return s->oom ? -1 : rc;
 }
 
@@ -630,55 +676,126 @@ repaired(struct sim *s, const struct breach *b, size_t nbreach,
 			    nev ? ev : NULL, nev);
 }
 
+/* The last step of its hop, or of the plan: its state keeps every node. */
+static bool
+ends_hop(const struct plan *p, size_t i)
+{
+	return i + 1 == p->steps.n || p->steps.v[i + 1].hop != p->steps.v[i].hop;
+}
+
+/*
+ * Applies step i to the one state st kept for the whole run and checks
+ * what it can have changed: every row when a kube-apiserver or kube-proxy
+ * moved (a few steps per hop), else the rows of the step's node. No step
+ * copies the state; hop boundaries keep a copy for the reports.
+ */
+static int
+sim_step(struct sim *s, struct plan_state *st, size_t i)
+{
+	struct plan *plan = s->plan;
+	struct plan_step *step = &plan->steps.v[i];
+	struct plan_node_state was, *ns;
+	struct plan_ver kubectl = st->kubectl, proxy = st->kube_proxy;
+
+	s->step = step;
+	check_kubeadm(s, st);
+	ns = step->node >= 0 ? &st->nodes[step->node] : NULL;
+	if (ns)
+		was = *ns;
+	apply(plan, s->db, step, st);
+	if (plan_step_record(s->a, &s->counts, step, ns ? &was : NULL,
+			     &kubectl, st) < 0)
+		return -1;
+	step->state = *st;
+	step->state.nodes = NULL;
+	if (ends_hop(plan, i)) {
+		step->state.nodes = arena_alloc(s->a, (plan->nnodes + 1) *
+						      sizeof(*st->nodes));
+		if (!step->state.nodes)
+			return -1;
+		memcpy(step->state.nodes, st->nodes,
+		       plan->nnodes * sizeof(*st->nodes));
+	}
+	if (!plan_ver_same(&proxy, &st->kube_proxy) ||
+	    (ns && !plan_ver_same(&was.apiserver, &ns->apiserver))) {
+		next_state(s);
+		check_skew(s);
+	} else if (ns && (!plan_ver_same(&was.kubelet, &ns->kubelet) ||
+			  !plan_ver_same(&was.controller_manager,
+					 &ns->controller_manager) ||
+			  !plan_ver_same(&was.scheduler, &ns->scheduler) ||
+			  was.ready != ns->ready)) {
+		check_skew_node(s, (size_t)step->node);
+	}
+	return s->oom ? -1 : 0;
+}
+
 int
 plan_simulate(const struct rules_db *db, struct arena *a, struct plan *plan)
 {
 	struct sim s;
-	const struct plan_state *prev = &plan->initial;
+	struct plan_state st = plan->initial;
 	const struct plan_step *fix = NULL;
 	struct breach first;
-	size_t i, nfirst;
+	size_t i, nfirst, nbefore;
+	int rc;
 
 	memset(&s, 0, sizeof(s));
 	s.db = db;
 	s.a = a;
 	s.plan = plan;
-	s.st = prev;
+	s.st = &st;
+	st.nodes = malloc((plan->nnodes + 1) * sizeof(*st.nodes));
+	s.cps = malloc((plan->nnodes + 1) * sizeof(*s.cps));
+	if (!st.nodes || !s.cps) {
+		free(st.nodes);
+		return sim_done(&s, -1);
+	}
+	memcpy(st.nodes, plan->initial.nodes, plan->nnodes * sizeof(*st.nodes));
+	for (i = 0; i < plan->nnodes; i++)
+		if (plan->nodes[i].control_plane)
+			s.cps[s.ncps++] = i;
+	if (plan_counts_init(&s.counts, plan, st.nodes) < 0) {
+		free(st.nodes);
+		return sim_done(&s, -1);
+	}
 	/* The snapshot's own breaches are tolerated; NotReady is not. */
 	s.initial = true;
 	check_skew(&s);
 	s.initial = false;
-	if (s.oom)
-		return sim_done(&s, -1);
-	if (s.bad)
-		return sim_done(&s, refuse(&s));
+	if (s.oom || s.bad) {
+		rc = s.oom ? -1 : refuse(&s);
+		free(st.nodes);
+		return sim_done(&s, rc);
+	}
 	nfirst = s.now.n;
 	if (nfirst)
 		first = s.now.v[0];
-	next_state(&s);
 	for (i = 0; i < plan->steps.n; i++) {
-		struct plan_step *step = &plan->steps.v[i];
-
-		if (step->hop == 0 || step->hop > plan->hops.n)
-			return sim_done(&s, -1);
-		if (copy_state(a, plan->nnodes, prev, &step->state) < 0)
-			return sim_done(&s, -1);
-		s.step = step;
-		check_kubeadm(&s, prev);
-		apply(plan, db, step, &step->state);
-		s.st = &step->state;
-		check_skew(&s);
-		if (s.oom)
-			return sim_done(&s, -1);
-		if (s.bad)
-			return sim_done(&s, refuse(&s));
-		if (s.was.n && !s.now.n)
-			fix = step;
-		next_state(&s);
-		prev = &step->state;
+		if (plan->steps.v[i].hop == 0 ||
+		    plan->steps.v[i].hop > plan->hops.n)
+			break;
+		nbefore = s.now.n;
+		if (sim_step(&s, &st, i) < 0 || s.bad)
+			break;
+		if (nbefore && !s.now.n)
+			fix = &plan->steps.v[i];
 	}
-	if (s.was.n)
-		return sim_done(&s, refuse_left(&s, &s.was.v[0]));
+	if (i < plan->steps.n) {
+		rc = s.bad && !s.oom ? refuse(&s) : -1;
+		free(st.nodes);
+		return sim_done(&s, rc);
+	}
+	if (s.now.n) {
+		/* The breaches left, in the order of a whole check. */
+		next_state(&s);
+		s.initial = true;
+		check_skew(&s);
+		rc = s.oom || !s.now.n ? -1 : refuse_left(&s, &s.now.v[0]);
+		free(st.nodes);
+		return sim_done(&s, rc);
+	}
+	free(st.nodes);
 	if (nfirst && fix && repaired(&s, &first, nfirst, fix) < 0)
 		return sim_done(&s, -1);
 	return sim_done(&s, PLAN_OK);

@@ -3,6 +3,7 @@
  * (numbered steps, where each runs, the commands, what to check) and the
  * JSON contract of the README. A refused plan prints only its findings.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -395,8 +396,52 @@ jstate(const struct plan *p, const struct plan_state *st)
 	    report_jadd(o, "kubectl", jver(&st->kubectl)));
 }
 
+/* The versions the step moved, as {component, node, from, to}. */
 static cJSON *
-jstep(const struct plan *p, const struct plan_step *s)
+jchanges(const struct plan *p, const struct plan_step *s)
+{
+	cJSON *a = cJSON_CreateArray(), *o;
+	size_t k;
+	bool ok = a != NULL;
+
+	for (k = 0; ok && k < s->nchanges; k++) {
+		const struct plan_change *c = &s->changes[k];
+
+		if (c->comp > PC_KUBECTL)
+			continue;
+		ok = report_jpush(a, o = cJSON_CreateObject()) &&
+		     report_jadd(o, "component",
+				 report_jstr(plan_comp_name(c->comp))) &&
+		     report_jadd(o, "node", report_jstr(c->node >= 0
+				 ? p->nodes[c->node].name : NULL)) &&
+		     report_jadd(o, "from", jver(&c->from)) &&
+		     report_jadd(o, "to", jver(&c->to));
+	}
+	return report_jdone(a, ok);
+}
+
+/* {COMPONENT: {min, max}} over the nodes, after the step. */
+static cJSON *
+jsummary(const struct plan_step *s)
+{
+	cJSON *o = cJSON_CreateObject(), *r;
+	unsigned k;
+	bool ok = o != NULL;
+
+	for (k = 0; ok && k < PC_NODE_VERSIONS; k++)
+		ok = report_jadd(o, plan_comp_name(k), r = cJSON_CreateObject()) &&
+		     report_jadd(r, "min", jver(&s->summary[k].min)) &&
+		     report_jadd(r, "max", jver(&s->summary[k].max));
+	return report_jdone(o, ok);
+}
+
+/*
+ * st: the state printed after the step (its hop boundary's, or every
+ * step's with --full-state), or NULL.
+ */
+static cJSON *
+jstep(const struct plan *p, const struct plan_step *s,
+      const struct plan_state *st)
 {
 	const struct plan_node *n = s->node >= 0 ? &p->nodes[s->node] : NULL;
 	const char *role = !n ? NULL
@@ -427,7 +472,10 @@ jstep(const struct plan *p, const struct plan_step *s)
 		     report_jadd(v, "expect", report_jstr(s->verify[k].expect)) &&
 		     report_jadd(v, "match", report_jstr(plan_match_name(
 						     s->verify[k].match)));
-	ok = ok && report_jadd(o, "state", jstate(p, &s->state));
+	ok = ok && report_jadd(o, "changes", jchanges(p, s)) &&
+	     report_jadd(o, "summary", jsummary(s));
+	if (ok && st)
+		ok = report_jadd(o, "state", jstate(p, st));
 	return report_jdone(o, ok);
 }
 
@@ -468,40 +516,96 @@ jhop(const struct plan_hop *h)
 	    report_jadd(pk, "kubectl", report_jstr(h->kubectl)));
 }
 
+/*
+ * The steps, one at a time (report_jput) and flushed between steps: the
+ * document of a 5,000-node plan is never one cJSON tree. With --full-state
+ * the state after each step is replayed from the changes into one array.
+ */
+static bool
+jsteps(struct buf *b, const struct plan *p)
+{
+	struct plan_node_state *nodes = NULL;
+	struct plan_state st;
+	size_t i, k;
+	bool ok = true;
+
+	if (p->full_state && p->steps.n &&
+	    !(nodes = malloc((p->nnodes + 1) * sizeof(*nodes))))
+		return false;
+	if (nodes)
+		memcpy(nodes, p->initial.nodes, p->nnodes * sizeof(*nodes));
+	report_jkey(b, 1, "steps");
+	buf_addc(b, '[');
+	for (i = 0; ok && i < p->steps.n; i++) {
+		const struct plan_step *s = &p->steps.v[i];
+
+		st = s->state;
+		for (k = 0; nodes && k < s->nchanges; k++)
+			plan_change_apply(&s->changes[k], nodes, &st);
+		if (nodes)
+			st.nodes = nodes;
+		if (i)
+			buf_adds(b, ", ");
+		ok = report_jput(b, jstep(p, s, st.nodes ? &st : NULL), 2) == 0 &&
+		     buf_flush(b) == 0;
+	}
+	buf_adds(b, "],\n");
+	free(nodes);
+	return ok && !b->oom;
+}
+
 int
 report_plan_json(struct buf *b, const struct plan *p)
 {
-	cJSON *root = cJSON_CreateObject(), *hops, *steps, *fs;
+	cJSON *hops, *fs;
 	char compiled[11], asof[11];
 	size_t i;
 	bool ok;
 
 	date_format(p->rules_compiled, compiled);
 	date_format(p->as_of, asof);
-	ok = root &&
-	     report_jadd(root, "skewplanVersion",
-			 cJSON_CreateString(SKEWPLAN_VERSION)) &&
-	     report_jadd(root, "rulesDataAsOf", cJSON_CreateString(compiled)) &&
-	     report_jadd(root, "rulesDir", report_jstr(p->rules_dir)) &&
-	     report_jadd(root, "rulesOrigin", report_jstr(p->rules_origin)) &&
-	     report_jadd(root, "from", jver(&p->from)) &&
-	     report_jadd(root, "to", jver(&p->to)) &&
-	     report_jadd(root, "asOf", cJSON_CreateString(asof)) &&
-	     report_jadd(root, "strategy",
-			 report_jstr(plan_strategy_name(p->strategy))) &&
-	     report_jadd(root, "drains", cJSON_CreateNumber((double)p->drains)) &&
-	     report_jadd(root, "drainsSaved",
-			 cJSON_CreateNumber(p->drains_default > p->drains
-				 ? (double)(p->drains_default - p->drains)
-				 : 0)) &&
-	     report_jadd(root, "hops", hops = cJSON_CreateArray()) &&
-	     report_jadd(root, "steps", steps = cJSON_CreateArray()) &&
-	     report_jadd(root, "findings", fs = cJSON_CreateArray());
-	for (i = 0; ok && !p->refused && i < p->hops.n; i++)
+	buf_adds(b, "{\n");
+	ok = report_jmember(b, 1, "skewplanVersion",
+			    cJSON_CreateString(SKEWPLAN_VERSION), false) == 0 &&
+	     report_jmember(b, 1, "rulesDataAsOf",
+			    cJSON_CreateString(compiled), false) == 0 &&
+	     report_jmember(b, 1, "rulesDir", report_jstr(p->rules_dir),
+			    false) == 0 &&
+	     report_jmember(b, 1, "rulesOrigin", report_jstr(p->rules_origin),
+			    false) == 0 &&
+	     report_jmember(b, 1, "from", jver(&p->from), false) == 0 &&
+	     report_jmember(b, 1, "to", jver(&p->to), false) == 0 &&
+	     report_jmember(b, 1, "asOf", cJSON_CreateString(asof),
+			    false) == 0 &&
+	     report_jmember(b, 1, "strategy",
+			    report_jstr(plan_strategy_name(p->strategy)),
+			    false) == 0 &&
+	     report_jmember(b, 1, "drains",
+			    cJSON_CreateNumber((double)p->drains), false) == 0 &&
+	     report_jmember(b, 1, "drainsSaved",
+			    cJSON_CreateNumber(p->drains_default > p->drains
+				    ? (double)(p->drains_default - p->drains)
+				    : 0), false) == 0;
+	hops = cJSON_CreateArray();
+	for (i = 0; ok && hops && !p->refused && i < p->hops.n; i++)
 		ok = report_jpush(hops, jhop(&p->hops.v[i]));
-	for (i = 0; ok && !p->refused && i < p->steps.n; i++)
-		ok = report_jpush(steps, jstep(p, &p->steps.v[i]));
-	for (i = 0; ok && i < p->findings.n; i++)
+	if (!ok)
+		cJSON_Delete(hops);
+	else
+		ok = report_jmember(b, 1, "hops", hops, false) == 0;
+	if (ok && p->refused) {
+		report_jkey(b, 1, "steps");
+		buf_adds(b, "[],\n");
+	} else if (ok) {
+		ok = jsteps(b, p);
+	}
+	fs = cJSON_CreateArray();
+	for (i = 0; ok && fs && i < p->findings.n; i++)
 		ok = report_jpush(fs, jfinding(&p->findings.v[i]));
-	return report_jprint(b, root, ok);
+	if (!ok)
+		cJSON_Delete(fs);
+	else
+		ok = report_jmember(b, 1, "findings", fs, true) == 0;
+	buf_adds(b, "}\n");
+	return ok && !b->oom ? 0 : -1;
 }

@@ -28,6 +28,10 @@
 # normal cluster), madison rows (1,000), findings written as JSON, SARIF
 # and JUnit (1,000), and waivers against findings (400 x 200). Columns:
 # wall seconds and peak RSS.
+# A third table times `skewplan plan` of 1.28.15 to 1.29 on 3 control-plane
+# nodes and 500 or 5,000 workers (issue 11: 5,000 within 15x of 500 in
+# time and output size, under 256 MB), in each output format. Columns:
+# wall seconds, peak RSS and the size of the report.
 # Not run by CI; "make bench" calls it.
 
 set -euo pipefail
@@ -222,4 +226,59 @@ for n in 4000 40000; do
 	f=$(input legacy text $((n / 2)))
 	w=$(input waivers text "$n")
 	arow "waivers x findings" "$n x $((n / 2))" "$w" --waivers "$w" "$f"
+done
+
+# ------------------------------------------------------------- plan scale
+
+# snapshot WORKERS -> a directory as tools/capture.sh saves one (the shape
+# tests/replay/replay.py writes): 3 control-plane nodes and WORKERS
+# workers at 1.28.15, kubectl version, and apt-cache madison of v1.28.
+snapshot() {
+	local n=$1 d="$dir/cluster-$1"
+	if [[ ! -s $d/nodes.txt ]]; then
+		mkdir -p -- "$d"
+		awk -v n="$n" 'BEGIN {
+			print "$ kubectl get nodes"
+			printf "%-16s%-9s%-16s%-7s%s\n", "NAME", "STATUS", "ROLES", "AGE", "VERSION"
+			for (i = 1; i <= 3; i++)
+				printf "%-16s%-9s%-16s%-7s%s\n", "cp-" i, "Ready", "control-plane", "200d", "v1.28.15"
+			for (i = 1; i <= n; i++)
+				printf "%-16s%-9s%-16s%-7s%s\n", "worker-" i, "Ready", "<none>", "200d", "v1.28.15"
+		}' >"$d/nodes.txt.tmp"
+		printf '%s\n' '$ kubectl version' 'Client Version: v1.28.15' \
+		    'Kustomize Version: v5.0.4' 'Server Version: v1.28.15' \
+		    >"$d/version.txt"
+		for p in kubeadm kubelet kubectl; do
+			echo "\$ apt-cache madison $p"
+			for ((i = 15; i >= 0; i--)); do
+				printf '%10s | %12s | https://pkgs.k8s.io/core:/stable:/v1.28/deb  Packages\n' \
+				    "$p" "1.28.$i-1.1"
+			done
+		done >"$d/madison.txt"
+		mv -f -- "$d/nodes.txt.tmp" "$d/nodes.txt"
+	fi
+	printf '%s\n' "$d"
+}
+
+pfmt='%-14s %8s  %-16s %10s\n'
+echo
+echo "plan scale: 1.28.15 -> 1.29, 3 control-plane nodes + N workers"
+# shellcheck disable=SC2059
+printf "$pfmt" format workers skewplan output
+for fmt in json text markdown html sarif junit; do
+	for n in 500 5000; do
+		d=$(snapshot "$n")
+		of=$(mktemp)
+		tf=$(mktemp)
+		if "$timebin" -o "$tf" -f '%e %M' "$skewplan" plan --rules "$rules" \
+		    --to 1.29 --as-of 2025-01-15 -f "$fmt" "$d" >"$of" 2>/dev/null; then
+			r=$(cat "$tf")
+		else
+			r=fail
+		fi
+		# shellcheck disable=SC2059
+		printf "$pfmt" "$fmt" "$n" "$(cell "$r")" \
+		    "$(human_size "$(stat -c %s -- "$of")")"
+		rm -f -- "$of" "$tf"
+	done
 done

@@ -295,14 +295,23 @@ check_plan(const struct gen *g, const struct plan *p)
 	const struct plan_state *prev = &p->initial, *last = prev;
 	uint64_t was = viol(n, g->ncp, g->api, g->kl), first = was, now_v;
 	unsigned managed[MAXN];
-	size_t s;
+	/* The state after each step: the one before with its changes. */
+	struct plan_node_state nodes[2][MAXN];
+	struct plan_state states[2];
+	size_t s, k;
 
 	memset(managed, 0, sizeof(managed));	/* 0: not yet by the plan */
 
 	for (s = 0; s < p->steps.n; s++) {
 		const struct plan_step *st = &p->steps.v[s];
-		const struct plan_state *now = &st->state;
+		struct plan_state *now = &states[s % 2];
 		const struct plan_ver *to = &p->hops.v[st->hop - 1].to;
+
+		*now = st->state;
+		now->nodes = nodes[s % 2];
+		memcpy(now->nodes, prev->nodes, n * sizeof(*now->nodes));
+		for (k = 0; k < st->nchanges; k++)
+			plan_change_apply(&st->changes[k], now->nodes, now);
 
 		if (st->action == PA_KUBEADM_UPGRADE_APPLY)
 			managed[st->node] = to->minor;
