@@ -139,8 +139,18 @@ if [ "$(id -u)" != 0 ] || [ -n "$AS_USER" ]; then
 	mkdir "$tmp/ro"
 	echo old >"$tmp/ro/r.json"
 	chmod 555 "$tmp/ro"
+	# nobody may not enter the checkout (a clone in a mktemp -d is 0700):
+	# the binary, rules and seed it reads are copied under $tmp first.
+	run=$tmp/run
+	mkdir -p "$run/fixtures/waivers"
+	cp "$SKEWPLAN" "$run/skewplan"
+	cp -R rules "$run/rules"
+	cp -R fixtures/seed-v1.26.1 "$run/fixtures/"
+	cp fixtures/waivers/seed-2024.yaml "$run/fixtures/waivers/"
+	chmod -R a+rX,go-w "$run"
 	# shellcheck disable=SC2086
-	$AS_USER "$SKEWPLAN" audit $SEED -o "$tmp/ro/r.json" >"$tmp/ro.out" 2>&1
+	(cd "$run" && $AS_USER ./skewplan audit $SEED -o "$tmp/ro/r.json") \
+		>"$tmp/ro.out" 2>&1
 	rc=$?
 	check "-o into a read-only directory exits 5" [ $rc -eq 5 ]
 	[ $rc -eq 5 ] || head -5 "$tmp/ro.out"
