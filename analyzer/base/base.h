@@ -510,6 +510,7 @@ struct yaml_walk {
 	size_t *key_slots;		/* owned: index + 1 into keys, 0 empty */
 	size_t key_slots_cap;		/* a power of two, or 0 */
 	uint32_t key_seed;
+	uint32_t line_base;	/* lines of the file before the first byte */
 	struct yaml_walk_src src;
 };
 
@@ -522,6 +523,14 @@ struct yaml_walk {
 int yaml_walk_run(struct yaml_walk *w, const char *path_name, struct diag *d,
 		  yaml_read_fn read, void *read_data,
 		  const struct yaml_walk_ops *ops, void *ctx);
+/*
+ * The same over bytes that start at line line_base + 1 of path_name (a
+ * part of a file read on its own): every location is the file's.
+ */
+int yaml_walk_run_at(struct yaml_walk *w, const char *path_name,
+		     uint32_t line_base, struct diag *d, yaml_read_fn read,
+		     void *read_data, const struct yaml_walk_ops *ops,
+		     void *ctx);
 /* A yaml_read_fn over a string in memory (small documents read whole). */
 struct yaml_mem {
 	const char *s;	/* borrowed */

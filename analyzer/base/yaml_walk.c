@@ -58,7 +58,8 @@ yaml_walk_path_len_at(const struct yaml_walk *w, int i)
 static struct src_loc
 mark_loc(const struct yaml_walk *w, yaml_mark_t m)
 {
-	struct src_loc loc = {w->path_name, (uint32_t)m.line + 1,
+	struct src_loc loc = {w->path_name,
+			      w->line_base + (uint32_t)m.line + 1,
 			      (uint32_t)m.column + 1};
 	return loc;
 }
@@ -506,6 +507,15 @@ yaml_walk_run(struct yaml_walk *w, const char *path_name, struct diag *d,
 	      yaml_read_fn read, void *read_data,
 	      const struct yaml_walk_ops *ops, void *ctx)
 {
+	return yaml_walk_run_at(w, path_name, 0, d, read, read_data, ops,
+				ctx);
+}
+
+int
+yaml_walk_run_at(struct yaml_walk *w, const char *path_name,
+		 uint32_t line_base, struct diag *d, yaml_read_fn read,
+		 void *read_data, const struct yaml_walk_ops *ops, void *ctx)
+{
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	int rc = 0;
@@ -516,7 +526,9 @@ yaml_walk_run(struct yaml_walk *w, const char *path_name, struct diag *d,
 	w->diag = d;
 	w->src.read = read;
 	w->src.data = read_data;
-	w->src.line = w->src.col = 1;
+	w->line_base = line_base;
+	w->src.line = line_base + 1;
+	w->src.col = 1;
 	w->key_seed = key_seed(w);
 	if (!yaml_parser_initialize(&parser))
 		return diag_error(d, (struct src_loc){path_name, 0, 0},

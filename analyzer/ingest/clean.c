@@ -313,6 +313,7 @@ text_reader_open_stream(struct text_reader *r, struct stream *st, bool again,
 	r->path = st->path;
 	r->diag = d;
 	r->re_hits = re_limit_hits();
+	r->lineno = st->line_base;
 	if (stream_rewind(st, again) < 0)
 		return -1;
 	r->chunk = base_malloc(TEXT_CHUNK);

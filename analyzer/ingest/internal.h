@@ -29,6 +29,11 @@ struct stream {
 	struct buf head;	/* recorded bytes from offset 0 */
 	size_t head_off;	/* next byte of head to replay */
 	int error;		/* errno of a failed read, or 0 */
+	/*
+	 * Lines of the file before byte 0: a part of a file read as its own
+	 * input (a session's segment) keeps the file's line numbers.
+	 */
+	uint32_t line_base;
 	bool seekable;		/* a regular file: rewound with fseek */
 	bool recording;		/* bytes read from fp are added to head */
 	bool complete;		/* head holds every byte read so far */
@@ -49,9 +54,12 @@ size_t stream_read(struct stream *st, char *out, size_t n);
 int stream_read_all(struct stream *st, size_t limit, char **out,
 		    size_t *len);
 void stream_close(struct stream *st);
-/* An input held in memory: text (taken, left empty) is what it reads. */
-void stream_open_mem(struct stream *st, const char *path, struct buf *text,
-		     struct diag *d);
+/*
+ * An input held in memory: text (taken, left empty) is what it reads, and
+ * its first line is line line_base + 1 of path.
+ */
+void stream_open_mem(struct stream *st, const char *path, uint32_t line_base,
+		     struct buf *text, struct diag *d);
 /* From now on st reads text (taken), from byte 0: a pipe read whole. */
 void stream_hold(struct stream *st, struct buf *text);
 

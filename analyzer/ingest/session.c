@@ -5,8 +5,8 @@
  *
  * The file is split at prompt lines and fences into segments. Each segment
  * is read as its own capture, through the sniffer and the parsers, from a
- * copy of the file in which every line outside it is blank and every line
- * after it is left out: its lines and columns stay those of the file. The
+ * copy of its own lines that starts at its line of the file (a stream's
+ * line_base): its lines and columns stay those of the file. The
  * output of a command skewplan does not read (`helm version`) is a skipped
  * record; so is an output that a later one of the same kind and subject
  * supersedes (the later one is the state the session ends in).
@@ -248,8 +248,9 @@ split_text(struct split *sp, const char *text, size_t len)
 }
 
 /*
- * A segment's text: the file with every line before it blank and every
- * line after it left out. Moved into st as an in-memory stream.
+ * A segment's text: its own lines (those that are nothing, blank), as an
+ * in-memory stream that starts at the segment's line of the file, so that
+ * the cost of a session is linear in its size.
  */
 static int
 segment_stream(struct stream *st, const struct split *sp,
@@ -259,10 +260,10 @@ segment_stream(struct stream *st, const struct split *sp,
 	struct buf b = BUF_INIT;
 	uint32_t i;
 
-	for (i = 0; i < g->end; i++) {
+	for (i = g->start; i < g->end; i++) {
 		const struct line *ln = &sp->lines.v[i];
 
-		if (i >= g->start && !ln->drop)
+		if (!ln->drop)
 			buf_add(&b, text + ln->off, ln->len);
 		buf_addc(&b, '\n');
 	}
@@ -271,7 +272,7 @@ segment_stream(struct stream *st, const struct split *sp,
 		return diag_error(d, (struct src_loc){path, 0, 0},
 				  "out of memory");
 	}
-	stream_open_mem(st, path, &b, d);
+	stream_open_mem(st, path, g->start, &b, d);
 	return 0;
 }
 

@@ -37,12 +37,13 @@ stream_open(struct stream *st, const char *path, struct diag *d)
 }
 
 void
-stream_open_mem(struct stream *st, const char *path, struct buf *text,
-		struct diag *d)
+stream_open_mem(struct stream *st, const char *path, uint32_t line_base,
+		struct buf *text, struct diag *d)
 {
 	memset(st, 0, sizeof(*st));
 	st->diag = d;
 	st->path = path;
+	st->line_base = line_base;
 	stream_hold(st, text);
 }
 

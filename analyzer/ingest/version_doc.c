@@ -38,7 +38,7 @@ build_doc(struct vstate *st, const char *raw, size_t len, bool packed,
 	struct colmap cm = {NULL, 0, 0};
 	struct text_line tl;
 	size_t start = 0, end, i, base;
-	uint32_t lineno = 0;
+	uint32_t lineno = st->c->in->line_base;
 	int rc = 0;
 
 	memset(doc, 0, sizeof(*doc));
@@ -131,7 +131,7 @@ build_doc(struct vstate *st, const char *raw, size_t len, bool packed,
 static struct src_loc
 doc_loc(const struct vstate *st, const struct doc *doc, size_t off)
 {
-	struct src_loc loc = {st->c->path, 1, 1};
+	struct src_loc loc = {st->c->path, st->c->in->line_base + 1, 1};
 	size_t i;
 
 	for (i = 0; i < off && i < doc->len; i++) {
@@ -437,8 +437,8 @@ version_parse_doc(struct vstate *st, bool json)
 	m.s = doc.s;
 	m.len = doc.len;
 	m.off = 0;
-	rc = yaml_walk_run(&w, st->c->path, st->c->diag, yaml_mem_read, &m, &ops,
-			   &yw);
+	rc = yaml_walk_run_at(&w, st->c->path, st->c->in->line_base,
+			      st->c->diag, yaml_mem_read, &m, &ops, &yw);
 	free(doc.s);
 	return rc;
 }

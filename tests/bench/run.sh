@@ -28,6 +28,8 @@
 # normal cluster), madison rows (1,000), findings written as JSON, SARIF
 # and JUnit (1,000), and waivers against findings (400 x 200). Columns:
 # wall seconds and peak RSS.
+# Then `skewplan inspect` of a terminal session of 1,000 and 4,000
+# commands (100 lines each), linear in its size (issue 10).
 # A third table times `skewplan plan` of 1.28.15 to 1.29 on 3 control-plane
 # nodes and 500 or 5,000 workers (issue 11: 5,000 within 15x of 500 in
 # time and output size, under 256 MB), in each output format. Columns:
@@ -226,6 +228,55 @@ for n in 4000 40000; do
 	f=$(input legacy text $((n / 2)))
 	w=$(input waivers text "$n")
 	arow "waivers x findings" "$n x $((n / 2))" "$w" --waivers "$w" "$f"
+done
+
+# ---------------------------------------------------------- session scale
+
+# session PROMPTS -> a terminal log of PROMPTS commands of 100 lines each:
+# kubectl version, kubectl get nodes, apt-cache madison kubeadm and uname
+# in turn (issue 10: each output is read from its own lines, so the time
+# grows with the file, not with commands x lines).
+session() {
+	local n=$1 f="$dir/session-$1.log"
+	if [[ ! -s $f ]]; then
+		awk -v n="$n" 'BEGIN {
+			for (s = 0; s < n; s++) {
+				k = s % 4
+				if (k == 0) {
+					print "$ kubectl version"
+					print "Client Version: v1.28." s % 10
+					print "Server Version: v1.28." s % 10
+					for (i = 0; i < 97; i++) print ""
+				} else if (k == 1) {
+					print "$ kubectl get nodes"
+					print "NAME      STATUS   ROLES    AGE   VERSION"
+					for (i = 0; i < 98; i++)
+						printf "node-%d   Ready    <none>   10d   v1.28.%d\n", i, s % 10
+				} else if (k == 2) {
+					print "$ apt-cache madison kubeadm"
+					for (i = 0; i < 99; i++)
+						printf "   kubeadm | 1.28.%d-1.1 | https://pkgs.k8s.io/core:/stable:/v1.28/deb  Packages\n", i % 16
+				} else {
+					print "$ uname -a"
+					for (i = 0; i < 99; i++) print "Linux cp-1 6.1.0-13-amd64 x86_64 GNU/Linux"
+				}
+			}
+		}' >"$f.tmp"
+		mv -f -- "$f.tmp" "$f"
+	fi
+	printf '%s\n' "$f"
+}
+
+echo
+echo "session scale: inspect of a terminal log, 100 lines per command"
+# shellcheck disable=SC2059
+printf "$afmt" row items size skewplan
+for n in 1000 4000; do
+	f=$(session "$n")
+	r=$(measure "$skewplan" inspect -f json "$f")
+	# shellcheck disable=SC2059
+	printf "$afmt" "session commands" "$n x 100" \
+	    "$(human_size "$(stat -c %s -- "$f")")" "$(cell "$r")"
 done
 
 # ------------------------------------------------------------- plan scale

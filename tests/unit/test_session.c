@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -177,6 +178,98 @@ one_kind_is_read_whole_as_before(void **state)
 	run_release(&r);
 }
 
+/*
+ * A session of 1,000 commands: each output is read from its own lines,
+ * starting at its line of the file, and every location is still the
+ * file's (the last YAML node, the last version, an error past line 5,000).
+ */
+static void
+write_long_session(const char *path, bool bad_last)
+{
+	FILE *f = fopen(path, "w");
+	unsigned i;
+
+	assert_non_null(f);
+	for (i = 0; i < 1000; i++) {
+		switch (i % 3) {
+		case 0:
+			fprintf(f, "$ kubectl version -o yaml\n"
+				   "clientVersion:\n"
+				   "  gitVersion: v1.28.%u\n"
+				   "  major: \"1\"\n"
+				   "  minor: \"28\"\n"
+				   "serverVersion:\n"
+				   "  gitVersion: v1.28.%u\n"
+				   "  major: \"1\"\n"
+				   "  minor: \"28\"\n",
+				i % 16, i % 16);
+			break;
+		case 1:
+			fprintf(f, "$ kubectl get node cp-1 -o yaml\n"
+				   "apiVersion: v1\n"
+				   "kind: Node\n"
+				   "metadata:\n"
+				   "  name: cp-1\n"
+				   "status:\n"
+				   "  nodeInfo:\n"
+				   "    kubeletVersion: v1.28.%u\n",
+				i % 16);
+			if (bad_last && i == 997)
+				fprintf(f, "  conditions: [\n");
+			break;
+		default:
+			fprintf(f, "$ uname -a\n"
+				   "Linux cp-1 6.1.0-13-amd64 x86_64 GNU/Linux\n");
+			break;
+		}
+	}
+	assert_int_equal(fclose(f), 0);
+}
+
+static void
+long_session_keeps_the_files_lines(void **state)
+{
+	char path[] = "/tmp/test_session_XXXXXX";
+	struct run r;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	/*
+	 * Segment i starts at line 1 + 19 * (i / 3) + {0, 9, 17}[i % 3]:
+	 * the last version (i = 999) at 6328, the last node (i = 997) at
+	 * 6318, whose name is on its fifth line.
+	 */
+	write_long_session(path, false);
+	run_file(&r, path, false);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "");
+	assert_string_equal(r.cs.server.ver.text, "v1.28.7");
+	assert_loc(r.cs.server.loc, 6334, 15);
+	assert_string_equal(r.cs.client.ver.text, "v1.28.7");
+	assert_loc(r.cs.client.loc, 6330, 15);
+	assert_int_equal(r.cs.nodes.n, 1);
+	assert_string_equal(r.cs.nodes.v[0].kubelet.text, "v1.28.5");
+	assert_loc(r.cs.nodes.v[0].loc, 6322, 9);
+	/* 333 outputs of uname; 333 versions and 332 nodes superseded. */
+	assert_int_equal(r.cs.skipped.n, 998);
+	assert_skipped(&r.cs.skipped.v[0], 1, "kubectl version -o yaml",
+		       "superseded by line 6328");
+	assert_skipped(&r.cs.skipped.v[997], 6326, "uname -a",
+		       "output of a command skewplan does not read");
+	run_release(&r);
+	/* An unclosed '[' on line 6326: the error is where its output ends. */
+	write_long_session(path, true);
+	run_file(&r, path, false);
+	assert_int_equal(r.rc, -1);
+	assert_non_null(strstr(r.err, ":6327:1: error: invalid YAML/JSON: "
+				      "did not find expected node content"));
+	run_release(&r);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -185,6 +278,7 @@ main(void)
 		cmocka_unit_test(terminal_log_is_split_at_prompts),
 		cmocka_unit_test(strict_refuses_what_a_session_skips),
 		cmocka_unit_test(one_kind_is_read_whole_as_before),
+		cmocka_unit_test(long_session_keeps_the_files_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
