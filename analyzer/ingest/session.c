@@ -33,6 +33,7 @@ struct segment {
 	uint32_t prompt;	/* 1-based line of its prompt, or 0 */
 	char cmd[SESSION_CMD_MAX + 1];	/* the command, or "" */
 	struct sniff sn;
+	enum input_kind forced;	/* what the command says its output is */
 	char key[SESSION_CMD_MAX + 32];	/* kind and subject */
 	unsigned bins;		/* a version's binaries: BIN_BIT(enum binary) */
 };
@@ -50,22 +51,48 @@ struct split {
 	bool markdown;
 };
 
+/* The word of cmd at w, and where the next one starts. */
+static size_t
+word_at(const char *w, const char **next)
+{
+	const char *e = w;
+
+	while (*e && *e != ' ' && *e != '\t' && *e != '|' && *e != ';')
+		e++;
+	*next = e;
+	while (**next == ' ' || **next == '\t')
+		(*next)++;
+	return (size_t)(e - w);
+}
+
+static bool
+word_is(const char *w, size_t n, const char *z)
+{
+	return strlen(z) == n && !memcmp(w, z, n);
+}
+
 /*
  * Whether skewplan reads the output of cmd: by its program, after sudo and
  * a path. A command it does not know is skipped whatever its output looks
- * like: `helm version` prints a bare version, `uname -r` one too.
+ * like: `helm version` prints a bare version, `uname -r` one too. Some
+ * commands also say what their output is (*forced, else KIND_UNKNOWN):
+ * `helm template` and `helm get manifest` print manifests (whose
+ * Deployments the sniffer would take for an image listing), `kubectl get
+ * --raw /metrics` the apiserver's metrics.
  */
 static bool
-command_is_read(const char *cmd)
+command_is_read(const char *cmd, enum input_kind *forced)
 {
 	static const char *const tools[] = {
 		"kubectl", "kubectl.exe", "k", "oc", "kubeadm", "microk8s",
 		"microk8s.kubectl", "k3s", "apt-cache", "apt", "apt-get", "yum",
 		"dnf", "rpm", "dpkg", "crictl", "docker", "podman", "nerdctl",
-		"cat", "grep", "egrep", "yq", "jq", "curl"};
-	const char *w, *e, *slash;
-	size_t i, n;
+		"cat", "grep", "egrep", "zcat", "zgrep", "tail", "head", "yq",
+		"jq", "curl"};
+	const char *w, *next, *slash, *sub, *sub2;
+	size_t i, n, sn, sn2;
 
+	*forced = KIND_UNKNOWN;
 	while (*cmd == ' ' || *cmd == '\t')
 		cmd++;
 	if (!strncmp(cmd, "sudo ", 5))
@@ -77,16 +104,31 @@ command_is_read(const char *cmd)
 				cmd++;
 		}
 	w = cmd;
-	for (e = w; *e && *e != ' ' && *e != '\t' && *e != '|'; e++)
-		;
-	for (slash = w; slash < e; slash++)
+	n = word_at(w, &next);
+	for (slash = w; slash < w + n; slash++)
 		if (*slash == '/' || *slash == '\\')
 			w = slash + 1;
-	n = (size_t)(e - w);
-	for (i = 0; i < ARRAY_SIZE(tools); i++)
-		if (strlen(tools[i]) == n && !memcmp(w, tools[i], n))
+	n = (size_t)(cmd + n - w);
+	sub = next;
+	sn = word_at(sub, &next);
+	sub2 = next;
+	sn2 = word_at(sub2, &next);
+	if (word_is(w, n, "helm") || word_is(w, n, "helm.exe")) {
+		if (word_is(sub, sn, "template") ||
+		    (word_is(sub, sn, "get") && word_is(sub2, sn2, "manifest"))) {
+			*forced = KIND_MANIFESTS;
 			return true;
-	return false;
+		}
+		return false;
+	}
+	for (i = 0; i < ARRAY_SIZE(tools); i++)
+		if (word_is(w, n, tools[i]))
+			break;
+	if (i == ARRAY_SIZE(tools))
+		return false;
+	if (strstr(cmd, "--raw") && strstr(cmd, "/metrics"))
+		*forced = KIND_METRICS;
+	return true;
 }
 
 /* A line `script` writes around the session it logs. */
@@ -302,7 +344,7 @@ command_subject(const char *cmd, char *out, size_t size)
 
 /*
  * What a segment is the state of: its kind, and for version whether it
- * is kubeadm's, for packages the command (each names its packages).
+ * is kubeadm's, for packages, manifests and audit logs the command.
  */
 static void
 segment_key(struct segment *g)
@@ -322,7 +364,10 @@ segment_key(struct segment *g)
 			g->bins = BIN_BIT(BIN_CLIENT);
 		else
 			g->bins = BIN_BIT(BIN_CLIENT) | BIN_BIT(BIN_SERVER);
-	} else if (g->sn.kind == KIND_PACKAGES) {
+	} else if (g->sn.kind == KIND_PACKAGES ||
+		   g->sn.kind == KIND_MANIFESTS ||
+		   g->sn.kind == KIND_AUDIT_LOG) {
+		/* Each names its own packages, charts or slice of the log. */
 		command_subject(g->cmd, subj, sizeof(subj));
 		q = subj;
 	}
@@ -405,6 +450,62 @@ bin_slot(struct cluster_state *cs, unsigned b)
 	       : b == BIN_SERVER ? &cs->server : &cs->kubeadm;
 }
 
+/*
+ * A version output of which a later one gives some binaries (cover): the
+ * versions it gave of those are put back as they were (saved, kustomize).
+ * What it adds to the cluster's state besides (the warnings kubectl printed
+ * with it, its skipped records, from warnings0 and skipped0 on) is not kept
+ * as such: it is reported after the supersede record, as part of it.
+ * Returns 0, or -1 after a diagnostic.
+ */
+static int
+superseded_in_part(struct ingest_ctx *c, const struct segment *g,
+		   unsigned cover, uint32_t later,
+		   const struct version_info *saved, const char *kustomize,
+		   size_t warnings0, size_t skipped0)
+{
+	struct cluster_state *cs = c->cs;
+	struct src_loc loc = {c->path, segment_line(g), 1};
+	size_t nwarn = cs->warnings.n - warnings0;
+	size_t ninner = cs->skipped.n - skipped0, i;
+	struct skipped *inner = NULL;
+	char also[64];
+	unsigned b;
+	int rc = 0;
+
+	if (ninner && !(inner = base_malloc(ninner * sizeof(*inner))))
+		return diag_error(c->diag, loc, "out of memory");
+	if (ninner)
+		memcpy(inner, cs->skipped.v + skipped0,
+		       ninner * sizeof(*inner));
+	cs->skipped.n = skipped0;
+	cs->warnings.n = warnings0;
+	for (b = 0; b < 3 && rc == 0; b++) {
+		if (!(cover & BIN_BIT(b)))
+			continue;
+		*bin_slot(cs, b) = saved[b];
+		if (b == BIN_CLIENT)
+			cs->kustomize = kustomize;
+		if (nwarn)
+			snprintf(also, sizeof(also), ", and the %zu warning%s "
+				 "printed with it", nwarn, nwarn > 1 ? "s" : "");
+		rc = recover_skip(c, loc, g->cmd, strlen(g->cmd),
+				  "its %s version superseded by line %u%s",
+				  b == BIN_SERVER   ? "server"
+				  : b == BIN_CLIENT ? "client"
+						    : "kubeadm",
+				  later, nwarn ? also : "");
+		nwarn = 0;
+	}
+	for (i = 0; i < ninner && rc == 0; i++)
+		rc = recover_skip(c, inner[i].loc, inner[i].text,
+				  strlen(inner[i].text),
+				  "in an output superseded by line %u: %s",
+				  later, inner[i].reason);
+	free(inner);
+	return rc;
+}
+
 /* Reads every segment of a session; returns 0 or -1. */
 static int
 read_segments(struct cluster_state *cs, struct diag *d, struct split *sp,
@@ -426,6 +527,7 @@ read_segments(struct cluster_state *cs, struct diag *d, struct split *sp,
 		uint32_t later;
 		struct version_info saved[3];
 		const char *kustomize;
+		size_t warnings0, skipped0;
 		struct src_loc loc = {path, segment_line(g), 1};
 		const char *shown = g->cmd;
 		size_t shown_len = strlen(g->cmd);
@@ -461,26 +563,17 @@ read_segments(struct cluster_state *cs, struct diag *d, struct split *sp,
 		for (b = 0; b < 3; b++)
 			saved[b] = *bin_slot(cs, b);
 		kustomize = cs->kustomize;
+		warnings0 = cs->warnings.n;
+		skipped0 = cs->skipped.n;
 		if (segment_stream(&st, sp, g, text, path, d) < 0)
 			return -1;
-		if (ingest_stream(cs, d, &st, KIND_UNKNOWN, false) < 0)
+		if (ingest_stream(cs, d, &st, g->forced, false) < 0)
 			rc = -1;
 		stream_close(&st);
-		/* A version a later output gives: this one's is not kept. */
-		for (b = 0; b < 3; b++) {
-			if (!(cover & BIN_BIT(b)))
-				continue;
-			*bin_slot(cs, b) = saved[b];
-			if (b == BIN_CLIENT)
-				cs->kustomize = kustomize;
-			if (recover_skip(&c, loc, shown, shown_len,
-					 "its %s version superseded by line %u",
-					 b == BIN_SERVER ? "server"
-					 : b == BIN_CLIENT ? "client"
-							   : "kubeadm",
-					 later) < 0)
-				rc = -1;
-		}
+		if (cover && superseded_in_part(&c, g, cover, later, saved,
+					       kustomize, warnings0,
+					       skipped0) < 0)
+			rc = -1;
 	}
 	/* A file that fails adds no skipped records (as ingest_stream). */
 	if (rc < 0)
@@ -519,8 +612,12 @@ session_ingest(struct cluster_state *cs, struct diag *d, struct stream *st)
 		stream_close(&seg);
 		if (rc < 0)
 			goto out;
-		if (g->cmd[0] && !command_is_read(g->cmd))
+		if (g->cmd[0] && !command_is_read(g->cmd, &g->forced))
 			g->sn.kind = KIND_UNKNOWN;
+		if (g->forced != KIND_UNKNOWN && g->sn.first_line &&
+		    (g->sn.kind == KIND_UNKNOWN || g->sn.kind == KIND_NODES ||
+		     g->sn.kind == KIND_IMAGES || g->sn.kind == g->forced))
+			g->sn.kind = g->forced;
 		segment_key(g);
 	}
 	if (!is_session(&sp)) {

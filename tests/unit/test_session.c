@@ -178,6 +178,62 @@ one_kind_is_read_whole_as_before(void **state)
 	run_release(&r);
 }
 
+static void
+commands_say_what_their_output_is(void **state)
+{
+	struct run r;
+	const struct skipped *sk;
+	size_t i, manifest = 0, metric = 0, audit = 0;
+
+	(void)state;
+	run_file(&r, "fixtures/session/commands.log", false);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "");
+	/* helm template and helm get manifest: manifests, not images. */
+	assert_int_equal(r.cs.inputs.n, 6);
+	assert_int_equal(r.cs.inputs.v[1].kind, KIND_MANIFESTS);
+	assert_int_equal(r.cs.inputs.v[2].kind, KIND_MANIFESTS);
+	assert_int_equal(r.cs.inputs.v[3].kind, KIND_METRICS);
+	assert_int_equal(r.cs.inputs.v[4].kind, KIND_AUDIT_LOG);
+	assert_int_equal(r.cs.images.n, 0);
+	for (i = 0; i < r.cs.api_uses.n; i++) {
+		const struct api_use *u = &r.cs.api_uses.v[i];
+
+		if (u->evidence == APIEV_MANIFEST)
+			manifest++;
+		else if (u->evidence == APIEV_METRIC)
+			metric++;
+		else if (u->evidence == APIEV_AUDIT)
+			audit++;
+	}
+	assert_int_equal(manifest, 3);
+	assert_int_equal(metric, 1);
+	assert_int_equal(audit, 1);
+	/* The last server version; the first output's client. */
+	assert_string_equal(r.cs.server.ver.text, "v1.28.3");
+	assert_loc(r.cs.server.loc, 44, 1);
+	assert_string_equal(r.cs.client.ver.text, "v1.29.2");
+	/*
+	 * The skew warning and the bad line of the superseded output are
+	 * not the cluster's: they are told under its supersede record.
+	 */
+	assert_int_equal(r.cs.warnings.n, 0);
+	assert_int_equal(r.cs.skipped.n, 3);
+	sk = r.cs.skipped.v;
+	assert_skipped(&sk[0], 1, "kubectl version",
+		       "its server version superseded by line 43, and the 1 "
+		       "warning printed with it");
+	assert_loc(sk[1].loc, 5, 17);
+	assert_string_equal(sk[1].text, "Server Version: 1.26.x");
+	assert_string_equal(sk[1].reason,
+			    "in an output superseded by line 43: invalid "
+			    "version '1.26.x': not a Kubernetes version (want "
+			    "vMAJOR.MINOR.PATCH)");
+	assert_skipped(&sk[2], 40, "helm list -A",
+		       "output of a command skewplan does not read");
+	run_release(&r);
+}
+
 /*
  * A session of 1,000 commands: each output is read from its own lines,
  * starting at its line of the file, and every location is still the
@@ -279,6 +335,7 @@ main(void)
 		cmocka_unit_test(strict_refuses_what_a_session_skips),
 		cmocka_unit_test(one_kind_is_read_whole_as_before),
 		cmocka_unit_test(long_session_keeps_the_files_lines),
+		cmocka_unit_test(commands_say_what_their_output_is),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
