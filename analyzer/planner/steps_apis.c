@@ -72,6 +72,9 @@ plan_step_migrate_apis(struct plan_sb *b, unsigned hn,
 
 		if (!kind)
 			kind = u->kind ? u->kind : u->resource;
+		/* An add-on's release removes it, not a Kubernetes hop. */
+		if (r && r->product)
+			continue;
 		/* Only what this hop removes: earlier ones are gone already. */
 		if (!removed || removed > h->to.minor || removed <= h->from.minor ||
 		    u->evidence == APIEV_LIVE)
