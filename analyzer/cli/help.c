@@ -96,7 +96,7 @@ static const struct cmd_usage {
 	 "\t[--max-unavailable N] [--strict-packages] "
 	 "[--patch-first]\n"
 	 "\t[--progress WHEN] [--strategy default|fewest-drains] [--strict]\n"
-	 "\t[--full-state] [OUTPUT...] SNAPSHOT...",
+	 "\t[--full-state] [--fail-on LEVEL] [OUTPUT...] SNAPSHOT...",
 	 "Writes the runbook of an upgrade to VERSION, one minor per hop, "
 	 "checking\nthe skew policy after every step; a plan that would break "
 	 "it is refused\n(exit 1).\n"
@@ -122,6 +122,12 @@ static const struct cmd_usage {
 	 "  --full-state           JSON: every node's state after every step, "
 	 "not\n"
 	 "                         only at the end of each hop\n"
+	 "  --fail-on LEVEL        refuse the plan (exit 1, no runbook) on a "
+	 "finding at\n"
+	 "                         or above LEVEL: error, warning, info or "
+	 "never (an\n"
+	 "                         API in use that a hop removes is an "
+	 "error)\n"
 	 PROGRESS_HELP STRICT_HELP COMMON_HELP OUTPUT_HELP},
 	{"rules", "rules [--rules DIR]",
 	 "Lists the rule catalogue: every rule id with its severity and "

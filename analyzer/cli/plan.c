@@ -1,6 +1,8 @@
 /*
  * plan.c - the command `plan`: a snapshot and a target in, the simulated
  * kubeadm runbook out. A refused plan prints its findings and exits 1.
+ * --fail-on LEVEL also refuses a plan that carries a finding at or above
+ * LEVEL (an API in use that a hop removes is an error), as audit exits 1.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,13 +17,30 @@ int cmd_plan(int argc, char **argv, struct diag *d);
 
 struct plan_args {
 	const char *to, *as_of, *rules, *max_unavailable, *progress;
-	const char *strategy;
+	const char *strategy, *fail_on;
 	bool strict, patch_first, full_state;
 	bool strict_input;	/* --strict: unreadable content is an error */
 	struct output_opts out;
 	char **args;
 	int nargs;
+	int fail_min;		/* --fail-on: a severity, or -1 for never */
 };
+
+/* As audit's --fail-on, without its baseline level "new". */
+static int
+fail_on_level(const char *s, int *min)
+{
+	static const char *const names[] = {"error", "warning", "info",
+					    "never"};
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (!strcmp(s, names[i])) {
+			*min = i < 3 ? i : -1;
+			return 0;
+		}
+	return -1;
+}
 
 /*
  * A target is exactly what was asked: a release written as the release
@@ -70,6 +89,7 @@ parse(int argc, char **argv, struct diag *d, struct plan_args *o)
 		{"--strategy", &o->strategy, NULL},
 		{"--strict", NULL, &o->strict_input},
 		{"--full-state", NULL, &o->full_state},
+		{"--fail-on", &o->fail_on, NULL},
 	};
 	enum plan_strategy st;
 	int rc;
@@ -83,6 +103,9 @@ parse(int argc, char **argv, struct diag *d, struct plan_args *o)
 				   "latest-patch or latest)");
 	if ((rc = check_target(o->to, d)) != EXIT_OK)
 		return rc;
+	if (o->fail_on && fail_on_level(o->fail_on, &o->fail_min) < 0)
+		return usage_error(d, "unknown --fail-on '%s' (want error, "
+				   "warning, info or never)", o->fail_on);
 	if (o->strategy && !plan_strategy_parse(o->strategy, &st))
 		return usage_error(d, "--strategy '%s' is not a strategy (want "
 				   "default or fewest-drains)", o->strategy);
@@ -158,6 +181,19 @@ run(struct plan_args *o, struct diag *d, struct arena *a,
 	}
 	if (res == PLAN_BAD_INPUT)
 		return EXIT_INPUT;
+	/*
+	 * --fail-on: a plan with a finding at or above the level is refused
+	 * the way audit fails, so CI never gets a runbook it must not run;
+	 * without it the runbook carries the findings (the migrate-apis step
+	 * answers api-removed-in-target) and only a broken skew refuses.
+	 */
+	if (res == PLAN_OK && o->fail_on && o->fail_min >= 0)
+		for (i = 0; i < plan->findings.n; i++)
+			if ((int)plan->findings.v[i].severity <= o->fail_min) {
+				plan->refused = true;
+				res = PLAN_REFUSED;
+				break;
+			}
 	plan->full_state = o->full_state;
 	memset(&in, 0, sizeof(in));
 	in.command = "plan";
@@ -166,7 +202,7 @@ run(struct plan_args *o, struct diag *d, struct arena *a,
 	in.findings = &plan->findings;
 	in.plan = plan;
 	in.as_of = po.as_of;
-	in.fail_on = SEV_ERROR;
+	in.fail_on = o->fail_on ? o->fail_min : SEV_ERROR;
 	if ((rc = cli_write_outputs(&o->out, &in, plan_own, d)) != EXIT_OK)
 		return rc;
 	return res == PLAN_REFUSED ? EXIT_FINDINGS : EXIT_OK;

@@ -37,9 +37,9 @@ default_fmt(enum input_kind k, bool json)
 	}
 }
 
-int
-ingest_stream(struct cluster_state *cs, struct diag *d, struct stream *st,
-	      enum input_kind forced, bool forced_kubeadm)
+static int
+read_stream(struct cluster_state *cs, struct diag *d, struct stream *st,
+	    enum input_kind forced, bool forced_kubeadm, bool in_tree)
 {
 	/* Parsers keep locations: they all borrow the arena's copy. */
 	const char *path = arena_strdup(cs->arena, st->path);
@@ -56,6 +56,11 @@ ingest_stream(struct cluster_state *cs, struct diag *d, struct stream *st,
 	st->path = path;
 	if (sniff_stream(st, d, &sn) < 0)
 		return -1;
+	if (sn.first_line == 0 && sn.kind == KIND_UNKNOWN && in_tree) {
+		diag_warning(d, (struct src_loc){path, 0, 0},
+			     "empty file: passed over");
+		return 0;
+	}
 	if (sn.first_line == 0 && sn.kind == KIND_UNKNOWN)
 		return diag_error(d, (struct src_loc){path, 0, 0},
 				  "empty capture: no content lines");
@@ -99,6 +104,7 @@ ingest_stream(struct cluster_state *cs, struct diag *d, struct stream *st,
 	c.in = st;
 	c.sniff = &sn;
 	c.forced = forced != KIND_UNKNOWN;
+	c.in_tree = in_tree;
 	switch (sn.kind) {
 	case KIND_VERSION: rc = ingest_version(&c); break;
 	case KIND_NODES: rc = ingest_nodes(&c); break;
@@ -117,6 +123,8 @@ ingest_stream(struct cluster_state *cs, struct diag *d, struct stream *st,
 		cs->skipped.n = c.skipped0;
 		return -1;
 	}
+	if (c.passed_over)
+		return 0;
 	in = vec_push(&cs->inputs);
 	if (!in)
 		return diag_error(d, (struct src_loc){path, 0, 0},
@@ -125,6 +133,26 @@ ingest_stream(struct cluster_state *cs, struct diag *d, struct stream *st,
 	in->kind = sn.kind;
 	in->format = c.format ? c.format : "unknown";
 	return 0;
+}
+
+int
+ingest_stream(struct cluster_state *cs, struct diag *d, struct stream *st,
+	      enum input_kind forced, bool forced_kubeadm)
+{
+	return read_stream(cs, d, st, forced, forced_kubeadm, false);
+}
+
+int
+ingest_tree_file(struct cluster_state *cs, struct diag *d, const char *path)
+{
+	struct stream st;
+	int rc;
+
+	if (stream_open(&st, path, d) < 0)
+		return -1;
+	rc = read_stream(cs, d, &st, KIND_MANIFESTS, false, true);
+	stream_close(&st);
+	return rc;
 }
 
 int
@@ -264,9 +292,14 @@ ingest_arg(struct cluster_state *cs, struct diag *d, const char *arg)
 		for (i = 0; i < ARRAY_SIZE(forced_kinds); i++) {
 			size_t n = strlen(forced_kinds[i].name);
 
-			if ((size_t)(eq - arg) == n &&
-			    !memcmp(arg, forced_kinds[i].name, n))
-				return ingest_file(cs, d, eq + 1,
+			if ((size_t)(eq - arg) != n ||
+			    memcmp(arg, forced_kinds[i].name, n))
+				continue;
+			/* A GitOps tree: every manifest at any depth. */
+			if (forced_kinds[i].kind == KIND_MANIFESTS &&
+			    stat(eq + 1, &st) == 0 && S_ISDIR(st.st_mode))
+				return ingest_tree(cs, d, eq + 1);
+			return ingest_file(cs, d, eq + 1,
 						   forced_kinds[i].kind,
 						   forced_kinds[i].kubeadm);
 		}

@@ -244,6 +244,8 @@ struct ingest_ctx {
 	struct stream *in;		/* borrowed: the input, read once */
 	const struct sniff *sniff;	/* borrowed */
 	bool forced;			/* kind was forced with KIND=PATH */
+	bool in_tree;			/* a file of a manifests=DIR tree */
+	bool passed_over;		/* set by the parser: not a capture */
 	const char *format;		/* set by the parser: static string */
 	/* recover.c's state: indices into diag->held and cs->skipped. */
 	size_t held0, rec_start, skipped0;
@@ -254,6 +256,25 @@ struct ingest_ctx {
 /* Reads one opened input as one capture (ingest.c). */
 int ingest_stream(struct cluster_state *cs, struct diag *d, struct stream *st,
 		  enum input_kind forced, bool forced_kubeadm);
+/*
+ * Reads path as manifests found in a manifests=DIR tree: a YAML file with
+ * no Kubernetes object (a chart's values.yaml) is passed over with a
+ * warning instead of failing the run.
+ */
+int ingest_tree_file(struct cluster_state *cs, struct diag *d,
+		     const char *path);
+
+/* ------------------------------------------------------------ tree.c */
+
+/*
+ * manifests=DIR: every *.yaml, *.yml and *.json file under dir at any
+ * depth, depth first with the entries of each directory in byte order.
+ * Names starting with '.' (.git, .github) are passed over, and so is the
+ * templates/ directory of a Helm chart (beside its Chart.yaml), which is
+ * not YAML until rendered. A directory reached twice through symbolic
+ * links is read once. Returns 0, or -1 if any file had an error.
+ */
+int ingest_tree(struct cluster_state *cs, struct diag *d, const char *dir);
 
 /* ------------------------------------------------------------ session.c */
 

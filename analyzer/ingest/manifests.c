@@ -231,6 +231,14 @@ ingest_manifests(struct ingest_ctx *c)
 	buf_release(&p.key);
 	if (rc < 0 || p.errors)
 		return -1;
+	if (p.objects == 0 && c->in_tree) {
+		/* A chart's values.yaml, a kustomize patch: not a manifest. */
+		diag_warning(c->diag, (struct src_loc){c->path, 0, 0},
+			     "no Kubernetes objects (apiVersion and kind): "
+			     "passed over");
+		c->passed_over = true;
+		return 0;
+	}
 	if (p.objects == 0)
 		return diag_error(c->diag, (struct src_loc){c->path, 0, 0},
 				  "no Kubernetes objects found (expected "

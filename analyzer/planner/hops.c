@@ -506,7 +506,7 @@ plan_build(const struct rules_db *db, const struct cluster_state *cs,
 		sort_findings(plan);
 		return rc < 0 ? -1 : rc;
 	}
-	if (plan_steps(&c) < 0)
+	if (plan_steps(&c) < 0 || plan_api_findings(&c) < 0)
 		goto oom;
 	rc = plan_simulate(db, c.a, plan);
 	if (rc < 0)

@@ -134,6 +134,11 @@ void plan_step_backup_etcd(struct plan_sb *b, unsigned hn,
 /* steps_hop.c: the CNI plugin, etcd 3.5 to 3.6, recovery. */
 void plan_step_cni(struct plan_sb *b, unsigned hn, const struct plan_hop *h);
 /* steps_apis.c: the API versions in use that hop h's target removes. */
+/*
+ * steps_apis.c: an api-removed-in-target finding (an error) for every API
+ * use that a hop's target no longer serves, on that hop. 0 or -1 (OOM).
+ */
+int plan_api_findings(struct plan_ctx *c);
 void plan_step_migrate_apis(struct plan_sb *b, unsigned hn,
 			    const struct plan_hop *h);
 /* True when the etcd tag ("3.5.24-0") is 3.6 or later. */

@@ -49,6 +49,85 @@ use_text(struct arena *a, const struct api_use *u, const char *kind)
 	}
 }
 
+/* What the api-removed-in-target finding says of one use. */
+static const char *
+evidence_text(struct arena *a, const struct api_use *u)
+{
+	switch (u->evidence) {
+	case APIEV_METRIC:
+		return arena_printf(a, "requested %llu time(s) since the "
+				    "apiserver last started", u->count);
+	case APIEV_AUDIT:
+		return arena_printf(a, "called by %s%s%s",
+				    u->who ? u->who : "an unknown client",
+				    u->object ? " on " : "",
+				    u->object ? u->object : "");
+	default:
+		return arena_printf(a, "%llu object(s) in a manifest%s%s",
+				    u->count, u->object ? ", first " : "",
+				    u->object ? u->object : "");
+	}
+}
+
+int
+plan_api_findings(struct plan_ctx *c)
+{
+	const struct rule *r = NULL;
+	const struct api_use *u;
+	size_t hn;
+
+	for (hn = 0; hn < c->plan->hops.n; hn++) {
+		const struct plan_hop *h = &c->plan->hops.v[hn];
+
+		vec_foreach(&c->cs->api_uses, u) {
+			const char *kind = NULL, *fill[12];
+			const struct api_row *row =
+				u->kind ? rules_api_find(c->db, u->api, u->kind,
+							 NULL, &kind)
+					: rules_api_find(c->db, u->api, NULL,
+							 u->resource, &kind);
+			unsigned removed = row ? row->removed_in
+					       : release_minor(u->removed_release);
+
+			if ((row && row->product) || !removed ||
+			    removed > h->to.minor ||
+			    removed <= h->from.minor ||
+			    u->evidence == APIEV_LIVE)
+				continue;
+			if (!r && !(r = plan_rule(c, "api-removed-in-target")))
+				return -1;
+			fill[0] = "api";
+			fill[1] = u->api;
+			fill[2] = "kind";
+			fill[3] = kind ? kind : u->kind ? u->kind : u->resource;
+			fill[4] = "removed";
+			fill[5] = arena_printf(c->a, "1.%u", removed);
+			fill[6] = "target";
+			fill[7] = arena_printf(c->a, "%u.%u", h->to.major,
+					       h->to.minor);
+			fill[8] = "evidence";
+			fill[9] = evidence_text(c->a, u);
+			fill[10] = "replacement";
+			fill[11] = row && row->replacement
+					   ? arena_printf(c->a, "%s %s (served "
+							  "since 1.%u)",
+							  row->replacement,
+							  fill[3],
+							  row->replacement_since)
+				   : row ? arena_printf(c->a, "no API replaces "
+							"it: %s", row->note)
+					 : "see the Deprecated API Migration "
+					   "Guide";
+			if (!fill[5] || !fill[7] || !fill[9] || !fill[11] ||
+			    plan_finding(c->plan, c->a, r,
+					 arena_printf(c->a, "hop %zu", hn + 1),
+					 fill, 6, &u->loc, 1) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 void
 plan_step_migrate_apis(struct plan_sb *b, unsigned hn,
 		       const struct plan_hop *h)
@@ -72,6 +151,9 @@ plan_step_migrate_apis(struct plan_sb *b, unsigned hn,
 
 		if (!kind)
 			kind = u->kind ? u->kind : u->resource;
+		/* An add-on's release removes it, not a Kubernetes hop. */
+		if (r && r->product)
+			continue;
 		/* Only what this hop removes: earlier ones are gone already. */
 		if (!removed || removed > h->to.minor || removed <= h->from.minor ||
 		    u->evidence == APIEV_LIVE)

@@ -177,6 +177,40 @@ skipped_json(const struct skipped *sk)
 			   report_jadd(o, "reason", report_jstr(sk->reason)));
 }
 
+/* How a use was seen: the "evidence" of inspect's apis. */
+static const char *
+evidence_name(enum api_evidence e)
+{
+	switch (e) {
+	case APIEV_METRIC: return "metric";
+	case APIEV_AUDIT: return "audit";
+	case APIEV_LIVE: return "live";
+	case APIEV_MANIFEST:
+	default: return "manifest";
+	}
+}
+
+static cJSON *
+api_json(const struct api_use *u)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	return report_jdone(
+		o,
+		report_jadd(o, "api", report_jstr(u->api)) &&
+			report_jadd(o, "kind", report_jstr(u->kind)) &&
+			report_jadd(o, "resource", report_jstr(u->resource)) &&
+			report_jadd(o, "evidence",
+				    report_jstr(evidence_name(u->evidence))) &&
+			report_jadd(o, "count",
+				    cJSON_CreateNumber((double)u->count)) &&
+			report_jadd(o, "object", report_jstr(u->object)) &&
+			report_jadd(o, "who", report_jstr(u->who)) &&
+			report_jadd(o, "removedRelease",
+				    report_jstr(u->removed_release)) &&
+			report_jadd(o, "source", loc_json(u->loc)));
+}
+
 /*
  * Prints one item on its own line. A snapshot of 150,000 pods has hundreds
  * of thousands of images: the document is streamed item by item, never
@@ -227,6 +261,7 @@ report_inspect_json(FILE *out, const struct cluster_state *cs)
 	const struct image *im;
 	const struct package *p;
 	const struct skipped *sk;
+	const struct api_use *u;
 	cJSON *v;
 	bool first;
 	int rc = 0;
@@ -281,6 +316,12 @@ report_inspect_json(FILE *out, const struct cluster_state *cs)
 	vec_foreach(&cs->skipped, sk)
 		rc |= put_item(out, skipped_json(sk), &first);
 	rc |= put_array_end(out, first);
+	if (fputs(",\n  \"apis\": [", out) < 0)
+		return -1;
+	first = true;
+	vec_foreach(&cs->api_uses, u)
+		rc |= put_item(out, api_json(u), &first);
+	rc |= put_array_end(out, first);
 	if (fputs("\n}\n", out) < 0)
 		return -1;
 	return rc ? -1 : 0;
@@ -329,6 +370,7 @@ report_inspect_text(FILE *fp, const struct cluster_state *cs)
 	const struct image *im;
 	const struct package *p;
 	const struct skipped *sk;
+	const struct api_use *u;
 	size_t i;
 
 	buf_addf(out, "Inputs (%zu)\n", cs->inputs.n);
@@ -386,6 +428,29 @@ report_inspect_text(FILE *fp, const struct cluster_state *cs)
 		buf_addf(out, "%-12s %-4s ", model_repo_kind_name(p->repo_kind),
 			 p->installed == TRI_TRUE ? "inst" : "");
 		loc_shown(out, p->loc);
+		buf_addc(out, '\n');
+		rc |= flush_buf(fp, out);
+	}
+	/*
+	 * API versions in use, as read (the rules judge them): shown when a
+	 * metrics, audit log or manifests capture was given.
+	 */
+	if (cs->api_uses.n)
+		buf_addf(out, "\nAPIs in use (%zu)\n", cs->api_uses.n);
+	vec_foreach(&cs->api_uses, u)
+	{
+		buf_adds(out, "  ");
+		cell(out, u->api, 36, " ");
+		cell(out, u->kind ? u->kind : u->resource, 28, " ");
+		cell(out, evidence_name(u->evidence), 8, " ");
+		buf_addf(out, "x%-5llu ", u->count);
+		if (u->who)
+			cell(out, u->who, 0, " ");
+		if (u->object) {
+			buf_adds(out, u->who ? "on " : "");
+			cell(out, u->object, 0, " ");
+		}
+		loc_shown(out, u->loc);
 		buf_addc(out, '\n');
 		rc |= flush_buf(fp, out);
 	}

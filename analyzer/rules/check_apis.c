@@ -91,30 +91,52 @@ replacement_text(struct eval_ctx *c, const struct api_fact *f)
 	if (!f->row->replacement)
 		return arena_printf(c->a, "no API replaces it: %s",
 				    f->row->note);
+	if (f->row->product)
+		return arena_printf(c->a, "%s %s (served since %s %s)",
+				    f->row->replacement, f->kind,
+				    f->row->product, f->row->since_text);
 	return arena_printf(c->a, "%s %s (served since 1.%u)",
 			    f->row->replacement, f->kind,
 			    f->row->replacement_since);
+}
+
+/*
+ * A version of an add-on's row is that project's release ("1.6"), of a
+ * Kubernetes row "1.N"; what is unknown is said so.
+ */
+static const char *
+row_version(struct eval_ctx *c, const struct api_row *row, unsigned k8s,
+	    const char *text, const char *unknown)
+{
+	if (row && row->product)
+		return text ? text : unknown;
+	return row && k8s ? eval_minor(c, 1, k8s) : unknown;
 }
 
 static int
 emit(struct eval_ctx *c, const struct rule *r, const struct api_fact *f)
 {
 	const struct api_use *u = f->u;
-	struct fill fl[10];
+	struct fill fl[11];
 	size_t n = 0;
 	const char *subject = arena_printf(c->a, "%s %s", u->api, f->kind);
 
 #define FILL(k, v) (fl[n].name = (k), fl[n].value = (v), n++)
 	FILL("api", u->api);
 	FILL("kind", f->kind);
-	FILL("removed", f->removed ? eval_minor(c, 1, f->removed) : "an "
-	     "unknown release");
-	FILL("deprecated", f->row && f->row->deprecated_in
-			   ? eval_minor(c, 1, f->row->deprecated_in)
-			   : "an earlier release");
+	FILL("removed", f->row && f->row->product ? f->row->removed_text
+			: f->removed ? eval_minor(c, 1, f->removed)
+				     : "an unknown release");
+	FILL("deprecated", row_version(c, f->row, f->row ? f->row->deprecated_in
+							  : 0,
+				       f->row ? f->row->deprecated_text : NULL,
+				       "an earlier release"));
 	FILL("replacement", replacement_text(c, f));
-	FILL("since", f->row && f->row->replacement_since
-		      ? eval_minor(c, 1, f->row->replacement_since) : "?");
+	FILL("since", row_version(c, f->row, f->row ? f->row->replacement_since
+						     : 0,
+				  f->row ? f->row->since_text : NULL, "?"));
+	FILL("product", f->row && f->row->product ? f->row->product
+						  : "Kubernetes");
 	FILL("target", eval_minor(c, 1, f->target));
 	FILL("cluster", f->current ? eval_minor(c, 1, f->current) : "unknown");
 	FILL("evidence", evidence_text(c, u));
@@ -187,7 +209,8 @@ check_apis(struct eval_ctx *c, const struct rule *r)
 	 * any other input, rather than pass.
 	 */
 	if (c->cs->api_uses.n == 0)
-		return r->check == CK_API_CONVERTED
+		return r->check == CK_API_CONVERTED ||
+				       r->check == CK_API_ADDON_REMOVED
 			       ? 0
 			       : eval_missing(c, r, "API usage (apiserver "
 					      "metrics, audit log or "
@@ -198,7 +221,7 @@ check_apis(struct eval_ctx *c, const struct rule *r)
 	f.current = c->cluster ? c->cluster->minor : 0;
 	f.target = c->api_target ? c->api_target
 				 : f.current ? f.current + 1 : 0;
-	if (c->cs->api_uses.n && !f.target)
+	if (c->cs->api_uses.n && !f.target && r->check != CK_API_ADDON_REMOVED)
 		return eval_missing(c, r, "version");
 	vec_foreach(&c->cs->api_uses, u) {
 		bool removed, deprecated;
@@ -217,6 +240,19 @@ check_apis(struct eval_ctx *c, const struct rule *r)
 		if (!f.row && u->evidence != APIEV_METRIC &&
 		    u->evidence != APIEV_AUDIT)
 			continue;
+		/*
+		 * An add-on's version goes with a release of the add-on,
+		 * never with a Kubernetes minor: only api-addon-removed
+		 * judges it, whatever the target.
+		 */
+		if ((f.row && f.row->product) !=
+		    (r->check == CK_API_ADDON_REMOVED))
+			continue;
+		if (r->check == CK_API_ADDON_REMOVED) {
+			if (emit(c, r, &f) < 0)
+				return -1;
+			continue;
+		}
 		f.removed = f.row ? f.row->removed_in
 				  : parse_release(u->removed_release);
 		removed = f.removed && f.removed <= f.target;

@@ -355,6 +355,7 @@ run_rule(struct eval_ctx *c, const struct rule *r)
 	case CK_API_DEPRECATED:
 	case CK_API_REPLACEMENT:
 	case CK_API_CONVERTED:
+	case CK_API_ADDON_REMOVED:
 		return check_apis(c, r);
 	case CK_INPUT_MISSING:
 	case CK_WAIVER_EXPIRED:

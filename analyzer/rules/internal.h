@@ -234,6 +234,8 @@ int load_registries(struct lctx *c, const struct ynode *root);
 int load_packages(struct lctx *c, const struct ynode *root);
 int load_addons(struct lctx *c, const struct ynode *root);
 int load_apis(struct lctx *c, const struct ynode *root);
+/* data/apis-addons.yaml: the same rows, versioned by their project. */
+int load_apis_addons(struct lctx *c, const struct ynode *root);
 int load_rules(struct lctx *c, const struct ynode *root, const char *family);
 /* Every stable rule id is in the catalogue with its severity. */
 int load_check_stable_ids(struct lctx *c, const char *rulesets);

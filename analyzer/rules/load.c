@@ -74,11 +74,11 @@ rules_load(struct rules_db *db, struct arena *a, struct diag *d,
 		{"releases", T_STR, true}, {"skew", T_STR, true},
 		{"kubeadm", T_STR, true}, {"registries", T_STR, true},
 		{"packages", T_STR, true}, {"addons", T_STR, true},
-		{"apis", T_STR, false},
+		{"apis", T_STR, false}, {"apis_addons", T_STR, false},
 	};
 	static const loader_fn data_fns[] = {
 		load_releases, load_skew, load_kubeadm, load_registries,
-		load_packages, load_addons, load_apis,
+		load_packages, load_addons, load_apis, load_apis_addons,
 	};
 	static const struct field row[] = {
 		{"family", T_STR, true}, {"file", T_STR, true},

@@ -39,6 +39,43 @@ kind_is_valid(const char *s)
 	return true;
 }
 
+/*
+ * A project's release "X.Y" (no leading zeros, each below 1000) as
+ * X * 1000 + Y + 1, so that 0.1 is not 0; 0 when s is not one.
+ */
+static unsigned
+product_rank(const char *s)
+{
+	unsigned v[2] = {0, 0}, i = 0;
+	const char *p = s;
+
+	if (!s)
+		return 0;
+	for (;;) {
+		const char *d = p;
+
+		while (*p >= '0' && *p <= '9' && p - d < 4)
+			v[i] = v[i] * 10 + (unsigned)(*p++ - '0');
+		if (p == d || p - d > 3 || (*d == '0' && p - d > 1))
+			return 0;
+		if (i == 1 || *p != '.')
+			break;
+		p++;
+		i++;
+	}
+	return i == 1 && !*p ? v[0] * 1000 + v[1] + 1 : 0;
+}
+
+/* Shown as written: "1.22" for Kubernetes, "cert-manager 1.6" else. */
+static const char *
+version_text(struct lctx *c, const struct api_row *a, unsigned k8s,
+	     const char *text)
+{
+	if (a->product)
+		return arena_printf(c->a, "%s %s", a->product, text);
+	return arena_printf(c->a, "1.%u", k8s);
+}
+
 static int
 check_row(struct lctx *c, const struct ynode *r, const struct api_row *a)
 {
@@ -61,8 +98,11 @@ check_row(struct lctx *c, const struct ynode *r, const struct api_row *a)
 				"sources must not be empty");
 	if (a->deprecated_in && a->deprecated_in > a->removed_in)
 		rc = diag_error(c->d, ynode_get(r, "deprecated_in")->loc,
-				"deprecated_in 1.%u is after removed_in 1.%u",
-				a->deprecated_in, a->removed_in);
+				"deprecated_in %s is after removed_in %s",
+				version_text(c, a, a->deprecated_in,
+					     a->deprecated_text),
+				version_text(c, a, a->removed_in,
+					     a->removed_text));
 	if (a->replacement && !api_is_valid(a->replacement))
 		rc = diag_error(c->d, ynode_get(r, "replacement")->loc,
 				"replacement '%s' is not a group/version",
@@ -81,10 +121,13 @@ check_row(struct lctx *c, const struct ynode *r, const struct api_row *a)
 				"replacement is the api itself");
 	if (a->replacement_since && a->replacement_since > a->removed_in)
 		rc = diag_error(c->d, ynode_get(r, "replacement_since")->loc,
-				"replacement_since 1.%u is after removed_in "
-				"1.%u: nothing could migrate in time",
-				a->replacement_since, a->removed_in);
-	/* An (api, kind) pair is listed once. */
+				"replacement_since %s is after removed_in "
+				"%s: nothing could migrate in time",
+				version_text(c, a, a->replacement_since,
+					     a->since_text),
+				version_text(c, a, a->removed_in,
+					     a->removed_text));
+	/* An (api, kind) pair is listed once, across both files. */
 	for (o = c->db->apis.v; o < a; o++) {
 		if (strcmp(o->api, a->api))
 			continue;
@@ -98,8 +141,26 @@ check_row(struct lctx *c, const struct ynode *r, const struct api_row *a)
 	return rc;
 }
 
-int
-load_apis(struct lctx *c, const struct ynode *root)
+/* A project's version field: "X.Y", or null where allowed. */
+static int
+product_version(struct lctx *c, const struct ynode *r, const char *key,
+		const char **text, unsigned *rank)
+{
+	const struct ynode *n = ynode_get(r, key);
+
+	*text = NULL;
+	*rank = 0;
+	if (!n || n->is_null)
+		return 0;
+	*text = n->s;
+	if (!(*rank = product_rank(n->s)))
+		return diag_error(c->d, n->loc, "'%s' is not a release of the "
+				  "project like \"1.6\"", n->s);
+	return 0;
+}
+
+static int
+load_rows(struct lctx *c, const struct ynode *root, bool addons)
 {
 	static const struct field top[] = {
 		{"schema", T_STR, true}, {"apis", T_SEQ, true},
@@ -111,12 +172,23 @@ load_apis(struct lctx *c, const struct ynode *root)
 		{"replacement_since", T_MINOR, false},
 		{"note", T_STR, false}, {"sources", T_URLLIST, true},
 	};
+	/* The versions are the project's: checked by product_version(). */
+	static const struct field addon_row[] = {
+		{"api", T_STR, true}, {"product", T_STR, true},
+		{"kinds", T_STRLIST, true},
+		{"deprecated_in", T_STR_NULL, true}, {"removed_in", T_STR, true},
+		{"replacement", T_STR_NULL, true},
+		{"replacement_since", T_STR, false},
+		{"note", T_STR, false}, {"sources", T_URLLIST, true},
+	};
 	const struct ynode *rows, *r;
 	struct api_row *a;
 	int rc;
 
-	rc = load_check_fields(c, root, top, ARRAY_SIZE(top), "apis data");
-	if (load_check_schema(c, root, "skewplan.apis/v1") < 0)
+	rc = load_check_fields(c, root, top, ARRAY_SIZE(top),
+			       addons ? "add-on apis data" : "apis data");
+	if (load_check_schema(c, root, addons ? "skewplan.apis-addons/v1"
+					      : "skewplan.apis/v1") < 0)
 		rc = -1;
 	rows = ynode_get(root, "apis");
 	if (rc < 0 || !rows || rows->kind != YN_SEQ)
@@ -124,18 +196,39 @@ load_apis(struct lctx *c, const struct ynode *root)
 	if (rows->n == 0)
 		rc = diag_error(c->d, rows->loc, "no apis");
 	for (r = rows->child; r; r = r->next) {
-		if (load_check_fields(c, r, row, ARRAY_SIZE(row), "api") < 0) {
+		if (load_check_fields(c, r, addons ? addon_row : row,
+				      addons ? ARRAY_SIZE(addon_row)
+					     : ARRAY_SIZE(row),
+				      "api") < 0) {
 			rc = -1;
 			continue;
 		}
 		if (!(a = vec_push(&c->db->apis)))
 			return load_oom(c, r->loc);
+		memset(a, 0, sizeof(*a));
 		a->api = load_get_str(r, "api");
 		a->kinds = load_get_strlist(c, r, "kinds", &a->nkinds);
-		a->deprecated_in = load_get_minor(r, "deprecated_in");
-		a->removed_in = load_get_minor(r, "removed_in");
+		if (addons) {
+			a->product = load_get_str(r, "product");
+			if (product_version(c, r, "deprecated_in",
+					    &a->deprecated_text,
+					    &a->deprecated_in) < 0 ||
+			    product_version(c, r, "removed_in",
+					    &a->removed_text,
+					    &a->removed_in) < 0 ||
+			    product_version(c, r, "replacement_since",
+					    &a->since_text,
+					    &a->replacement_since) < 0) {
+				rc = -1;
+				continue;
+			}
+		} else {
+			a->deprecated_in = load_get_minor(r, "deprecated_in");
+			a->removed_in = load_get_minor(r, "removed_in");
+			a->replacement_since =
+				load_get_minor(r, "replacement_since");
+		}
 		a->replacement = load_get_str(r, "replacement");
-		a->replacement_since = load_get_minor(r, "replacement_since");
 		a->note = load_get_str(r, "note");
 		a->sources = load_get_strlist(c, r, "sources", &a->nsources);
 		a->loc = r->loc;
@@ -143,6 +236,18 @@ load_apis(struct lctx *c, const struct ynode *root)
 			rc = -1;
 	}
 	return rc;
+}
+
+int
+load_apis(struct lctx *c, const struct ynode *root)
+{
+	return load_rows(c, root, false);
+}
+
+int
+load_apis_addons(struct lctx *c, const struct ynode *root)
+{
+	return load_rows(c, root, true);
 }
 
 /* ---------------------------------------------------------- lookup */

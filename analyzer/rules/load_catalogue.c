@@ -13,7 +13,7 @@ static const char *const placeholder_names[] = {
 	"count", "date", "days", "deprecated", "drains", "evidence",
 	"expected", "file", "image", "input", "kind", "lag", "latest",
 	"limit", "minor", "minors", "months", "name", "newest", "node",
-	"oldest", "other", "package", "path", "reason", "registry",
+	"oldest", "other", "package", "path", "product", "reason", "registry",
 	"relative_to", "released", "removed", "replacement", "repo", "rule",
 	"saved", "since", "skew", "source", "status", "step", "strategy",
 	"supported", "target", "text", "through", "version",
@@ -56,6 +56,9 @@ static const struct kind_info kinds[] = {
 	{"api-deprecated", CK_API_DEPRECATED, API_FILLS, NULL},
 	{"api-replacement-unavailable", CK_API_REPLACEMENT, API_FILLS, NULL},
 	{"api-converted", CK_API_CONVERTED, "file count", NULL},
+	{"api-addon-removed", CK_API_ADDON_REMOVED,
+	 "api kind product removed deprecated replacement since evidence input",
+	 NULL},
 	{"input-missing", CK_INPUT_MISSING, "input rule", NULL},
 	{"input-skipped", CK_INPUT_SKIPPED, "path text reason", NULL},
 	{"version-not-release", CK_VERSION_NOT_RELEASE,
@@ -116,6 +119,7 @@ static const struct {
 	{"api-deprecated", SEV_WARNING},
 	{"api-replacement-unavailable", SEV_WARNING},
 	{"api-evidence-converted", SEV_INFO},
+	{"api-addon-removed", SEV_WARNING},
 };
 
 static const char *const severity_names[] = {"error", "warning", "info"};

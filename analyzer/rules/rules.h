@@ -174,9 +174,18 @@ struct addon {
 /*
  * One group/version that Kubernetes deprecated or stopped serving, for
  * the kinds listed (data/apis.yaml). Minors are N of 1.N.
+ *
+ * A row of data/apis-addons.yaml names the project whose own releases
+ * (not Kubernetes minors) deprecate and remove the version, such as
+ * cert-manager: product is set, the three versions are that project's
+ * major * 1000 + minor (for order only) and the *_text fields spell them.
  */
 struct api_row {
 	const char *api;	/* arena: group/version, "extensions/v1beta1" */
+	const char *product;	/* arena; NULL: Kubernetes itself */
+	const char *deprecated_text;	/* arena; product rows: "1.4" */
+	const char *removed_text;	/* arena; product rows */
+	const char *since_text;	/* arena; product rows with a replacement */
 	const char **kinds;	/* arena */
 	size_t nkinds;
 	unsigned deprecated_in;	/* 0 when the data gives none */
@@ -200,6 +209,7 @@ enum check_kind {
 	CK_VERSION_UNKNOWN, CK_INPUT_SKIPPED,
 	CK_VERSION_NOT_RELEASE, CK_VERSION_MINOR_MISMATCH, CK_NODE_MASKED,
 	CK_API_REMOVED, CK_API_DEPRECATED, CK_API_REPLACEMENT, CK_API_CONVERTED,
+	CK_API_ADDON_REMOVED,
 	CK_COUNT
 };
 
@@ -251,7 +261,7 @@ struct rules_db {
 	VEC(struct pkg_repo) repos;
 	VEC(struct pkg_key) keys;	/* packages.yaml signing_keys */
 	VEC(struct addon) addons;	/* addons.yaml, in file order */
-	VEC(struct api_row) apis;	/* data/apis.yaml, in file order */
+	VEC(struct api_row) apis;	/* data/apis.yaml, then apis-addons.yaml */
 	VEC(struct rule) rules;	/* in file order */
 };
 

@@ -14,7 +14,7 @@ _skewplan_options()
 	case $1 in
 	inspect) echo "-f --format --progress --strict" ;;
 	audit) echo "--as-of --rules --waivers --fail-on --baseline --near-eol-days --target --progress --strict $out" ;;
-	plan) echo "--to --as-of --rules --max-unavailable --strict-packages --patch-first --progress --strategy --strict --full-state $out" ;;
+	plan) echo "--to --as-of --rules --max-unavailable --strict-packages --patch-first --progress --strategy --strict --full-state --fail-on $out" ;;
 	rules | version) echo "--rules" ;;
 	esac
 }

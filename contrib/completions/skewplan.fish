@@ -37,6 +37,7 @@ complete -c skewplan -n "__fish_seen_subcommand_from plan" -l to -x -a 'latest l
 complete -c skewplan -n "__fish_seen_subcommand_from plan" -l max-unavailable -x -d 'workers per batch'
 complete -c skewplan -n "__fish_seen_subcommand_from plan" -l strict-packages -d 'refuse unverified package versions'
 complete -c skewplan -n "__fish_seen_subcommand_from plan" -l full-state -d 'JSON: state after every step'
+complete -c skewplan -n "__fish_seen_subcommand_from plan" -l fail-on -x -a 'error warning info never' -d 'refuse the plan on a finding this severe'
 complete -c skewplan -n "__fish_seen_subcommand_from plan" -l patch-first -d 'newest patch of the current minor first'
 complete -c skewplan -n "__fish_seen_subcommand_from plan" -l strategy -x -a 'default fewest-drains' -d 'how workers follow the control plane'
 complete -c skewplan -n "__fish_seen_subcommand_from inspect audit plan" -l strict -d 'unreadable content is an error'

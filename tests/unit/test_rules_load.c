@@ -24,6 +24,7 @@ static const char *const rule_files[] = {
 	"data/addons.yaml", "skew/skew.yaml", "support/support.yaml", "health/health.yaml",
 	"images/images.yaml", "packages/packages.yaml", "plan/plan.yaml",
 	"meta/meta.yaml", "data/apis.yaml", "apis/apis.yaml",
+	"data/apis-addons.yaml",
 };
 
 static const char *const rule_dirs[] = {
@@ -458,6 +459,15 @@ static const struct bad_case bad_cases[] = {
 	 "\"1.33\"",
 	 "replacement_since 1.33 is after removed_in 1.32: nothing could "
 	 "migrate in time"},
+	{"data/apis-addons.yaml", "removed_in: \"0.8\"",
+	 "removed_in: \"0.08\"", "\"0.08\"",
+	 "'0.08' is not a release of the project like \"1.6\""},
+	{"data/apis-addons.yaml", "kinds: [ReferenceGrant]\n    deprecated_in: "
+	 "\"0.8\"", "kinds: [ReferenceGrant]\n    deprecated_in: \"1.10\"",
+	 "\"1.10\"", "deprecated_in Gateway API 1.10 is after removed_in "
+	 "Gateway API 1.2"},
+	{"data/apis-addons.yaml", "product: Istio", "produce: Istio",
+	 "Istio\n    kinds: [ClusterRbacConfig", "unknown key 'produce' in api"},
 	{"data/apis.yaml", "removed_in: \"1.27\"", "removed_in: \"1.x\"",
 	 "\"1.x\"", "'1.x' is not a minor like \"1.28\""},
 	{"data/skew.yaml",
