@@ -215,6 +215,8 @@ enum fmt {
 	FMT_METRICS_TEXT,	/* kubectl get --raw /metrics */
 	FMT_AUDIT_JSONL,	/* kube-apiserver audit log lines */
 	FMT_MANIFESTS_DOC,	/* any Kubernetes objects: YAML stream, List */
+	FMT_DESCRIBE,		/* kubectl describe node/pod: nodes or images */
+	FMT_KUBEADM_PLAN,	/* kubeadm upgrade plan: text, JSON or YAML */
 };
 
 struct sniff {
@@ -313,6 +315,24 @@ int recover_end(struct ingest_ctx *c, int rc, const char *text, size_t len);
 int recover_skip(struct ingest_ctx *c, struct src_loc loc, const char *text,
 		 size_t len, const char *fmt, ...) PRINTF_LIKE(5, 6);
 /*
+ * Where a fact read before came from, seen from the capture being read:
+ * this capture, an earlier output of the same session file (the later
+ * one wins), or another file (the first one is kept, the second is an
+ * input-conflict). Each capture borrows its own arena copy of its path,
+ * so the pointer tells this capture from another output of its file.
+ */
+enum origin { ORIGIN_THIS, ORIGIN_SESSION, ORIGIN_OTHER };
+enum origin recover_origin(const struct ingest_ctx *c, struct src_loc earlier);
+/*
+ * Two captures that disagree about one fact (a node's kubelet version):
+ * the one at kept is kept, this one at loc is an input-conflict record
+ * whose reason is the message and "; the one there is kept"; under
+ * --strict, the message is an error at loc. Returns 0 or -1.
+ */
+int recover_conflict(struct ingest_ctx *c, struct src_loc loc,
+		     struct src_loc kept, const char *text, size_t len,
+		     const char *fmt, ...) PRINTF_LIKE(6, 7);
+/*
  * A parser that found no fact calls this before its own error: the
  * records skipped so far are printed as errors and are no longer skipped.
  */
@@ -350,6 +370,14 @@ struct nodes_state {
 	VEC(size_t) conflicts;	/* owned: cs->nodes indices */
 };
 
+/* Starts reading a file's nodes: the index of those read before. */
+int nodes_state_init(struct nodes_state *st, struct ingest_ctx *c);
+void nodes_state_release(struct nodes_state *st);
+/*
+ * A node listed twice in one file with different values: which row is
+ * the cluster's is a guess, so neither is kept (each a skipped record).
+ */
+int nodes_drop_conflicts(struct nodes_state *st);
 bool nodes_too_many_errors(const struct nodes_state *st);
 /* Quotes s for a message: control bytes escaped, long values cut. */
 const char *nodes_show(struct nodes_state *st, const char *s, size_t len);
@@ -410,7 +438,9 @@ struct vstate {
 	bool kubeadm;		/* the capture is of the kubeadm binary */
 	bool short_flag;	/* --short was used or warned about */
 	bool unreachable;	/* the server could not be reached */
+	struct src_loc unreachable_loc;	/* the first line that says so */
 	unsigned found;		/* versions recorded from this file */
+	unsigned found_server;	/* of them, the server's */
 	const char *format;	/* static */
 };
 
@@ -436,6 +466,12 @@ int version_side_line(struct vstate *st, enum noise noise, const char *s,
 		      struct src_loc loc);
 int version_merge_kustomize(struct vstate *st, const char *s, size_t len,
 			    struct src_loc loc);
+/*
+ * Adds vi as binary b's version. A second sighting (from this or another
+ * file) must agree with the first. Returns 0, or -1 after a diagnostic.
+ */
+int version_merge(struct vstate *st, enum binary b,
+		  const struct version_info *vi);
 /* Checks a record and adds it as binary b's version. */
 int version_record(struct vstate *st, enum binary b, const struct vrec *r);
 void version_set_format(struct vstate *st, const char *fmt);
@@ -589,6 +625,14 @@ int ingest_packages(struct ingest_ctx *c);	/* madison.c */
 int ingest_metrics(struct ingest_ctx *c);	/* metrics.c */
 int ingest_audit_log(struct ingest_ctx *c);	/* audit_log.c */
 int ingest_manifests(struct ingest_ctx *c);	/* manifests.c */
+/* kubectl describe node and pod output (FMT_DESCRIBE); describe.c */
+int ingest_describe(struct ingest_ctx *c);
+int ingest_kubeadm_plan(struct ingest_ctx *c);	/* kubeadm_plan.c */
+/*
+ * Once every input is read: the kubelet versions a kubeadm upgrade plan
+ * names, against the node list (kubeadm_plan.c). Returns 0 or -1.
+ */
+int kubeadm_plan_finish(struct cluster_state *cs, struct diag *d);
 
 /*
  * Parsers keep their patterns in static struct re tables; re_release_all()

@@ -33,8 +33,8 @@ index_add(struct nodes_state *st, size_t idx)
 			  (void *)(uintptr_t)(idx + 1));
 }
 
-static int
-state_init(struct nodes_state *st, struct ingest_ctx *c)
+int
+nodes_state_init(struct nodes_state *st, struct ingest_ctx *c)
 {
 	size_t i;
 
@@ -50,8 +50,8 @@ state_init(struct nodes_state *st, struct ingest_ctx *c)
 	return 0;
 }
 
-static void
-state_release(struct nodes_state *st)
+void
+nodes_state_release(struct nodes_state *st)
 {
 	strmap_release(&st->index);
 	buf_release(&st->show);
@@ -146,8 +146,8 @@ node_differs(struct nodes_state *st, const struct node *old,
  * the cluster's is a guess, so the first row is skipped too (the second
  * was, as a duplicate) and the node is left out.
  */
-static int
-drop_conflicts(struct nodes_state *st)
+int
+nodes_drop_conflicts(struct nodes_state *st)
 {
 	struct cluster_state *cs = st->c->cs;
 	size_t *ci, i, out;
@@ -208,8 +208,12 @@ nodes_name_is_masked(const char *s, size_t len)
 }
 
 /*
- * The same node read from two files must agree. Facts one capture lacks
- * (the default table has no OS image) are taken from the other.
+ * The same node read from two captures must agree. Facts one capture
+ * lacks (the default table has no OS image) are taken from the other.
+ * When they disagree: in a session, the later output is the node's state
+ * and the earlier one is superseded; from two files, which is true is not
+ * known, so the first is kept and this one is an input-conflict naming
+ * both (under --strict, an error).
  */
 static int
 merge_node(struct nodes_state *st, struct node *old, const struct node *n)
@@ -239,14 +243,28 @@ merge_node(struct nodes_state *st, struct node *old, const struct node *n)
 	else if (str_differs(old->internal_ip, n->internal_ip))
 		field = "internal IP", there = old->internal_ip,
 		here = n->internal_ip;
+	if (field && recover_origin(c, old->loc) == ORIGIN_SESSION) {
+		if (recover_skip(c, old->loc, old->name, strlen(old->name),
+				 "node '%s' superseded by line %u: %s '%s' "
+				 "there, '%s' later", old->name,
+				 (unsigned)n->loc.line, field, there, here) < 0)
+			return -1;
+		*old = *n;
+		st->added++;
+		return 0;
+	}
 	if (field) {
 		where = src_loc_str(c->arena, old->loc);
 		if (!where)
 			return nodes_oom(st, n->loc);
-		return diag_error(c->diag, n->loc,
-				  "node '%s' differs from the one at %s: "
-				  "%s '%s' there, '%s' here",
-				  n->name, where, field, there, here);
+		if (recover_conflict(c, n->loc, old->loc, n->name,
+				     strlen(n->name),
+				     "node '%s' differs from the one at %s: "
+				     "%s '%s' there, '%s' here",
+				     n->name, where, field, there, here) < 0)
+			return -1;
+		st->added++;
+		return 0;
 	}
 	if (!old->kube_proxy)
 		old->kube_proxy = n->kube_proxy;
@@ -464,15 +482,15 @@ ingest_nodes(struct ingest_ctx *c)
 	int rv, doc;
 
 	recover_file_begin(c);
-	if (state_init(&st, c) < 0) {
-		state_release(&st);
+	if (nodes_state_init(&st, c) < 0) {
+		nodes_state_release(&st);
 		return -1;
 	}
 	if ((doc = doc_kind_of(c)) >= 0)
 		rv = nodes_parse_doc(&st, doc == 1);
 	else
 		rv = nodes_parse_table(&st);
-	if (rv == 0 && st.conflicts.n && drop_conflicts(&st) < 0)
+	if (rv == 0 && st.conflicts.n && nodes_drop_conflicts(&st) < 0)
 		rv = -1;
 	if (nodes_too_many_errors(&st))
 		diag_note(c->diag, (struct src_loc){c->path, 0, 0},
@@ -491,6 +509,6 @@ ingest_nodes(struct ingest_ctx *c)
 				"no nodes in the capture");
 	}
 	recover_file_end(c, rv < 0 || c->diag->errors != st.errors0);
-	state_release(&st);
+	nodes_state_release(&st);
 	return rv;
 }

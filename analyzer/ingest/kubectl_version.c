@@ -226,9 +226,11 @@ version_side_line(struct vstate *st, enum noise noise, const char *s, size_t len
 		return set_command(st, cmd, cmd_len, loc);
 	if (noise != NOISE_WARNING && noise != NOISE_NONE)
 		return 0;
-	if (version_is_unreachable_line(s, len))
+	if (version_is_unreachable_line(s, len)) {
+		if (!st->unreachable)
+			st->unreachable_loc = loc;
 		st->unreachable = true;
-	else if (!version_has_prefix(s, len, "WARNING:") &&
+	} else if (!version_has_prefix(s, len, "WARNING:") &&
 		 !version_has_prefix(s, len, "Warning:") &&
 		 !version_has_prefix(s, len, "warning:") &&
 		 !version_has_prefix(s, len, "Flag --") &&
@@ -274,12 +276,14 @@ same_version(const struct kver *x, const struct kver *y)
  * Adds vi as binary b's version. A second sighting (from this or another
  * file) must agree with the first.
  */
-static int
-merge_version(struct vstate *st, enum binary b, const struct version_info *vi)
+int
+version_merge(struct vstate *st, enum binary b, const struct version_info *vi)
 {
 	struct version_info *dst = slot(st->c->cs, b);
 
 	st->found++;
+	if (b == BIN_SERVER)
+		st->found_server++;
 	if (vi->not_release) {
 		/* Seen, not used: a later release sighting replaces it. */
 		if (!dst->present)
@@ -292,13 +296,46 @@ merge_version(struct vstate *st, enum binary b, const struct version_info *vi)
 		return 0;
 	}
 	if (!same_version(&dst->ver, &vi->ver)) {
-		diag_error(st->c->diag, vi->loc,
-			   "%s version '%s' differs from '%s' read before",
-			   binary_names[b], vi->ver.text, dst->ver.text);
-		diag_note(st->c->diag, dst->loc,
-			  "%s version '%s' was read here", binary_names[b],
-			  dst->ver.text);
-		return -1;
+		const char *where;
+
+		switch (st->c->cs->strict ? ORIGIN_THIS
+					   : recover_origin(st->c, dst->loc)) {
+		case ORIGIN_THIS:
+			/*
+			 * Two values in one capture (neither is a guess),
+			 * or --strict: the error it always was.
+			 */
+			diag_error(st->c->diag, vi->loc,
+				   "%s version '%s' differs from '%s' read "
+				   "before",
+				   binary_names[b], vi->ver.text,
+				   dst->ver.text);
+			diag_note(st->c->diag, dst->loc,
+				  "%s version '%s' was read here",
+				  binary_names[b], dst->ver.text);
+			return -1;
+		case ORIGIN_SESSION:
+			/* A later output of the session is its state. */
+			if (recover_skip(st->c, dst->loc, dst->ver.text,
+					 strlen(dst->ver.text),
+					 "%s version superseded by line %u",
+					 binary_names[b],
+					 (unsigned)vi->loc.line) < 0)
+				return -1;
+			*dst = *vi;
+			dst->present = true;
+			return 0;
+		case ORIGIN_OTHER:
+			break;
+		}
+		if (!(where = src_loc_str(st->c->arena, dst->loc)))
+			return version_oom(st, vi->loc);
+		return recover_conflict(st->c, vi->loc, dst->loc, vi->ver.text,
+					strlen(vi->ver.text),
+					"%s version '%s' differs from '%s' at "
+					"%s",
+					binary_names[b], vi->ver.text,
+					dst->ver.text, where);
 	}
 	if (!dst->platform)
 		dst->platform = vi->platform;
@@ -380,7 +417,7 @@ record_dev_build(struct vstate *st, enum binary b, const struct vrec *r)
 	vi.ver.has_patch = true;
 	vi.loc = r->git.loc;
 	vi.not_release = "a development build (no release tag)";
-	return merge_version(st, b, &vi);
+	return version_merge(st, b, &vi);
 }
 
 /*
@@ -457,7 +494,7 @@ version_record(struct vstate *st, enum binary b, const struct vrec *r)
 	    !(vi.platform = arena_strndup(a, r->platform.s, r->platform.len)))
 		return version_oom(st, r->platform.loc);
 	vi.loc = r->git.loc;
-	return merge_version(st, b, &vi);
+	return version_merge(st, b, &vi);
 }
 
 /* --------------------------------------------------------------- entry */
@@ -473,6 +510,7 @@ ingest_version(struct ingest_ctx *c)
 	memset(&st, 0, sizeof(st));
 	st.c = c;
 	st.errors_before = c->diag->errors;
+
 	recover_file_begin(c);
 	buf_init(&st.cmd);
 	if (c->sniff) {
@@ -494,6 +532,7 @@ ingest_version(struct ingest_ctx *c)
 		rc = version_parse_text(&st);
 	buf_release(&st.cmd);
 	c->format = st.format ? st.format : "unknown";
+
 	if (rc < 0 || c->diag->errors != st.errors_before) {
 		recover_file_end(c, true);
 		return -1;
@@ -508,6 +547,23 @@ ingest_version(struct ingest_ctx *c)
 				  "could not be reached");
 		recover_file_end(c, true);
 		return -1;
+	}
+	/*
+	 * kubectl printed its client version and could not reach the server:
+	 * a capture of what there is, whose server version the rules that
+	 * need it report as input-missing. Under --strict it is refused.
+	 */
+	if (st.unreachable && !st.found_server) {
+		if (c->cs->strict) {
+			diag_error(c->diag, st.unreachable_loc,
+				   "the server could not be reached: the capture "
+				   "has no server version");
+			recover_file_end(c, true);
+			return -1;
+		}
+		diag_note(c->diag, st.unreachable_loc,
+			  "the server could not be reached: only the client "
+			  "version is read");
 	}
 	recover_file_end(c, false);
 	return 0;
