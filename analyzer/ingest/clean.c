@@ -385,12 +385,14 @@ int
 text_reader_next(struct text_reader *r, struct text_line *out)
 {
 	struct src_loc loc;
+	enum text_want want;
 	char *nul;
 
 	if (text_reader_check_limits(r) < 0)
 		return -1;
 	if (r->eof || !r->st)
 		return 0;
+again:
 	buf_reset(&r->raw);
 	for (;;) {
 		const char *p, *nl;
@@ -406,6 +408,15 @@ text_reader_next(struct text_reader *r, struct text_line *out)
 		}
 		p = r->chunk + r->boff;
 		nl = memchr(p, '\n', r->blen - r->boff);
+		/* A whole line the parser does not want is never copied. */
+		if (nl && r->want_line && r->raw.len == 0 &&
+		    (size_t)(nl - p) <= LIMIT_LINE_LEN &&
+		    r->want_line(r->want_ctx, p, (size_t)(nl - p)) ==
+			    TEXT_SKIP) {
+			r->boff += (size_t)(nl - p) + 1;
+			r->lineno++;
+			continue;
+		}
 		take = nl ? (size_t)(nl - p) + 1 : r->blen - r->boff;
 		buf_add(&r->raw, p, take);
 		r->boff += take;
@@ -436,6 +447,12 @@ text_reader_next(struct text_reader *r, struct text_line *out)
 				  "binary data (NUL byte) in a text capture");
 	}
 	r->lineno++;
+	want = r->want_line ? r->want_line(r->want_ctx, r->raw.s, r->raw.len)
+			    : TEXT_CLEAN;
+	if (want == TEXT_SKIP && !r->eof)
+		goto again;
+	if (want == TEXT_SKIP)
+		return 0;
 	if (r->warn_utf8 && !utf8_is_valid(r->raw.s, r->raw.len)) {
 		size_t off = utf8_invalid_at(r->raw.s, r->raw.len);
 
@@ -446,6 +463,22 @@ text_reader_next(struct text_reader *r, struct text_line *out)
 			     (unsigned char)r->raw.s[off],
 			     (unsigned char)r->raw.s[off]);
 		r->warn_utf8 = false;
+	}
+	if (want == TEXT_RAW) {
+		/* Columns are offsets + 1: colmap stays empty. */
+		buf_reset(&r->clean);
+		buf_add(&r->clean, r->raw.s, r->raw.len);
+		r->colmap.n = 0;
+		memset(out, 0, sizeof(*out));
+		out->s = buf_cstr(&r->clean);
+		out->len = r->clean.len;
+		out->noise = NOISE_NONE;
+		if (r->clean.oom)
+			return diag_error(r->diag,
+					  (struct src_loc){r->path, 0, 0},
+					  "out of memory");
+		out->lineno = r->lineno;
+		return 1;
 	}
 	clean_line(&r->clean, &r->colmap, r->raw.s, r->raw.len,
 		   r->lineno == 1, out);

@@ -121,6 +121,8 @@ struct colmap {
 	size_t n, cap;
 };
 
+enum text_want { TEXT_SKIP, TEXT_CLEAN, TEXT_RAW };
+
 struct text_reader {
 	struct stream *st;	/* borrowed, or &own */
 	struct stream own;	/* for text_reader_open(path) */
@@ -149,6 +151,16 @@ struct text_reader {
 	struct ingest_ctx *recover;
 	/* Set while a joined record is parsed: text_loc maps through it. */
 	const struct text_join *join;
+	/*
+	 * Optional: called with each raw line (no newline) before any other
+	 * work on it. TEXT_SKIP passes the line over unread (not copied,
+	 * cleaned or checked); TEXT_RAW returns it as read, without looking
+	 * for paste noise (prompts, markup: a parser knows its data line);
+	 * TEXT_CLEAN as usual. A 1 GB audit log is mostly lines nobody reads:
+	 * this keeps it near the speed of a bare line read.
+	 */
+	enum text_want (*want_line)(void *ctx, const char *s, size_t len);
+	void *want_ctx;
 };
 
 /* Reads st from byte 0 (see stream_rewind for again). */

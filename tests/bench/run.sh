@@ -30,6 +30,13 @@
 # wall seconds and peak RSS.
 # Then `skewplan inspect` of a terminal session of 1,000 and 4,000
 # commands (100 lines each), linear in its size (issue 10).
+# A fourth table (issue 12) times API-usage ingest against its floor: a
+# GitOps tree of `helm template` output read with manifests=DIR against
+# the libyaml event loop over the same files, and an audit log against a
+# bare getline() loop (floor -l); 200 MB each by default, 2 GB and 1 GB
+# with BENCH_FULL=1 (gen_apis.c writes them once). Goal: within 1.25x
+# of the floor, memory bounded (it grows with the distinct API versions
+# and clients, not with the bytes).
 # A third table times `skewplan plan` of 1.28.15 to 1.29 on 3 control-plane
 # nodes and 500 or 5,000 workers (issue 11: 5,000 within 15x of 500 in
 # time and output size, under 256 MB), in each output format. Columns:
@@ -66,6 +73,7 @@ build() {
 	fi
 }
 build "$dir/gen" "$here/gen.c"
+build "$dir/gen_apis" "$here/gen_apis.c"
 pkg-config --exists yaml-0.1 ||
     die "libyaml not found by pkg-config; install it: apt-get install -y libyaml-dev"
 # shellcheck disable=SC2046  # pkg-config output is meant to split
@@ -332,4 +340,53 @@ for fmt in json text markdown html sarif junit; do
 		    "$(human_size "$(stat -c %s -- "$of")")"
 		rm -f -- "$of" "$tf"
 	done
+done
+
+# ------------------------------------------------------------ API usage
+
+# api_input KIND BYTES -> a generated tree or log; a tree is complete once
+# its .done marker exists (gen_apis renames each file into place).
+api_input() {
+	local kind=$1 bytes=$2 f
+	case $kind in
+	manifests) f="$dir/manifests-$bytes" ;;
+	audit) f="$dir/audit-$bytes.log" ;;
+	esac
+	if [[ ! -e $f.done ]]; then
+		echo "generating $f" >&2
+		rm -rf -- "$f"
+		"$dir/gen_apis" "$kind" "$f" "$bytes"
+		: >"$f.done"
+	fi
+	printf '%s\n' "$f"
+}
+
+apifmt='%-26s %9s  %-16s %-16s %9s\n'
+echo
+echo "API usage ingest (issue 12): skewplan inspect -f json against its floor"
+# shellcheck disable=SC2059
+printf "$apifmt" input size skewplan floor sp/floor
+small=$((200 * 1000 * 1000))
+sizes=("$small")
+[[ ${BENCH_FULL:-0} == 1 ]] && sizes+=(2147483648)
+for b in "${sizes[@]}"; do
+	m=$(api_input manifests "$b")
+	mapfile -t mf < <(find "$m" -name '*.yaml' -type f | LC_ALL=C sort)
+	msize=$(cat -- "${mf[@]}" | wc -c)
+	sp=$(measure "$skewplan" inspect -f json "manifests=$m")
+	fl=$(measure "$dir/floor" "${mf[@]}")
+	# shellcheck disable=SC2059
+	printf "$apifmt" "manifests tree, ${#mf[@]} files" "$(human_size "$msize")" \
+	    "$(cell "$sp")" "$(cell "$fl")" "$(ratio "$sp" "$fl")"
+done
+sizes=("$small")
+[[ ${BENCH_FULL:-0} == 1 ]] && sizes+=(1073741824)
+for b in "${sizes[@]}"; do
+	a=$(api_input audit "$b")
+	cat -- "$a" >/dev/null
+	sp=$(measure "$skewplan" inspect -f json "audit=$a")
+	fl=$(measure "$dir/floor" -l "$a")
+	# shellcheck disable=SC2059
+	printf "$apifmt" "audit log" "$(human_size "$(stat -c %s -- "$a")")" \
+	    "$(cell "$sp")" "$(cell "$fl")" "$(ratio "$sp" "$fl")"
 done

@@ -380,6 +380,44 @@ audit_events_are_counted_per_api_and_client(void **state)
 }
 
 static void
+only_audit_lines_naming_deprecated_are_parsed(void **state)
+{
+	struct fx *f = *state;
+	char text[4096], out[1024];
+	size_t n = 0;
+	const char *dep = "\"k8s.io/deprecated\":\"true\","
+			  "\"k8s.io/removed-release\":\"1.25\"";
+
+	/* An event shaped line without the word: counted, not parsed. */
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+			      "{\"kind\":\"Event\", not json at all}\r\n");
+	/* grep -H prefix and CRLF: parsed, located after the prefix. */
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "audit.log:");
+	n += (size_t)snprintf(text + n, sizeof(text) - n, EV, 2, "ci",
+			      "Helm/3.8.2", dep);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, EV, 3, "ci",
+			      "Helm/3.8.2", dep);
+	assert_true(n < sizeof(text));
+	assert_int_equal(ingest_file(&f->cs, &f->d, write_tmp(f, text),
+				     KIND_AUDIT_LOG, false), 0);
+	assert_int_equal(f->cs.api_uses.n, 1);
+	assert_use(&f->cs.api_uses.v[0], APIEV_AUDIT, "batch/v1beta1", NULL,
+		   "cronjobs", 2, 2, 11);
+	/* A broken line that names it is parsed and reported. */
+	n = (size_t)snprintf(text, sizeof(text), EV, 4, "ci", "Helm/3.8.2",
+			     dep);
+	memcpy(text + n - 3, "]}\n", 4);
+	teardown(state);
+	assert_int_equal(setup(state), 0);
+	f = *state;
+	assert_int_equal(ingest_file(&f->cs, &f->d, write_tmp(f, text),
+				     KIND_AUDIT_LOG, false), -1);
+	diags(f, out, sizeof(out));
+	assert_non_null(strstr(out, ":1:"));
+	assert_non_null(strstr(out, "error: audit event is not valid JSON"));
+}
+
+static void
 helm_output_is_read_as_manifests_with_the_apiversion_location(void **state)
 {
 	struct fx *f = *state;
@@ -474,6 +512,9 @@ main(void)
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			audit_events_are_counted_per_api_and_client, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			only_audit_lines_naming_deprecated_are_parsed, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			helm_output_is_read_as_manifests_with_the_apiversion_location,
