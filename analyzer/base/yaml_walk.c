@@ -407,20 +407,49 @@ on_alias(struct yaml_walk *w, const yaml_event_t *ev)
 	return -1;
 }
 
-/* Advances line and col over s[0..len). */
+/*
+ * The '\n' bytes of s[0..len), eight at a time: a byte of x is zero where
+ * s has a newline, and ((x & 0x7f..) + 0x7f..) | x has its high bit set
+ * exactly where x's byte is not zero.
+ */
+static size_t
+count_newlines(const unsigned char *s, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101u, low7 = ones * 0x7f;
+	size_t i = 0, n = 0;
+	uint64_t x, t;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&x, s + i, 8);
+		x ^= ones * '\n';
+		t = ~(((x & low7) + low7) | x) & (ones << 7);
+		n += (size_t)(((t >> 7) * ones) >> 56);
+	}
+	for (; i < len; i++)
+		n += s[i] == '\n';
+	return n;
+}
+
+/*
+ * Advances line and col over s[0..len). Every input byte passes here, so
+ * newlines are counted a word at a time and only the bytes after the last
+ * one are counted as columns (the byte loop was 5% of a manifests run).
+ */
 static void
 src_count(struct yaml_walk_src *src, const unsigned char *s, size_t len)
 {
-	size_t i;
+	size_t i, lines = count_newlines(s, len), from = len;
 
-	for (i = 0; i < len; i++) {
-		if (s[i] == '\n') {
-			src->line++;
-			src->col = 1;
-		} else if ((s[i] & 0xc0) != 0x80) {
-			src->col++;
-		}
+	if (lines) {
+		src->line += lines;
+		src->col = 1;
+		while (from > 0 && s[from - 1] != '\n')
+			from--;
+	} else {
+		from = 0;
 	}
+	for (i = from; i < len; i++)
+		src->col += (s[i] & 0xc0) != 0x80;
 }
 
 /* Keeps at most this many bytes of the previous read in the window. */

@@ -616,6 +616,9 @@ filter_line(char *s, size_t len)
 	if (c == ' ' || c == '\t' || c == '-' || c == '{' || c == '}' ||
 	    c == '[' || c == ']' || c == '"' || c == '\r' || c == '\'')
 		return;
+	/* helm template's comment before every document: no prompt. */
+	if (len >= 10 && !memcmp(s, "# Source: ", 10))
+		return;
 	/* A top-level "key: value" or "key:" of a kubectl document. */
 	if (c >= 'a' && c <= 'z') {
 		size_t i = 1;

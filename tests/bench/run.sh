@@ -16,6 +16,8 @@
 #               file would not fit in 24 GB); all: on every YAML file;
 #               0: never
 #   BENCH_RUNS  runs per tool and file; the fastest is kept (default 1)
+#   BENCH_ONLY  apis: only the API-usage table (with BENCH_FULL=1, 2 GB of
+#               manifests and a 1 GB audit log)
 #   CC          C compiler for gen and floor (default cc)
 #
 # Inputs are generated once by gen.c and reused. Each row shows, per tool,
@@ -91,9 +93,11 @@ input() {
 }
 
 files=()
-files+=("$(input pods yaml 15000)")
-files+=("$(input pods json 15000)")
-if [[ ${BENCH_FULL:-0} == 1 ]]; then
+if [[ ${BENCH_ONLY:-} != apis ]]; then
+	files+=("$(input pods yaml 15000)")
+	files+=("$(input pods json 15000)")
+fi
+if [[ ${BENCH_FULL:-0} == 1 && ${BENCH_ONLY:-} != apis ]]; then
 	files+=("$(input pods yaml 150000)")
 	files+=("$(input pods json 150000)")
 	files+=("$(input nodes yaml 5000)")
@@ -195,6 +199,56 @@ for f in "${files[@]}"; do
 	    "$(cell "$sp")" "$(cell "$fl")" "$(cell "$jqr")" "$(cell "$yqr")" \
 	    "$(ratio "$sp" "$fl")" "$(ratio "$jqr" "$sp")" "$(ratio "$yqr" "$sp")"
 done
+
+# ------------------------------------------------------------ API usage
+
+# api_input KIND BYTES -> a generated tree or log; a tree is complete once
+# its .done marker exists (gen_apis renames each file into place).
+api_input() {
+	local kind=$1 bytes=$2 f
+	case $kind in
+	manifests) f="$dir/manifests-$bytes" ;;
+	audit) f="$dir/audit-$bytes.log" ;;
+	esac
+	if [[ ! -e $f.done ]]; then
+		echo "generating $f" >&2
+		rm -rf -- "$f"
+		"$dir/gen_apis" "$kind" "$f" "$bytes"
+		: >"$f.done"
+	fi
+	printf '%s\n' "$f"
+}
+
+apifmt='%-26s %9s  %-16s %-16s %9s\n'
+echo
+echo "API usage ingest (issue 12): skewplan inspect -f json against its floor"
+# shellcheck disable=SC2059
+printf "$apifmt" input size skewplan floor sp/floor
+small=$((200 * 1000 * 1000))
+sizes=("$small")
+[[ ${BENCH_FULL:-0} == 1 ]] && sizes+=(2147483648)
+for b in "${sizes[@]}"; do
+	m=$(api_input manifests "$b")
+	mapfile -t mf < <(find "$m" -name '*.yaml' -type f | LC_ALL=C sort)
+	msize=$(cat -- "${mf[@]}" | wc -c)
+	sp=$(measure "$skewplan" inspect -f json "manifests=$m")
+	fl=$(measure "$dir/floor" "${mf[@]}")
+	# shellcheck disable=SC2059
+	printf "$apifmt" "manifests tree, ${#mf[@]} files" "$(human_size "$msize")" \
+	    "$(cell "$sp")" "$(cell "$fl")" "$(ratio "$sp" "$fl")"
+done
+sizes=("$small")
+[[ ${BENCH_FULL:-0} == 1 ]] && sizes+=(1073741824)
+for b in "${sizes[@]}"; do
+	a=$(api_input audit "$b")
+	cat -- "$a" >/dev/null
+	sp=$(measure "$skewplan" inspect -f json "audit=$a")
+	fl=$(measure "$dir/floor" -l "$a")
+	# shellcheck disable=SC2059
+	printf "$apifmt" "audit log" "$(human_size "$(stat -c %s -- "$a")")" \
+	    "$(cell "$sp")" "$(cell "$fl")" "$(ratio "$sp" "$fl")"
+done
+[[ ${BENCH_ONLY:-} == apis ]] && exit 0
 
 # ------------------------------------------------------------ audit scale
 
@@ -340,53 +394,4 @@ for fmt in json text markdown html sarif junit; do
 		    "$(human_size "$(stat -c %s -- "$of")")"
 		rm -f -- "$of" "$tf"
 	done
-done
-
-# ------------------------------------------------------------ API usage
-
-# api_input KIND BYTES -> a generated tree or log; a tree is complete once
-# its .done marker exists (gen_apis renames each file into place).
-api_input() {
-	local kind=$1 bytes=$2 f
-	case $kind in
-	manifests) f="$dir/manifests-$bytes" ;;
-	audit) f="$dir/audit-$bytes.log" ;;
-	esac
-	if [[ ! -e $f.done ]]; then
-		echo "generating $f" >&2
-		rm -rf -- "$f"
-		"$dir/gen_apis" "$kind" "$f" "$bytes"
-		: >"$f.done"
-	fi
-	printf '%s\n' "$f"
-}
-
-apifmt='%-26s %9s  %-16s %-16s %9s\n'
-echo
-echo "API usage ingest (issue 12): skewplan inspect -f json against its floor"
-# shellcheck disable=SC2059
-printf "$apifmt" input size skewplan floor sp/floor
-small=$((200 * 1000 * 1000))
-sizes=("$small")
-[[ ${BENCH_FULL:-0} == 1 ]] && sizes+=(2147483648)
-for b in "${sizes[@]}"; do
-	m=$(api_input manifests "$b")
-	mapfile -t mf < <(find "$m" -name '*.yaml' -type f | LC_ALL=C sort)
-	msize=$(cat -- "${mf[@]}" | wc -c)
-	sp=$(measure "$skewplan" inspect -f json "manifests=$m")
-	fl=$(measure "$dir/floor" "${mf[@]}")
-	# shellcheck disable=SC2059
-	printf "$apifmt" "manifests tree, ${#mf[@]} files" "$(human_size "$msize")" \
-	    "$(cell "$sp")" "$(cell "$fl")" "$(ratio "$sp" "$fl")"
-done
-sizes=("$small")
-[[ ${BENCH_FULL:-0} == 1 ]] && sizes+=(1073741824)
-for b in "${sizes[@]}"; do
-	a=$(api_input audit "$b")
-	cat -- "$a" >/dev/null
-	sp=$(measure "$skewplan" inspect -f json "audit=$a")
-	fl=$(measure "$dir/floor" -l "$a")
-	# shellcheck disable=SC2059
-	printf "$apifmt" "audit log" "$(human_size "$(stat -c %s -- "$a")")" \
-	    "$(cell "$sp")" "$(cell "$fl")" "$(ratio "$sp" "$fl")"
 done
