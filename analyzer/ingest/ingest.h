@@ -13,8 +13,9 @@
  * Ingests one command-line argument: a file, a directory (every regular
  * file in it, in name order) or KIND=PATH with KIND one of version, nodes,
  * images, packages (or kubeadm, a version capture of the kubeadm binary),
- * which forces the kind. Facts are added to cs; problems are reported to
- * d. Returns 0, or -1 if any file had an error.
+ * metrics, audit or manifests, which forces the kind; manifests=DIR reads
+ * every manifest under DIR at any depth (tree.c). Facts are added to cs;
+ * problems are reported to d. Returns 0, or -1 if any file had an error.
  */
 int ingest_arg(struct cluster_state *cs, struct diag *d, const char *arg);
 
