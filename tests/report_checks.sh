@@ -214,6 +214,28 @@ else
 	skip "plan reports (plan does not take -f html yet)"
 fi
 
+# plan --fail-on (issue 12): an API in use that a hop removes refuses the
+# plan, and every -o file is the whole refused report, never a runbook.
+APIS="--to 1.26 --as-of 2023-12-01 --rules rules fixtures/apis-1.24 fixtures/apis-manifests"
+mkdir -p "$tmp/failon"
+"$SKEWPLAN" plan --fail-on error $APIS -o "$tmp/failon/plan.txt" \
+	-o "$tmp/failon/plan.json" -o "$tmp/failon/plan.md" \
+	>"$tmp/failon.stdout" 2>"$tmp/failon.stderr"
+check "plan --fail-on error with an API a hop removes exits 1" [ $? -eq 1 ]
+check "the refused plan's text file equals its golden" \
+	cmp -s "$tmp/failon/plan.txt" "$G/plan-apis-fail-on-error/expected.stdout"
+check "the refused plan's JSON has no step" \
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["steps"] != [] or not d["findings"])' "$tmp/failon/plan.json"
+check "the refused plan's Markdown has no runbook" \
+	sh -c '! grep -q "^- \[ \]" "$1" && grep -q api-removed-in-target "$1"' _ "$tmp/failon/plan.md"
+check "a refused plan leaves no temporary file" \
+	[ "$(ls "$tmp/failon" | wc -l)" -eq 3 ]
+"$SKEWPLAN" plan --fail-on never $APIS -o "$tmp/failon/never.txt" \
+	>/dev/null 2>&1
+check "plan --fail-on never writes the runbook and exits 0" [ $? -eq 0 ]
+check "the runbook migrates the APIs before the hop" \
+	grep -q "Migrate the API versions 1.25 no longer serves" "$tmp/failon/never.txt"
+
 # ------------------------------------------------------- SARIF validator
 SARIF=""
 if command -v sarif-multitool >/dev/null 2>&1; then
