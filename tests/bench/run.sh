@@ -32,9 +32,10 @@
 # wall seconds and peak RSS.
 # Then `skewplan inspect` of a terminal session of 1,000 and 4,000
 # commands (100 lines each), linear in its size (issue 10).
-# A fourth table (issue 12) times API-usage ingest against its floor: a
-# GitOps tree of `helm template` output read with manifests=DIR against
-# the libyaml event loop over the same files, and an audit log against a
+# A table of API-usage ingest (issue 12) against its floor, printed after
+# the first one (alone with BENCH_ONLY=apis): a GitOps tree of `helm
+# template` output read with manifests=DIR against the libyaml event loop
+# over the same files, and an audit log against a
 # bare getline() loop (floor -l); 200 MB each by default, 2 GB and 1 GB
 # with BENCH_FULL=1 (gen_apis.c writes them once). Goal: within 1.25x
 # of the floor, memory bounded (it grows with the distinct API versions
