@@ -137,9 +137,11 @@ plan_step_cni(struct plan_sb *b, unsigned hn, const struct plan_hop *h)
 	struct plan_ctx *c = b->c;
 	struct arena *a = c->a;
 	struct cni cni;
-	const char *what;
+	const char *what, *support, *now;
 
 	find_cni(c, &cni);
+	if (cni.addon && (now = plan_addon_now(c, cni.addon)))
+		cni.tag = now;
 	what = cni.addon ? arena_printf(a, "%s%s%s", cni.addon->name,
 				       cni.tag ? " " : "",
 				       cni.tag ? cni.tag : "")
@@ -178,6 +180,9 @@ plan_step_cni(struct plan_sb *b, unsigned hn, const struct plan_hop *h)
 					     "https://kubernetes.io/docs/"
 					     "concepts/cluster-administration/"
 					     "addons/.", cni_names(c)));
+	if (cni.addon && (support = plan_addon_support_note(c, cni.addon, hn,
+							      h)))
+		plan_sb_note(b, support);
 	if (cni.addon && cni.daemonset && cni.ns)
 		plan_sb_check(b, PM_EXACT,
 			      arena_printf(a, "kubectl -n %s rollout status "
