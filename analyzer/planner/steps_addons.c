@@ -106,37 +106,6 @@ finding(struct plan_sb *b, const char *id, const struct plan_addon *pa,
 		b->failed = true;
 }
 
-/* Why the support of pa is not known (NULL if it is), as the audit says. */
-static const char *
-unknown_reason(struct arena *a, const struct plan_addon *pa,
-	       const struct addon_judgement *j)
-{
-	const struct addon *ad = pa->run.addon;
-
-	switch (j->verdict) {
-	case ADDON_NO_VERSION:
-		return arena_printf(a, "the image '%s' has %s, not a release "
-				    "version like v3.26.1",
-				    pa->run.image->ref->image,
-				    pa->run.tag ? arena_printf(a, "the tag '%s'",
-							       pa->run.tag)
-						: "no tag");
-	case ADDON_NO_ROW:
-		return arena_printf(a, "the support table of the rules data "
-				    "(%s) has no row for %s %u.%u.%u",
-				    ad->support[0].source, ad->name,
-				    pa->run.major, pa->run.minor, pa->run.patch);
-	case ADDON_LISTED:
-		if (!j->row->unconfirmed)
-			return NULL;
-		return arena_printf(a, "the row of %s %s is UNCONFIRMED: %s",
-				    ad->name, j->row->text,
-				    j->row->unconfirmed);
-	default:
-		return NULL;
-	}
-}
-
 /* Moves pa to release r (the upgrade-addons step of hop hn). */
 static void
 move_to(struct plan_addon *pa, const struct addon_release *r, unsigned hn)
@@ -172,7 +141,8 @@ plan_step_upgrade_addons(struct plan_sb *b, unsigned hn,
 			pa->reported = true;
 			finding(b, "addon-support-unpublished", pa, &j,
 				h->to.minor, pa->run.addon->no_support_table);
-		} else if ((why = unknown_reason(a, pa, &j)) && !pa->reported) {
+		} else if (!pa->reported &&
+			   (why = rules_addon_unknown_reason(a, &pa->run, &j))) {
 			pa->reported = true;
 			finding(b, "addon-support-unknown", pa, &j, h->to.minor,
 				why);
@@ -280,6 +250,7 @@ plan_addon_support_note(struct plan_ctx *c, const struct addon *ad,
 	struct arena *a = c->a;
 	struct addon_judgement j;
 	const struct plan_addon *pa = NULL;
+	const char *why;
 	size_t i;
 
 	for (i = 0; i < c->naddons && !pa; i++)
@@ -318,12 +289,11 @@ plan_addon_support_note(struct plan_ctx *c, const struct addon *ad,
 				    ad->no_support_table, h->to.major,
 				    h->to.minor);
 	default:
+		why = rules_addon_unknown_reason(a, &pa->run, &j);
 		return arena_printf(a, "%s %s: whether it supports %u.%u is "
 				    "not known%s%s.", ad->name, now_text(pa),
-				    h->to.major, h->to.minor,
-				    unknown_reason(a, pa, &j) ? ": " : "",
-				    unknown_reason(a, pa, &j)
-					    ? unknown_reason(a, pa, &j) : "");
+				    h->to.major, h->to.minor, why ? ": " : "",
+				    why ? why : "");
 	}
 }
 

@@ -28,12 +28,17 @@ struct cni {
 
 /*
  * The DaemonSet of a DaemonSet pod: its name without the generated
- * "-xxxxx" suffix (five lowercase letters or digits); NULL otherwise.
+ * "-xxxxx" suffix (five lowercase letters or digits), or the name of a
+ * DaemonSet template ("daemonset/calico-node", images_doc.c); NULL
+ * otherwise.
  */
 static const char *
 daemonset_of(struct arena *a, const char *pod)
 {
 	size_t n = pod ? strlen(pod) : 0, i;
+
+	if (n > 10 && !strncmp(pod, "daemonset/", 10))
+		return arena_strdup(a, pod + 10);
 
 	if (n < 7 || pod[n - 6] != '-')
 		return NULL;

@@ -11,7 +11,8 @@
 #include "internal.h"
 
 /* The input an add-on check skips without: the workloads capture. */
-#define ADDON_INPUT "add-on images (kubectl get daemonsets,deployments -A -o yaml)"
+#define ADDON_INPUT                                                            \
+	"add-on images (kubectl get daemonsets,deployments -A -o yaml)"
 
 bool
 rules_addon_tag_version(const char *tag, unsigned *major, unsigned *minor,
@@ -259,32 +260,44 @@ emit(struct eval_ctx *c, const struct rule *r, const struct addon_fact *f)
 	return eval_emit(c, r, subject, fl, n, &run->image->loc, 1);
 }
 
-/* Why the support of a running add-on is unknown, or NULL if it is not. */
-static const char *
-unknown_reason(struct eval_ctx *c, const struct addon_fact *f)
+const char *
+rules_addon_unknown_reason(struct arena *a, const struct addon_run *run,
+			   const struct addon_judgement *j)
 {
-	const struct addon_run *run = f->run;
 	const struct addon *ad = run->addon;
+	struct buf b = BUF_INIT;
+	const char *out;
+	size_t i;
 
-	switch (f->j.verdict) {
+	switch (j->verdict) {
 	case ADDON_NO_VERSION:
-		return arena_printf(c->a, "the image '%s' has %s, not a "
-				    "release version like v3.26.1",
+		if (run->tag)
+			return arena_printf(a, "the image '%s' has the tag '%s', "
+					    "not a release version like "
+					    "v3.26.1", run->image->ref->image,
+					    run->tag);
+		return arena_printf(a, "the image '%s' has no tag%s",
 				    run->image->ref->image,
-				    run->tag ? arena_printf(c->a, "the tag "
-							    "'%s'", run->tag)
-					     : "no tag");
+				    run->image->ref->digest ? ", only a digest"
+							    : "");
 	case ADDON_NO_ROW:
-		return arena_printf(c->a, "the support table of the rules "
-				    "data (%s) has no row for %s %u.%u.%u",
-				    ad->support[0].source, ad->name,
-				    run->major, run->minor, run->patch);
+		for (i = 0; i < ad->nsupport; i++)
+			buf_addf(&b, "%s%s", i ? ", " : "",
+				 ad->support[i].text);
+		out = b.oom ? NULL
+			    : arena_printf(a, "the rules data has no row for "
+					   "%s %u.%u.%u in its support table "
+					   "(rows: %s)", ad->name, run->major,
+					   run->minor, run->patch,
+					   buf_cstr(&b));
+		buf_release(&b);
+		return out;
 	case ADDON_LISTED:
-		if (!f->j.row->unconfirmed)
+		if (!j->row->unconfirmed)
 			return NULL;
-		return arena_printf(c->a, "the row of %s %s is UNCONFIRMED: "
-				    "%s", ad->name, f->j.row->text,
-				    f->j.row->unconfirmed);
+		return arena_printf(a, "the row of %s %s is UNCONFIRMED: %s",
+				    ad->name, j->row->text,
+				    j->row->unconfirmed);
 	default:
 		return NULL;
 	}
@@ -377,7 +390,8 @@ check_addons(struct eval_ctx *c, const struct rule *r)
 							f.j.row->unconfirmed);
 			break;
 		case CK_ADDON_SUPPORT_UNKNOWN:
-			hit = (f.reason = unknown_reason(c, &f)) != NULL;
+			hit = (f.reason = rules_addon_unknown_reason(
+					c->a, f.run, &f.j)) != NULL;
 			break;
 		case CK_ADDON_UNPUBLISHED:
 			hit = f.j.verdict == ADDON_NO_TABLE;

@@ -409,6 +409,14 @@ int rules_addons_running(const struct rules_db *db,
  */
 void rules_addon_judge(const struct addon_run *run, unsigned from,
 		       unsigned target, struct addon_judgement *out);
+/*
+ * Why the support of run is not known from judgement j (the tag is not a
+ * version, the table has no row for it, or its row is UNCONFIRMED), or
+ * NULL when it is known. Arena.
+ */
+const char *rules_addon_unknown_reason(struct arena *a,
+				       const struct addon_run *run,
+				       const struct addon_judgement *j);
 /* "1.24 to 1.28", "1.34 and later" for a row (arena; NULL on OOM). */
 const char *rules_addon_range(struct arena *a, const struct addon_release *r);
 /* Is the tag a version X.Y[.Z] (optional 'v', optional -suffix)? */
