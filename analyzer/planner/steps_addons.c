@@ -192,7 +192,7 @@ plan_step_upgrade_addons(struct plan_sb *b, unsigned hn,
 			continue;
 		fix = !j.fix ? arena_printf(a, "no newer release in the rules "
 					    "data lists %u.%u: check %s",
-					    h->to.minor, h->to.minor,
+					    h->to.major, h->to.minor,
 					    ad->source)
 		      : arena_printf(a, "%s %s lists %s%s, the first newer "
 				     "release that lists %u.%u%s",
