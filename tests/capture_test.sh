@@ -21,7 +21,7 @@ PATH="$PWD/tests/capture/bin:$tmp/path" KUBECONFIG=/dev/null \
 
 for f in version.yaml nodes.txt nodes.yaml control-plane-pods.yaml \
 	kube-proxy-pods.yaml kubeadm-version.yaml packages-madison.txt \
-	packages-policy.txt apiserver-deprecated-apis.txt; do
+	packages-policy.txt apiserver-deprecated-apis.txt workloads.yaml; do
 	if [ -s "$tmp/snap/$f" ] && head -1 "$tmp/snap/$f" | grep -q '^\$ '; then
 		ok
 	else

@@ -13,7 +13,7 @@ static const char *const action_names[PA_COUNT] = {
 	"kubeadm-upgrade-plan", "kubeadm-upgrade-apply",
 	"kubeadm-upgrade-node", "drain", "upgrade-kubelet-kubectl",
 	"restart-kubelet", "uncordon", "verify", "upgrade-cni",
-	"prepare-etcd", "recovery", "migrate-apis",
+	"prepare-etcd", "recovery", "migrate-apis", "upgrade-addons",
 };
 
 const char *

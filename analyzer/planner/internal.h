@@ -9,6 +9,20 @@
 /* Where the cluster's packages come from, as the capture shows it. */
 enum plan_repo { PREPO_UNKNOWN, PREPO_LEGACY, PREPO_PKGS };
 
+/*
+ * An add-on as the plan moves it: the captured (add-on, tag) of
+ * rules_addons_running(), then the release an upgrade-addons step moved
+ * it to.
+ */
+struct plan_addon {
+	struct addon_run run;	/* the version at this point of the plan */
+	const struct addon_run *captured;	/* borrowed: arena */
+	unsigned moved_hop;	/* the hop whose step last moved it; 0: none */
+	const struct addon_release *moved_to;	/* borrowed: db */
+	const char *moved_from;	/* borrowed: the release text before it */
+	bool reported;		/* its unknown support was reported once */
+};
+
 struct plan_ctx {
 	const struct rules_db *db;
 	const struct cluster_state *cs;
@@ -24,6 +38,8 @@ struct plan_ctx {
 	bool target_newest;	/* --to named a minor: its newest patch */
 	bool drain_explained;	/* the drain flags were explained once */
 	bool dnf_explained;	/* ... and dnf4 against dnf5 */
+	struct plan_addon *addons;	/* arena; plan_addons_init() */
+	size_t naddons;
 };
 
 /* The plan-* rule of db with this id; NULL (and an error on d) if absent. */
@@ -117,6 +133,27 @@ const char *plan_tmpl(struct arena *a, const char *t, const struct plan_ver *v,
 		      const char *package);
 /* s without any "sudo " (the runbook runs as root), in the arena. */
 const char *plan_drop_sudo(struct arena *a, const char *s);
+
+/* steps_addons.c */
+/* Fills c->addons from the snapshot's images. 0 or -1 (OOM). */
+int plan_addons_init(struct plan_ctx *c);
+/*
+ * The upgrade-addons step of hop hn, before its kubeadm upgrade apply:
+ * every add-on whose release does not list the hop's target, with the
+ * first newer release that does; and their plan findings. Nothing when
+ * all list it.
+ */
+void plan_step_upgrade_addons(struct plan_sb *b, unsigned hn,
+			      const struct plan_hop *h);
+/*
+ * What the support table says of the add-on ad for hop hn (a note for the
+ * CNI step: the release in use and the one required), or NULL when the
+ * snapshot does not run it. Arena.
+ */
+const char *plan_addon_support_note(struct plan_ctx *c, const struct addon *ad,
+				    unsigned hn, const struct plan_hop *h);
+/* The release of ad at this point of the plan ("v3.27.3", "3.28"); NULL. */
+const char *plan_addon_now(struct plan_ctx *c, const struct addon *ad);
 
 /* steps_packages.c */
 void plan_step_switch_repo(struct plan_sb *b, unsigned hn,

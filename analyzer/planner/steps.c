@@ -474,6 +474,7 @@ apply_steps(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 	}
 
 	plan_step_migrate_apis(b, hn, h);
+	plan_step_upgrade_addons(b, hn, h);
 	if (plan_hop_moves_etcd_to_36(c, h, before))
 		plan_step_prepare_etcd(b, hn, h, before, 0);
 	plan_sb_step(b, hn, 0, PA_KUBEADM_UPGRADE_APPLY, plan_root_on(c, 0),
@@ -623,6 +624,8 @@ plan_steps(struct plan_ctx *c)
 	unsigned last = 0, n = 0;
 	size_t i;
 
+	if (plan_addons_init(c) < 0)
+		return -1;
 	for (i = 0; i < c->plan->hops.n && !b.failed; i++) {
 		if (state_before(c, i, &before) < 0)
 			return -1;

@@ -28,12 +28,17 @@ struct cni {
 
 /*
  * The DaemonSet of a DaemonSet pod: its name without the generated
- * "-xxxxx" suffix (five lowercase letters or digits); NULL otherwise.
+ * "-xxxxx" suffix (five lowercase letters or digits), or the name of a
+ * DaemonSet template ("daemonset/calico-node", images_doc.c); NULL
+ * otherwise.
  */
 static const char *
 daemonset_of(struct arena *a, const char *pod)
 {
 	size_t n = pod ? strlen(pod) : 0, i;
+
+	if (n > 10 && !strncmp(pod, "daemonset/", 10))
+		return arena_strdup(a, pod + 10);
 
 	if (n < 7 || pod[n - 6] != '-')
 		return NULL;
@@ -137,9 +142,11 @@ plan_step_cni(struct plan_sb *b, unsigned hn, const struct plan_hop *h)
 	struct plan_ctx *c = b->c;
 	struct arena *a = c->a;
 	struct cni cni;
-	const char *what;
+	const char *what, *support, *now;
 
 	find_cni(c, &cni);
+	if (cni.addon && (now = plan_addon_now(c, cni.addon)))
+		cni.tag = now;
 	what = cni.addon ? arena_printf(a, "%s%s%s", cni.addon->name,
 				       cni.tag ? " " : "",
 				       cni.tag ? cni.tag : "")
@@ -178,6 +185,9 @@ plan_step_cni(struct plan_sb *b, unsigned hn, const struct plan_hop *h)
 					     "https://kubernetes.io/docs/"
 					     "concepts/cluster-administration/"
 					     "addons/.", cni_names(c)));
+	if (cni.addon && (support = plan_addon_support_note(c, cni.addon, hn,
+							      h)))
+		plan_sb_note(b, support);
 	if (cni.addon && cni.daemonset && cni.ns)
 		plan_sb_check(b, PM_EXACT,
 			      arena_printf(a, "kubectl -n %s rollout status "

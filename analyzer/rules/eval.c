@@ -359,6 +359,11 @@ run_rule(struct eval_ctx *c, const struct rule *r)
 	case CK_API_CONVERTED:
 	case CK_API_ADDON_REMOVED:
 		return check_apis(c, r);
+	case CK_ADDON_UNSUPPORTED:
+	case CK_ADDON_SUPPORT_UNKNOWN:
+	case CK_ADDON_UNPUBLISHED:
+	case CK_ADDON_COREDNS:
+		return check_addons(c, r);
 	case CK_INPUT_MISSING:
 	case CK_WAIVER_EXPIRED:
 	case CK_PLAN:

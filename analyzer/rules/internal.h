@@ -125,6 +125,8 @@ int check_repo_legacy(struct eval_ctx *c, const struct rule *r);
 int check_repo_minor_pinned(struct eval_ctx *c, const struct rule *r);
 /* check_apis.c: the four api-* check kinds. */
 int check_apis(struct eval_ctx *c, const struct rule *r);
+/* check_addons.c: the four addon-* check kinds. */
+int check_addons(struct eval_ctx *c, const struct rule *r);
 
 
 /* ---------------------------------------------------------- waivers */

@@ -11,12 +11,13 @@
 static const char *const placeholder_names[] = {
 	"api", "apiserver", "catchup", "cluster", "compiled", "component",
 	"count", "date", "days", "deprecated", "drains", "evidence",
-	"expected", "file", "image", "input", "kept", "kind", "lag", "latest",
-	"limit", "minor", "minors", "months", "name", "newest", "node",
-	"oldest", "other", "package", "path", "product", "reason", "registry",
-	"relative_to", "released", "removed", "replacement", "repo", "rule",
-	"saved", "since", "skew", "source", "status", "step", "strategy",
-	"supported", "target", "text", "through", "version",
+	"expected", "file", "fix", "image", "input", "kept", "kind", "lag",
+	"latest", "limit", "minor", "minors", "months", "name", "newest",
+	"node", "oldest", "other", "package", "path", "product", "reason",
+	"registry", "relative_to", "release", "released", "removed",
+	"replacement", "repo", "rule", "saved", "since", "skew", "source",
+	"status", "step", "strategy", "supported", "target", "text",
+	"through", "url", "version",
 };
 
 struct kind_info {
@@ -29,6 +30,10 @@ struct kind_info {
 #define API_FILLS                                                              \
 	"api kind removed deprecated replacement since target cluster evidence " \
 	"input"
+
+#define ADDON_FILLS                                                            \
+	"name version image target release supported source date fix url "     \
+	"reason"
 
 static const struct kind_info kinds[] = {
 	{"apiserver-ha", CK_APISERVER_HA, "oldest newest limit", NULL},
@@ -59,6 +64,10 @@ static const struct kind_info kinds[] = {
 	{"api-addon-removed", CK_API_ADDON_REMOVED,
 	 "api kind product removed deprecated replacement since evidence input",
 	 NULL},
+	{"addon-unsupported", CK_ADDON_UNSUPPORTED, ADDON_FILLS, NULL},
+	{"addon-support-unknown", CK_ADDON_SUPPORT_UNKNOWN, ADDON_FILLS, NULL},
+	{"addon-support-unpublished", CK_ADDON_UNPUBLISHED, ADDON_FILLS, NULL},
+	{"addon-coredns", CK_ADDON_COREDNS, ADDON_FILLS, NULL},
 	{"input-missing", CK_INPUT_MISSING, "input rule", NULL},
 	{"input-skipped", CK_INPUT_SKIPPED, "path text reason", NULL},
 	{"input-conflict", CK_INPUT_CONFLICT, "path text reason kept", NULL},
@@ -122,6 +131,10 @@ static const struct {
 	{"api-replacement-unavailable", SEV_WARNING},
 	{"api-evidence-converted", SEV_INFO},
 	{"api-addon-removed", SEV_WARNING},
+	{"addon-unsupported-target", SEV_ERROR},
+	{"addon-support-unknown", SEV_WARNING},
+	{"addon-support-unpublished", SEV_INFO},
+	{"addon-coredns-replaced", SEV_INFO},
 };
 
 static const char *const severity_names[] = {"error", "warning", "info"};

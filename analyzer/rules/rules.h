@@ -153,12 +153,30 @@ struct pkg_key {
 /* ---------------------------------------------------------- add-ons */
 
 /*
+ * One release line of an add-on and the Kubernetes minors its project
+ * lists for it (data/addons.yaml support:). release is "X.Y" (every patch
+ * of X.Y) or "X.Y.Z" (from that patch to the next row of X.Y).
+ */
+struct addon_release {
+	unsigned major, minor, patch;
+	bool has_patch;
+	const char *text;	/* arena: as written, "3.26" */
+	unsigned k8s_min;	/* N of 1.N */
+	unsigned k8s_max;	/* N of 1.N, or RULES_OPEN: "1.N and later" */
+	const char *unconfirmed;	/* arena: why; NULL when confirmed */
+	const char *source;	/* arena */
+	long read;
+	struct src_loc loc;
+};
+
+/*
  * A cluster add-on kubeadm does not upgrade (data/addons.yaml), recognised
- * by the repository of its pods' images.
+ * by the repository of its pods' images. Exactly one of support (nsupport
+ * > 0), no_support_table and support_from_kubeadm is set.
  */
 struct addon {
 	const char *name;	/* arena: "Calico" */
-	const char *kind;	/* arena: cni, ingress, csi, dns, other */
+	const char *kind;	/* arena: cni, ingress, metrics, certs, dns, ... */
 	const char **images;	/* arena: repository suffixes; nimages >= 1 */
 	size_t nimages;
 	const char *pod_prefix;	/* arena; NULL: any pod */
@@ -166,7 +184,40 @@ struct addon {
 	const char *upgrade_note;	/* arena; NULL when none */
 	long read;		/* the day the row was read from source */
 	const char *source;	/* arena */
+	struct addon_release *support;	/* arena; in file order */
+	size_t nsupport;
+	const char *no_support_table;	/* arena: why there is none, or NULL */
+	bool support_from_kubeadm;	/* CoreDNS: kubeadm deploys it */
 	struct src_loc loc;
+};
+
+/* An add-on seen running: one (add-on, image tag) of the snapshot. */
+struct addon_run {
+	const struct addon *addon;	/* borrowed: the db */
+	const struct image *image;	/* borrowed: the first image seen */
+	const char *tag;	/* borrowed; NULL: digest only or no tag */
+	bool has_version;	/* the tag is a version: major.minor.patch */
+	unsigned major, minor, patch;
+};
+
+/* What the support table of an add-on says about one target minor. */
+enum addon_verdict {
+	ADDON_LISTED,		/* the running release lists the target */
+	ADDON_NOT_LISTED,	/* it does not: upgrade it first */
+	ADDON_NO_VERSION,	/* the image tag is not a version */
+	ADDON_NO_ROW,		/* the table has no row for the release */
+	ADDON_NO_TABLE,		/* the project publishes no table */
+	ADDON_KUBEADM,		/* kubeadm deploys and upgrades it */
+};
+
+struct addon_judgement {
+	enum addon_verdict verdict;
+	const struct addon_release *row;	/* the running release; or NULL */
+	/*
+	 * The first release newer than the running one that lists the
+	 * target (and, when one does, the from minor too); NULL if none.
+	 */
+	const struct addon_release *fix;
 };
 
 /* ---------------------------------------------------------- apis */
@@ -210,6 +261,8 @@ enum check_kind {
 	CK_VERSION_NOT_RELEASE, CK_VERSION_MINOR_MISMATCH, CK_NODE_MASKED,
 	CK_API_REMOVED, CK_API_DEPRECATED, CK_API_REPLACEMENT, CK_API_CONVERTED,
 	CK_API_ADDON_REMOVED, CK_INPUT_CONFLICT,
+	CK_ADDON_UNSUPPORTED, CK_ADDON_SUPPORT_UNKNOWN, CK_ADDON_UNPUBLISHED,
+	CK_ADDON_COREDNS,
 	CK_COUNT
 };
 
@@ -342,7 +395,7 @@ const struct pkg_key *rules_pkg_key_for(const struct rules_db *db,
 					const char *repo_id, unsigned minor,
 					long day, unsigned *fetch_minor);
 /*
- * The add-on of kind (cni, ...) whose images match an image repository
+ * The add-on of kind (cni, ...; NULL: any kind) whose images match an image repository
  * ("docker.io/calico/node") run by pod (NULL when not captured): a row with
  * a pod_prefix the pod starts with wins, else the first row of the file
  * whose images end the repository at a path boundary. NULL when none does.
@@ -352,6 +405,34 @@ const struct addon *rules_addon_for_image(const struct rules_db *db,
 					  const char *kind,
 					  const char *repository,
 					  const char *pod);
+/*
+ * The add-ons the snapshot runs, one per (add-on, tag), in the order of
+ * cs->images (initContainers are skipped). *out is arena memory, borrowed
+ * until the run ends. Returns 0, or -1 when out of memory.
+ */
+int rules_addons_running(const struct rules_db *db,
+			 const struct cluster_state *cs, struct arena *a,
+			 struct addon_run **out, size_t *n);
+/*
+ * Judges run against the target minor (N of 1.N); from is the minor the
+ * hop starts at (0: unknown), used to prefer a fix that lists both.
+ */
+void rules_addon_judge(const struct addon_run *run, unsigned from,
+		       unsigned target, struct addon_judgement *out);
+/*
+ * Why the support of run is not known from judgement j (the tag is not a
+ * version, the table has no row for it, or its row is UNCONFIRMED), or
+ * NULL when it is known. Arena.
+ */
+const char *rules_addon_unknown_reason(struct arena *a,
+				       const struct addon_run *run,
+				       const struct addon_judgement *j);
+/* "1.24 to 1.28", "1.34 and later" for a row (arena; NULL on OOM). */
+const char *rules_addon_range(struct arena *a, const struct addon_release *r);
+/* Is the tag a version X.Y[.Z] (optional 'v', optional -suffix)? */
+bool rules_addon_tag_version(const char *tag, unsigned *major,
+			     unsigned *minor, unsigned *patch);
+
 /*
  * kubeadm's kubelet skew for a kubeadm binary of this minor (3 from 1.29,
  * 1 before); -1 if no era applies. *loc is set to the era's row.

@@ -208,9 +208,14 @@ def seed(state, inv, plan, family=None):
     put(os.path.join(c, "nodes"), "".join("%s %s\n" % (n, r) for n, r, _ in nodes))
     os.makedirs(os.path.join(c, "cordon"), exist_ok=True)
     # DaemonSets: pods named NAME-xxxxx whose NAME is no ReplicaSet's
-    # (those end in a pod-template hash).
+    # (those end in a pod-template hash), and the templates of a workloads
+    # capture, which images_doc.c names daemonset/NAME.
     ds = set()
     for i in inv["images"]:
+        p = i.get("pod") or ""
+        if p.startswith("daemonset/") and i.get("namespace"):
+            ds.add((i["namespace"], p[len("daemonset/"):]))
+            continue
         m = re.fullmatch(r"(.+)-[a-z0-9]{5}", i.get("pod") or "")
         if m and i.get("namespace") and not re.search(r"-[a-z0-9]{8,10}$", m.group(1)):
             ds.add((i["namespace"], m.group(1)))

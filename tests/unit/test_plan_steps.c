@@ -129,8 +129,24 @@ cni_plugin_is_named_and_its_rollout_checked(void **state)
 			n++;
 		}
 	assert_int_equal(n, 1);
+	/*
+	 * Calico 3.27 lists 1.24 to 1.28 (rules/data/addons.yaml): the hop
+	 * first moves it to 3.28, the first release that lists 1.29 and 1.30,
+	 * before kubeadm upgrade apply; the CNI step then names 3.28.
+	 */
 	assert_string_equal(cni->title,
-			    "Upgrade Calico v3.27.3 for Kubernetes 1.30");
+			    "Upgrade Calico 3.28 for Kubernetes 1.30");
+	for (i = 0; i < p->steps.n; i++)
+		if (p->steps.v[i].action == PA_UPGRADE_ADDONS)
+			break;
+	assert_true(i < p->steps.n);
+	assert_string_equal(p->steps.v[i].title,
+			    "Upgrade Calico to 3.28 before the hop to 1.30");
+	assert_int_equal(p->steps.v[i + 1].action, PA_KUBEADM_UPGRADE_APPLY);
+	assert_int_equal(p->steps.v[i].verify[0].match, PM_MANUAL);
+	assert_non_null(strstr(p->steps.v[i].notes[1], "Calico v3.27.3 (pod "
+			       "calico-node-4kz8p in kube-system): release "
+			       "3.27 lists 1.24 to 1.28"));
 	assert_int_equal(cni->ncommands, 0);
 	assert_int_equal(cni->verify[0].match, PM_EXACT);
 	assert_string_equal(cni->verify[0].command,

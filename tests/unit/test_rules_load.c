@@ -25,11 +25,12 @@ static const char *const rule_files[] = {
 	"images/images.yaml", "packages/packages.yaml", "plan/plan.yaml",
 	"meta/meta.yaml", "data/apis.yaml", "apis/apis.yaml",
 	"data/apis-addons.yaml",
+	"addons/addons.yaml",
 };
 
 static const char *const rule_dirs[] = {
 	"data", "skew", "support", "health", "images", "packages", "plan",
-	"meta", "apis",
+	"meta", "apis", "addons",
 };
 
 static char tmpdir[64];
@@ -599,7 +600,46 @@ static const struct bad_case bad_cases[] = {
 	/* Add-ons. */
 	{"data/addons.yaml", "kind: cni\n    images: [ cilium/cilium ]",
 	 "kind: cnii\n    images: [ cilium/cilium ]", "cnii",
-	 "unknown add-on kind 'cnii' (want cni, ingress, csi, dns or other)"},
+	 "unknown add-on kind 'cnii' (want cni, ingress, metrics, certs, dns, "
+	 "csi or other)"},
+	/* Add-on support tables. */
+	{"data/addons.yaml", "release: \"3.26\"", "release: \"3.26x\"",
+	 "\"3.26x\"", "release '3.26x' is not a version like 3.26 or 1.9.6"},
+	{"data/addons.yaml", "release: \"3.26\"", "release: \"03.26\"",
+	 "\"03.26\"", "release '03.26' is not a version like 3.26 or 1.9.6"},
+	{"data/addons.yaml", "release: \"3.24\", min: \"1.22\", max: \"1.25\"",
+	 "release: \"3.24\", min: \"1.22\", max: \"1.21\"", "\"1.21\"",
+	 "max 1.21 is below min 1.22"},
+	{"data/addons.yaml", "release: \"3.24\", min: \"1.22\"",
+	 "release: \"3.24\", min: \"v1.22\"", "\"v1.22\"",
+	 "'v1.22' is not a minor like \"1.28\""},
+	{"data/addons.yaml", "release: \"3.24\", min:",
+	 "release: \"3.24\", k8s: \"1.2\", min:", "\"1.2\"",
+	 "unknown key 'k8s' in add-on release"},
+	{"data/addons.yaml", "{ release: \"3.25\", min: \"1.23\"",
+	 "{ release: \"3.24\", min: \"1.23\"",
+	 "{ release: \"3.24\", min: \"1.23\"",
+	 "release '3.24' is listed twice (first on line "},
+	{"data/addons.yaml", "{ release: \"0.5\", min: \"1.8\"",
+	 "{ release: \"0.4.2\", min: \"1.8\"",
+	 "{ release: \"0.4.2\"",
+	 "release '0.4.2' and '0.4' (line "},
+	{"data/addons.yaml", "    support_from: kubeadm", "    support_from: helm",
+	 "helm", "unknown support_from 'helm' (want kubeadm)"},
+	{"data/addons.yaml",
+	 "    no_support_table: \"none found: the README read lists no "
+	 "Kubernetes versions per release (an old copy; UNCONFIRMED for the "
+	 "current docs)\"\n", "", "name: Flannel",
+	 "add-on 'Flannel' needs exactly one of support, no_support_table and "
+	 "support_from"},
+	{"data/addons.yaml", "    support_from: kubeadm",
+	 "    support_from: kubeadm\n    no_support_table: x", "name: CoreDNS",
+	 "add-on 'CoreDNS' needs exactly one of support, no_support_table and "
+	 "support_from"},
+	{"data/addons.yaml", "source: https://cert-manager.io/docs/releases/ }",
+	 "source: http://cert-manager.io/docs/releases/ }",
+	 "http://cert-manager.io/docs/releases/ }",
+	 "'http://cert-manager.io/docs/releases/' is not an https:// URL"},
 	{"data/addons.yaml", "images: [ cilium/cilium ]",
 	 "images: [ \"cilium/cilium;id\" ]", "\"cilium/cilium;id\"",
 	 "image 'cilium/cilium;id' is not a repository path like calico/node"},
