@@ -557,6 +557,7 @@ struct images_parse {
 	struct ingest_ctx *c;
 	struct strmap names;	/* namespaces, nodes, containers */
 	unsigned errors;
+	size_t workloads;	/* pods, PDBs and workloads the walk added */
 };
 
 /* Counts an error already reported; -1 means stop reading the file. */
@@ -579,6 +580,21 @@ int images_name_of(struct images_parse *p, const char *s, size_t len,
 		   bool have, const char **out);
 int images_parse_text(struct images_parse *p);	/* images_text.c */
 int images_parse_doc(struct images_parse *p);	/* images_doc.c */
+
+/* ------------------------------------------------------------ workloads_doc.c */
+
+/*
+ * The drain inventory of a Pod/PDB/workload document (cs->pods, pdbs,
+ * workloads): a yaml_walk consumer that images_doc.c runs beside its own
+ * through a yaml_tee. workloads_new() returns NULL when out of memory;
+ * workloads_free() accepts NULL.
+ */
+struct workloads_parse;
+struct workloads_parse *workloads_new(struct ingest_ctx *c);
+void workloads_free(struct workloads_parse *p);
+/* Objects added so far. */
+size_t workloads_found(const struct workloads_parse *p);
+extern const struct yaml_walk_ops workloads_ops;
 
 /* ------------------------------------------------------------ parsers */
 
