@@ -15,7 +15,9 @@ check_drain(struct eval_ctx *c, const struct rule *r)
 	struct finding *fi;
 
 	if (c->cs->pods.n == 0)
-		return eval_missing(c, r, "pods");
+		return eval_missing(c, r,
+				    "pods (kubectl get pods,pdb,deploy,sts,rs "
+				    "-A -o yaml)");
 	if (!c->drain) {
 		if (!(c->drain = calloc(1, sizeof(*c->drain))))
 			return diag_plain(c->d, DIAG_ERROR, "out of memory");

@@ -394,16 +394,17 @@ local_reason(struct dctx *c, const struct pod *p)
 	size_t i;
 
 	for (i = 0; i < p->nempty_dirs; i++)
-		buf_addf(&b, "%semptyDir volume '%s' (its data is deleted)",
+		buf_addf(&b, "%san emptyDir volume '%s', deleted by the drain",
 			 b.len ? "; " : "", p->empty_dirs[i]);
 	for (i = 0; i < p->nhost_paths; i++)
-		buf_addf(&b, "%shostPath '%s' (the data stays on the node, the "
-			 "pod starts elsewhere without it)", b.len ? "; " : "",
+		buf_addf(&b, "%sa hostPath volume '%s', which stays on the node "
+			 "while the pod starts elsewhere without it",
+			 b.len ? "; " : "",
 			 p->host_paths[i]);
 	if (p->pinned_to)
-		buf_addf(&b, "%spinned to node '%s' by nodeSelector or "
-			 "nodeAffinity (it stays Pending until that node is "
-			 "back)", b.len ? "; " : "", p->pinned_to);
+		buf_addf(&b, "%sa nodeSelector or required nodeAffinity "
+			 "that pins it to '%s', so it stays Pending until that "
+			 "node is back", b.len ? "; " : "", p->pinned_to);
 	if (b.len == 0 || b.oom) {
 		c->oom = c->oom || b.oom;
 		buf_release(&b);
