@@ -137,6 +137,9 @@ capture control-plane-pods.yaml \
     kubectl -n kube-system get pods -l tier=control-plane -o yaml
 capture kube-proxy-pods.yaml \
     kubectl -n kube-system get pods -l k8s-app=kube-proxy -o yaml
+# Drain blockers (README "Drain blockers"): read-only, every namespace.
+capture workloads.yaml \
+    kubectl get pods,pdb,deploy,sts,rs -A -o yaml
 
 # The apiserver's count of requests to deprecated APIs since it started,
 # with its start time: the strongest evidence of what the next hop breaks,

@@ -56,6 +56,7 @@ struct obj {
 	const char *kind, *api, *ns, *name, *node, *phase;
 	struct src_loc open, err_loc;
 	const char *err;	/* arena: the first problem, or NULL */
+	size_t skipped0;	/* cs->skipped.n when the object opened */
 	bool deleting, mirror;
 	enum tri ready;
 	const char *cond_type, *cond_status;	/* the condition being read */
@@ -530,11 +531,13 @@ wl_open(void *ctx, struct yaml_walk *w, bool is_map, struct src_loc loc)
 	if (w->depth == 1 && path[0] == '\0') {
 		obj_reset(&p->doc);
 		p->doc.open = loc;
+		p->doc.skipped0 = p->c->cs->skipped.n;
 		return 0;
 	}
 	if (!strcmp(path, ".items[]")) {
 		obj_reset(&p->item);
 		p->item.open = loc;
+		p->item.skipped0 = p->c->cs->skipped.n;
 		return 0;
 	}
 	o = obj_of(p, path, &rel);
@@ -815,6 +818,13 @@ obj_close(struct workloads_parse *p, struct obj *o)
 	int rc;
 
 	if (k == OK_OTHER)
+		return 0;
+	/*
+	 * The image reader skipped a record of this object (a bad image): the
+	 * object is not read either, as a skipped line keeps none of its
+	 * facts. The skipped record says why.
+	 */
+	if (!o->err && p->c->cs->skipped.n > o->skipped0)
 		return 0;
 	if (!o->err && !o->name)
 		bad(p, o, o->open, "%s without metadata.name", o->kind);

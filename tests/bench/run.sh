@@ -333,3 +333,24 @@ for fmt in json text markdown html sarif junit; do
 		rm -f -- "$of" "$tf"
 	done
 done
+
+# Drain blockers (issue 13): 150,000 pods and 20,000 PodDisruptionBudgets,
+# generated once by gen_drain.py; `skewplan audit` reads them, indexes the
+# labels and matches every budget. Wall seconds and peak RSS.
+echo
+echo "drain blockers: 150,000 pods + 20,000 PDBs (audit -f json)"
+dd=$dir/drain-150000
+if [[ ! -f $dd/workloads.yaml ]]; then
+	python3 "$here/gen_drain.py" "$dd" 150000 20000 ||
+	    die "gen_drain.py failed"
+fi
+tf=$(mktemp)
+if "$timebin" -o "$tf" -f '%e %M' "$skewplan" audit --rules "$rules" \
+    --as-of 2025-01-15 -f json "$dd" >/dev/null 2>&1 || [[ $? == 1 ]]; then
+	read -r secs kb <"$tf"
+	printf 'skewplan audit: %s s, peak %s MB, %s\n' "$secs" \
+	    "$((kb / 1024))" "$(human_size "$(stat -c %s -- "$dd/workloads.yaml")")"
+else
+	echo "skewplan audit: fail"
+fi
+rm -f -- "$tf"

@@ -25,11 +25,12 @@ static const char *const rule_files[] = {
 	"images/images.yaml", "packages/packages.yaml", "plan/plan.yaml",
 	"meta/meta.yaml", "data/apis.yaml", "apis/apis.yaml",
 	"data/apis-addons.yaml",
+	"drain/drain.yaml",
 };
 
 static const char *const rule_dirs[] = {
 	"data", "skew", "support", "health", "images", "packages", "plan",
-	"meta", "apis",
+	"meta", "apis", "drain",
 };
 
 static char tmpdir[64];
