@@ -25,69 +25,7 @@
 #include "internal.h"
 
 #define MAX_VALUE_LEN 1024	/* a label key, value or name we keep */
-#define MAX_PER_OBJECT 4096	/* labels, volumes, owners, requirements */
 
-enum obj_kind { OK_OTHER, OK_POD, OK_PDB, OK_WORKLOAD };
-
-/* One requirement being read: key, operator, values. */
-struct req_acc {
-	const char *key;
-	int op;			/* enum sel_op, or -1 until read */
-	VEC(const char *) values;
-	struct src_loc loc;
-};
-
-struct sel_acc {
-	bool present;
-	VEC(struct label_pair) labels;
-	VEC(struct sel_req) reqs;
-	struct req_acc cur;
-};
-
-/* A nodeSelectorTerm of a required nodeAffinity. */
-struct term_acc {
-	const char *key, *op;
-	size_t nvalues;
-	const char *value;	/* the first value */
-	bool is_field;
-};
-
-struct obj {
-	const char *kind, *api, *ns, *name, *node, *phase;
-	struct src_loc open, err_loc;
-	const char *err;	/* arena: the first problem, or NULL */
-	size_t skipped0;	/* cs->skipped.n when the object opened */
-	bool deleting, mirror;
-	enum tri ready;
-	const char *cond_type, *cond_status;	/* the condition being read */
-	VEC(struct label_pair) labels;
-	VEC(struct owner_ref) owners;
-	struct owner_ref owner_cur;
-	VEC(const char *) empty_dirs, host_paths, pvcs;
-	const char *vol_name;
-	bool vol_empty_dir;
-	const char *vol_host_path, *vol_pvc;
-	const char *host_selector;	/* nodeSelector kubernetes.io/hostname */
-	size_t terms, terms_pinned;	/* required nodeAffinity terms */
-	const char *term_host;	/* the host every pinned term names */
-	bool terms_disagree;
-	struct term_acc term_req;
-	bool term_pinned;
-	struct sel_acc sel;
-	struct int_or_percent min_avail, max_unavail;
-	long replicas, ready_replicas;
-	bool has_status;
-	long st[4];		/* disruptionsAllowed, currentHealthy, ... */
-	struct src_loc st_loc;
-};
-
-struct workloads_parse {
-	struct ingest_ctx *c;
-	struct strmap intern;	/* keys, values, namespaces, nodes */
-	struct obj doc, item;
-	size_t found;
-	bool oom;
-};
 
 static const char *const status_keys[] = {
 	"disruptionsAllowed", "currentHealthy", "desiredHealthy",
@@ -108,10 +46,10 @@ static const char *const skipped_keys[] = {
 };
 
 static void
-obj_reset(struct obj *o)
+obj_reset(struct wl_obj *o)
 {
 	/* The vectors keep their storage from object to object. */
-	struct obj keep = *o;
+	struct wl_obj keep = *o;
 
 	memset(o, 0, sizeof(*o));
 	o->labels = keep.labels;
@@ -132,7 +70,7 @@ obj_reset(struct obj *o)
 }
 
 static void
-obj_release(struct obj *o)
+obj_release(struct wl_obj *o)
 {
 	vec_release(&o->labels);
 	vec_release(&o->owners);
@@ -144,12 +82,8 @@ obj_release(struct obj *o)
 	vec_release(&o->sel.cur.values);
 }
 
-/* Records the object's first problem; it is reported at the object's end. */
-static int bad(struct workloads_parse *p, struct obj *o, struct src_loc loc,
-	       const char *fmt, ...) PRINTF_LIKE(4, 5);
-
-static int
-bad(struct workloads_parse *p, struct obj *o, struct src_loc loc,
+int
+workloads_bad(struct workloads_parse *p, struct wl_obj *o, struct src_loc loc,
     const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;
@@ -170,8 +104,8 @@ bad(struct workloads_parse *p, struct obj *o, struct src_loc loc,
 	return 0;
 }
 
-static int
-oom(struct workloads_parse *p, struct src_loc loc)
+int
+workloads_oom(struct workloads_parse *p, struct src_loc loc)
 {
 	p->oom = true;
 	return diag_error(p->c->diag, loc, "out of memory");
@@ -194,7 +128,7 @@ intern(struct workloads_parse *p, const char *s, size_t len)
 	return d;
 }
 
-static struct obj *
+static struct wl_obj *
 obj_of(struct workloads_parse *p, const char *path, const char **rel)
 {
 	if (!strncmp(path, ".items[]", 8)) {
@@ -235,14 +169,14 @@ parse_count(const char *s, size_t len, long *out)
 }
 
 static int
-count_field(struct workloads_parse *p, struct obj *o, struct yaml_walk *w,
+count_field(struct workloads_parse *p, struct wl_obj *o, struct yaml_walk *w,
 	    const char *s, size_t len, struct src_loc loc, const char *what,
 	    long *out)
 {
 	if (w->is_null)
 		return 0;
 	if (!w->plain || !parse_count(s, len, out))
-		return bad(p, o, loc, "%s is not a non-negative integer",
+		return workloads_bad(p, o, loc, "%s is not a non-negative integer",
 			   what);
 	return 0;
 }
@@ -252,7 +186,7 @@ count_field(struct workloads_parse *p, struct obj *o, struct yaml_walk *w,
  * IntOrPercent accepts only a percent as a string).
  */
 static int
-int_or_percent(struct workloads_parse *p, struct obj *o, struct yaml_walk *w,
+int_or_percent(struct workloads_parse *p, struct wl_obj *o, struct yaml_walk *w,
 	       const char *s, size_t len, struct src_loc loc, const char *what,
 	       struct int_or_percent *out)
 {
@@ -262,7 +196,7 @@ int_or_percent(struct workloads_parse *p, struct obj *o, struct yaml_walk *w,
 	if (len > 1 && s[len - 1] == '%' && parse_count(s, len - 1,
 							 &out->value)) {
 		if (out->value > 100)
-			return bad(p, o, loc, "%s is over 100%%", what);
+			return workloads_bad(p, o, loc, "%s is over 100%%", what);
 		out->percent = true;
 		out->set = true;
 		return 0;
@@ -271,38 +205,38 @@ int_or_percent(struct workloads_parse *p, struct obj *o, struct yaml_walk *w,
 		out->set = true;
 		return 0;
 	}
-	return bad(p, o, loc, "%s is neither an integer nor a percent", what);
+	return workloads_bad(p, o, loc, "%s is neither an integer nor a percent", what);
 }
 
 static int
-push_str(struct workloads_parse *p, struct obj *o, void *vec_, const char *s,
+push_str(struct workloads_parse *p, struct wl_obj *o, void *vec_, const char *s,
 	 size_t len, struct src_loc loc)
 {
 	VEC(const char *) *vec = vec_;
 	const char **slot;
 	const char *v;
 
-	if (vec->n >= MAX_PER_OBJECT)
-		return bad(p, o, loc, "more than %d entries in one list",
-			   MAX_PER_OBJECT);
+	if (vec->n >= WORKLOADS_MAX_LIST)
+		return workloads_bad(p, o, loc, "more than %d entries in one list",
+			   WORKLOADS_MAX_LIST);
 	if (!(v = intern(p, s, len)) || !(slot = vec_push(vec)))
-		return oom(p, loc);
+		return workloads_oom(p, loc);
 	*slot = v;
 	return 0;
 }
 
 static int
-push_label(struct workloads_parse *p, struct obj *o, void *vec_,
+push_label(struct workloads_parse *p, struct wl_obj *o, void *vec_,
 	   const char *key, const char *s, size_t len, struct src_loc loc)
 {
 	VEC(struct label_pair) *vec = vec_;
 	struct label_pair *l;
 
-	if (vec->n >= MAX_PER_OBJECT)
-		return bad(p, o, loc, "more than %d labels", MAX_PER_OBJECT);
+	if (vec->n >= WORKLOADS_MAX_LIST)
+		return workloads_bad(p, o, loc, "more than %d labels", WORKLOADS_MAX_LIST);
 	if (!(l = vec_push(vec)) || !(l->key = intern(p, key, strlen(key))) ||
 	    !(l->value = intern(p, s, len)))
-		return oom(p, loc);
+		return workloads_oom(p, loc);
 	return 0;
 }
 
@@ -311,10 +245,10 @@ static const char *const op_names[] = {"In", "NotIn", "Exists",
 
 /* A scalar of spec.selector (rest: the path after ".spec.selector"). */
 static int
-selector_scalar(struct workloads_parse *p, struct obj *o, const char *rest, const char *s, size_t len,
+selector_scalar(struct workloads_parse *p, struct wl_obj *o, const char *rest, const char *s, size_t len,
 		struct src_loc loc)
 {
-	struct req_acc *r = &o->sel.cur;
+	struct wl_req *r = &o->sel.cur;
 	const char *key;
 	size_t i;
 
@@ -322,7 +256,7 @@ selector_scalar(struct workloads_parse *p, struct obj *o, const char *rest, cons
 		return push_label(p, o, &o->sel.labels, key, s, len, loc);
 	if (!strcmp(rest, ".matchExpressions[].key")) {
 		r->key = intern(p, s, len);
-		return r->key ? 0 : oom(p, loc);
+		return r->key ? 0 : workloads_oom(p, loc);
 	}
 	if (!strcmp(rest, ".matchExpressions[].operator")) {
 		for (i = 0; i < ARRAY_SIZE(op_names); i++)
@@ -330,7 +264,7 @@ selector_scalar(struct workloads_parse *p, struct obj *o, const char *rest, cons
 			    !memcmp(s, op_names[i], len))
 				r->op = (int)i;
 		if (r->op < 0)
-			return bad(p, o, loc,
+			return workloads_bad(p, o, loc,
 				   "unknown label selector operator '%.*s'",
 				   (int)(len > 64 ? 64 : len), s);
 		return 0;
@@ -342,32 +276,32 @@ selector_scalar(struct workloads_parse *p, struct obj *o, const char *rest, cons
 
 /* A matchExpressions entry is complete: check it as the apiserver does. */
 static int
-selector_req_close(struct workloads_parse *p, struct obj *o)
+selector_req_close(struct workloads_parse *p, struct wl_obj *o)
 {
-	struct req_acc *r = &o->sel.cur;
+	struct wl_req *r = &o->sel.cur;
 	struct sel_req *q;
 	bool want_values;
 
 	if (!r->key)
-		return bad(p, o, r->loc,
+		return workloads_bad(p, o, r->loc,
 			   "label selector requirement has no key");
 	if (r->op < 0)
-		return bad(p, o, r->loc, "label selector requirement '%s' "
+		return workloads_bad(p, o, r->loc, "label selector requirement '%s' "
 			   "has no operator", r->key);
 	/* ValidateLabelSelectorRequirement (apimachinery validation.go). */
 	want_values = r->op == SEL_IN || r->op == SEL_NOT_IN;
 	if (want_values && r->values.n == 0)
-		return bad(p, o, r->loc, "label selector requirement '%s' "
+		return workloads_bad(p, o, r->loc, "label selector requirement '%s' "
 			   "needs values for In and NotIn", r->key);
 	if (!want_values && r->values.n)
-		return bad(p, o, r->loc, "label selector requirement '%s' "
+		return workloads_bad(p, o, r->loc, "label selector requirement '%s' "
 			   "may not have values with Exists or DoesNotExist",
 			   r->key);
-	if (o->sel.reqs.n >= MAX_PER_OBJECT)
-		return bad(p, o, r->loc, "more than %d requirements",
-			   MAX_PER_OBJECT);
+	if (o->sel.reqs.n >= WORKLOADS_MAX_LIST)
+		return workloads_bad(p, o, r->loc, "more than %d requirements",
+			   WORKLOADS_MAX_LIST);
 	if (!(q = vec_push(&o->sel.reqs)))
-		return oom(p, r->loc);
+		return workloads_oom(p, r->loc);
 	q->key = r->key;
 	q->op = (enum sel_op)r->op;
 	q->nvalues = r->values.n;
@@ -376,7 +310,7 @@ selector_req_close(struct workloads_parse *p, struct obj *o)
 		q->values = arena_alloc(p->c->arena,
 					r->values.n * sizeof(*q->values));
 		if (!q->values)
-			return oom(p, r->loc);
+			return workloads_oom(p, r->loc);
 		memcpy(q->values, r->values.v,
 		       r->values.n * sizeof(*q->values));
 	}
@@ -385,9 +319,9 @@ selector_req_close(struct workloads_parse *p, struct obj *o)
 
 /* A scalar of a required nodeAffinity term (rest: after the terms[]). */
 static void
-term_scalar(struct obj *o, const char *rest, const char *v)
+term_scalar(struct wl_obj *o, const char *rest, const char *v)
 {
-	struct term_acc *t = &o->term_req;
+	struct wl_term *t = &o->term_req;
 
 	if (!strcmp(rest, ".matchExpressions[].key") ||
 	    !strcmp(rest, ".matchFields[].key"))
@@ -403,109 +337,104 @@ term_scalar(struct obj *o, const char *rest, const char *v)
 }
 
 #define AFFINITY_TERMS                                                         \
-	".spec.affinity.nodeAffinity."                                         \
+	"affinity.nodeAffinity."                                               \
 	"requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[]"
 
+/* A scalar under .metadata (rest: after ".metadata."). */
 static int
-pod_scalar(struct workloads_parse *p, struct obj *o, const char *rel,
-	   const char *s, size_t len, struct src_loc loc)
+meta_scalar(struct workloads_parse *p, struct wl_obj *o, struct yaml_walk *w,
+	    const char *rest, const char *s, size_t len, struct src_loc loc)
 {
-	const char *rest, *v;
+	const char *key;
 
-	if (!strcmp(rel, ".spec.nodeName")) {
-		o->node = intern(p, s, len);
-	} else if (!strcmp(rel, ".status.phase")) {
-		o->phase = intern(p, s, len);
-	} else if (!strcmp(rel, ".status.conditions[].type")) {
-		o->cond_type = intern(p, s, len);
-	} else if (!strcmp(rel, ".status.conditions[].status")) {
-		o->cond_status = intern(p, s, len);
-	} else if (!strcmp(rel, ".spec.volumes[].name")) {
-		o->vol_name = intern(p, s, len);
-	} else if (!strcmp(rel, ".spec.volumes[].hostPath.path")) {
-		o->vol_host_path = intern(p, s, len);
-	} else if (!strcmp(rel,
-			   ".spec.volumes[].persistentVolumeClaim.claimName")) {
-		o->vol_pvc = intern(p, s, len);
-	} else if (!strcmp(rel, ".spec.nodeSelector.kubernetes.io/hostname")) {
-		o->host_selector = intern(p, s, len);
-	} else if (has_prefix(rel, AFFINITY_TERMS, &rest)) {
-		if (!(v = intern(p, s, len)))
-			return oom(p, loc);
-		term_scalar(o, rest, v);
-		return 0;
-	} else {
+	/* kubelet's config.mirror annotation: any value, even none. */
+	if (has_prefix(rest, "annotations.", &key)) {
+		if (!strcmp(key, "kubernetes.io/config.mirror"))
+			o->mirror = true;
 		return 0;
 	}
-	return p->oom ? oom(p, loc) : 0;
+	if (w->is_null)
+		return 0;
+	if (len > MAX_VALUE_LEN)
+		return workloads_bad(p, o, loc, "value longer than %d bytes",
+				     MAX_VALUE_LEN);
+	if (has_prefix(rest, "labels.", &key) && *key)
+		return push_label(p, o, &o->labels, key, s, len, loc);
+	if (!strcmp(rest, "name"))
+		o->name = arena_strndup(p->c->arena, s, len);
+	else if (!strcmp(rest, "namespace"))
+		o->ns = intern(p, s, len);
+	else if (!strcmp(rest, "deletionTimestamp"))
+		o->deleting = true;
+	else if (!strcmp(rest, "ownerReferences[].kind"))
+		o->owner_cur.kind = intern(p, s, len);
+	else if (!strcmp(rest, "ownerReferences[].name"))
+		o->owner_cur.name = arena_strndup(p->c->arena, s, len);
+	else if (!strcmp(rest, "ownerReferences[].controller"))
+		o->owner_cur.controller = len == 4 && !memcmp(s, "true", 4);
+	else
+		return 0;
+	if ((!strcmp(rest, "name") && !o->name) ||
+	    (!strcmp(rest, "ownerReferences[].name") && !o->owner_cur.name))
+		return workloads_oom(p, loc);
+	return p->oom ? workloads_oom(p, loc) : 0;
 }
 
+/* A scalar under .spec (rest: after ".spec."). */
 static int
-wl_scalar(void *ctx, struct yaml_walk *w, const char *s, size_t len,
-	  struct src_loc loc)
+spec_scalar(struct workloads_parse *p, struct wl_obj *o, struct yaml_walk *w,
+	    const char *rest, const char *s, size_t len, struct src_loc loc)
 {
-	struct workloads_parse *p = ctx;
-	const char *rel, *rest;
-	struct obj *o = obj_of(p, yaml_walk_path(w), &rel);
-	size_t i;
+	const char *sub, *v;
 
-	if (len > MAX_VALUE_LEN)
-		return has_prefix(rel, ".metadata.annotations.", &rest)
-			       ? 0
-			       : bad(p, o, loc, "value longer than %d bytes",
-				     MAX_VALUE_LEN);
-	if (w->is_null && strcmp(rel, ".metadata.annotations.kubernetes.io/"
-				 "config.mirror"))
-		return 0;
-	if (!strcmp(rel, ".kind"))
-		return (o->kind = intern(p, s, len)) ? 0 : oom(p, loc);
-	if (!strcmp(rel, ".apiVersion"))
-		return (o->api = intern(p, s, len)) ? 0 : oom(p, loc);
-	if (!strcmp(rel, ".metadata.name"))
-		return (o->name = arena_strndup(p->c->arena, s, len))
-			       ? 0
-			       : oom(p, loc);
-	if (!strcmp(rel, ".metadata.namespace"))
-		return (o->ns = intern(p, s, len)) ? 0 : oom(p, loc);
-	if (!strcmp(rel, ".metadata.deletionTimestamp")) {
-		o->deleting = true;
-		return 0;
-	}
-	/* kubelet's config.mirror annotation: any value (types.go). */
-	if (!strcmp(rel, ".metadata.annotations.kubernetes.io/config.mirror")) {
-		o->mirror = true;
-		return 0;
-	}
-	if (has_prefix(rel, ".metadata.labels.", &rest) && *rest)
-		return push_label(p, o, &o->labels, rest, s, len, loc);
-	if (!strcmp(rel, ".metadata.ownerReferences[].kind"))
-		return (o->owner_cur.kind = intern(p, s, len)) ? 0
-							      : oom(p, loc);
-	if (!strcmp(rel, ".metadata.ownerReferences[].name"))
-		return (o->owner_cur.name = arena_strndup(p->c->arena, s, len))
-			       ? 0
-			       : oom(p, loc);
-	if (!strcmp(rel, ".metadata.ownerReferences[].controller")) {
-		o->owner_cur.controller = len == 4 && !memcmp(s, "true", 4);
-		return 0;
-	}
-	if (has_prefix(rel, ".spec.selector", &rest))
-		return selector_scalar(p, o, rest, s, len, loc);
-	if (!strcmp(rel, ".spec.minAvailable"))
+	if (has_prefix(rest, "selector", &sub))
+		return selector_scalar(p, o, sub, s, len, loc);
+	if (!strcmp(rest, "nodeName"))
+		o->node = intern(p, s, len);
+	else if (!strcmp(rest, "volumes[].name"))
+		o->vol_name = intern(p, s, len);
+	else if (!strcmp(rest, "volumes[].hostPath.path"))
+		o->vol_host_path = intern(p, s, len);
+	else if (!strcmp(rest, "volumes[].persistentVolumeClaim.claimName"))
+		o->vol_pvc = intern(p, s, len);
+	else if (!strcmp(rest, "nodeSelector.kubernetes.io/hostname"))
+		o->host_selector = intern(p, s, len);
+	else if (!strcmp(rest, "minAvailable"))
 		return int_or_percent(p, o, w, s, len, loc, "minAvailable",
 				      &o->min_avail);
-	if (!strcmp(rel, ".spec.maxUnavailable"))
+	else if (!strcmp(rest, "maxUnavailable"))
 		return int_or_percent(p, o, w, s, len, loc, "maxUnavailable",
 				      &o->max_unavail);
-	if (!strcmp(rel, ".spec.replicas"))
+	else if (!strcmp(rest, "replicas"))
 		return count_field(p, o, w, s, len, loc, "replicas",
 				   &o->replicas);
-	if (!strcmp(rel, ".status.readyReplicas")) {
+	else if (has_prefix(rest, AFFINITY_TERMS, &sub)) {
+		if (!(v = intern(p, s, len)))
+			return workloads_oom(p, loc);
+		term_scalar(o, sub, v);
+	}
+	return p->oom ? workloads_oom(p, loc) : 0;
+}
+
+/* A scalar under .status (rest: after ".status."). */
+static int
+status_scalar(struct workloads_parse *p, struct wl_obj *o,
+	      struct yaml_walk *w, const char *rest, const char *s,
+	      size_t len, struct src_loc loc)
+{
+	size_t i;
+
+	if (!strcmp(rest, "phase"))
+		o->phase = intern(p, s, len);
+	else if (!strcmp(rest, "conditions[].type"))
+		o->cond_type = intern(p, s, len);
+	else if (!strcmp(rest, "conditions[].status"))
+		o->cond_status = intern(p, s, len);
+	else if (!strcmp(rest, "readyReplicas")) {
 		o->has_status = true;
 		return count_field(p, o, w, s, len, loc, "readyReplicas",
 				   &o->ready_replicas);
-	}
-	if (has_prefix(rel, ".status.", &rest))
+	} else {
 		for (i = 0; i < ARRAY_SIZE(status_keys); i++)
 			if (!strcmp(rest, status_keys[i])) {
 				if (i == 0)
@@ -513,7 +442,37 @@ wl_scalar(void *ctx, struct yaml_walk *w, const char *s, size_t len,
 				return count_field(p, o, w, s, len, loc,
 						   status_keys[i], &o->st[i]);
 			}
-	return pod_scalar(p, o, rel, s, len, loc);
+	}
+	return p->oom ? workloads_oom(p, loc) : 0;
+}
+
+/* Dispatches on the first key: most scalars are decided in one compare. */
+static int
+wl_scalar(void *ctx, struct yaml_walk *w, const char *s, size_t len,
+	  struct src_loc loc)
+{
+	struct workloads_parse *p = ctx;
+	const char *rel, *rest;
+	struct wl_obj *o = obj_of(p, yaml_walk_path(w), &rel);
+
+	if (has_prefix(rel, ".metadata.", &rest))
+		return meta_scalar(p, o, w, rest, s, len, loc);
+	if (w->is_null)
+		return 0;
+	if (len > MAX_VALUE_LEN)
+		return workloads_bad(p, o, loc, "value longer than %d bytes",
+				     MAX_VALUE_LEN);
+	if (has_prefix(rel, ".spec.", &rest))
+		return spec_scalar(p, o, w, rest, s, len, loc);
+	if (has_prefix(rel, ".status.", &rest))
+		return status_scalar(p, o, w, rest, s, len, loc);
+	if (!strcmp(rel, ".kind"))
+		return (o->kind = intern(p, s, len)) ? 0
+						     : workloads_oom(p, loc);
+	if (!strcmp(rel, ".apiVersion"))
+		return (o->api = intern(p, s, len)) ? 0
+						    : workloads_oom(p, loc);
+	return 0;
 }
 
 static int
@@ -521,7 +480,7 @@ wl_open(void *ctx, struct yaml_walk *w, bool is_map, struct src_loc loc)
 {
 	struct workloads_parse *p = ctx;
 	const char *path = yaml_walk_path(w), *rel;
-	struct obj *o;
+	struct wl_obj *o;
 
 	if (w->depth > 1 &&
 	    yaml_walk_last_key_is(w, skipped_keys, ARRAY_SIZE(skipped_keys)))
@@ -557,10 +516,10 @@ wl_open(void *ctx, struct yaml_walk *w, bool is_map, struct src_loc loc)
 		o->vol_empty_dir = true;
 	} else if (!strcmp(rel, ".status.conditions[]")) {
 		o->cond_type = o->cond_status = NULL;
-	} else if (!strcmp(rel, AFFINITY_TERMS)) {
+	} else if (!strcmp(rel, ".spec." AFFINITY_TERMS)) {
 		o->term_pinned = false;
-	} else if (!strcmp(rel, AFFINITY_TERMS ".matchExpressions[]") ||
-		   !strcmp(rel, AFFINITY_TERMS ".matchFields[]")) {
+	} else if (!strcmp(rel, ".spec." AFFINITY_TERMS ".matchExpressions[]") ||
+		   !strcmp(rel, ".spec." AFFINITY_TERMS ".matchFields[]")) {
 		memset(&o->term_req, 0, sizeof(o->term_req));
 		o->term_req.is_field = strstr(rel, "matchFields") != NULL;
 	}
@@ -573,9 +532,9 @@ wl_open(void *ctx, struct yaml_walk *w, bool is_map, struct src_loc loc)
  * PersistentVolumes and hand-pinned pods), or metadata.name In [one].
  */
 static void
-term_req_close(struct obj *o)
+term_req_close(struct wl_obj *o)
 {
-	const struct term_acc *t = &o->term_req;
+	const struct wl_term *t = &o->term_req;
 	const char *want = t->is_field ? "metadata.name"
 				       : "kubernetes.io/hostname";
 
@@ -592,34 +551,32 @@ term_req_close(struct obj *o)
 		o->terms_disagree = true;
 }
 
-static int obj_close(struct workloads_parse *p, struct obj *o);
-
 static int
 wl_close(void *ctx, struct yaml_walk *w, bool is_map)
 {
 	struct workloads_parse *p = ctx;
 	const char *path = yaml_walk_path(w), *rel;
-	struct obj *o;
+	struct wl_obj *o;
 	struct owner_ref *r;
 
 	if (!is_map)
 		return 0;
 	if (w->depth == 1 && path[0] == '\0')
-		return obj_close(p, &p->doc);
+		return workloads_obj_close(p, &p->doc);
 	if (!strcmp(path, ".items[]"))
-		return obj_close(p, &p->item);
+		return workloads_obj_close(p, &p->item);
 	o = obj_of(p, path, &rel);
 	if (!strcmp(rel, ".spec.selector.matchExpressions[]"))
 		return selector_req_close(p, o);
 	if (!strcmp(rel, ".metadata.ownerReferences[]")) {
 		if (!o->owner_cur.kind || !o->owner_cur.name)
-			return bad(p, o, o->open,
+			return workloads_bad(p, o, o->open,
 				   "ownerReference without kind or name");
-		if (o->owners.n >= MAX_PER_OBJECT)
-			return bad(p, o, o->open, "more than %d owners",
-				   MAX_PER_OBJECT);
+		if (o->owners.n >= WORKLOADS_MAX_LIST)
+			return workloads_bad(p, o, o->open, "more than %d owners",
+				   WORKLOADS_MAX_LIST);
 		if (!(r = vec_push(&o->owners)))
-			return oom(p, o->open);
+			return workloads_oom(p, o->open);
 		*r = o->owner_cur;
 		return 0;
 	}
@@ -647,207 +604,13 @@ wl_close(void *ctx, struct yaml_walk *w, bool is_map)
 								      : TRI_UNKNOWN;
 		return 0;
 	}
-	if (!strcmp(rel, AFFINITY_TERMS ".matchExpressions[]") ||
-	    !strcmp(rel, AFFINITY_TERMS ".matchFields[]")) {
+	if (!strcmp(rel, ".spec." AFFINITY_TERMS ".matchExpressions[]") ||
+	    !strcmp(rel, ".spec." AFFINITY_TERMS ".matchFields[]")) {
 		term_req_close(o);
 		return 0;
 	}
-	if (!strcmp(rel, AFFINITY_TERMS))
+	if (!strcmp(rel, ".spec." AFFINITY_TERMS))
 		o->terms++;
-	return 0;
-}
-
-/* ------------------------------------------------------------ emit */
-
-/* Copies a vector of n elements of size sz into the arena (NULL for 0). */
-static void *
-arena_copy(struct workloads_parse *p, const void *v, size_t n, size_t sz,
-	   bool *failed)
-{
-	void *out;
-
-	if (n == 0)
-		return NULL;
-	if (!(out = arena_alloc(p->c->arena, n * sz))) {
-		*failed = true;
-		return NULL;
-	}
-	memcpy(out, v, n * sz);
-	return out;
-}
-
-static int
-emit_selector(struct workloads_parse *p, const struct obj *o,
-	      struct label_selector *out)
-{
-	bool failed = false;
-
-	out->present = o->sel.present;
-	out->nmatch_labels = o->sel.labels.n;
-	out->match_labels = arena_copy(p, o->sel.labels.v, o->sel.labels.n,
-				       sizeof(*o->sel.labels.v), &failed);
-	out->nexprs = o->sel.reqs.n;
-	out->exprs = arena_copy(p, o->sel.reqs.v, o->sel.reqs.n,
-				sizeof(*o->sel.reqs.v), &failed);
-	return failed ? -1 : 0;
-}
-
-static int
-emit_pod(struct workloads_parse *p, const struct obj *o, const char *ns)
-{
-	struct cluster_state *cs = p->c->cs;
-	const struct owner_ref *ctl;
-	struct pod *d;
-	bool failed = false;
-
-	if (cs->pods.n >= LIMIT_ITEMS)
-		return diag_error(p->c->diag, o->open, "more than %u pods",
-				  LIMIT_ITEMS);
-	if (!(d = vec_push(&cs->pods)))
-		return oom(p, o->open);
-	d->namespace_ = ns;
-	d->name = o->name;
-	d->node = o->node;
-	d->nlabels = o->labels.n;
-	d->labels = arena_copy(p, o->labels.v, o->labels.n,
-			       sizeof(*o->labels.v), &failed);
-	d->nowners = o->owners.n;
-	d->owners = arena_copy(p, o->owners.v, o->owners.n,
-			       sizeof(*o->owners.v), &failed);
-	d->nempty_dirs = o->empty_dirs.n;
-	d->empty_dirs = arena_copy(p, o->empty_dirs.v, o->empty_dirs.n,
-				   sizeof(*o->empty_dirs.v), &failed);
-	d->nhost_paths = o->host_paths.n;
-	d->host_paths = arena_copy(p, o->host_paths.v, o->host_paths.n,
-				   sizeof(*o->host_paths.v), &failed);
-	d->npvcs = o->pvcs.n;
-	d->pvcs = arena_copy(p, o->pvcs.v, o->pvcs.n, sizeof(*o->pvcs.v),
-			     &failed);
-	if (o->host_selector)
-		d->pinned_to = o->host_selector;
-	else if (o->terms && o->terms_pinned == o->terms &&
-		 !o->terms_disagree)
-		d->pinned_to = o->term_host;
-	d->ready = o->ready;
-	d->phase = o->phase;
-	d->deleting = o->deleting;
-	d->mirror = o->mirror;
-	ctl = pod_controller(d);
-	d->daemonset = ctl && !strcmp(ctl->kind, "DaemonSet");
-	d->loc = o->open;
-	return failed ? oom(p, o->open) : 0;
-}
-
-static int
-emit_pdb(struct workloads_parse *p, struct obj *o, const char *ns)
-{
-	struct cluster_state *cs = p->c->cs;
-	struct pdb *d;
-
-	if (o->min_avail.set && o->max_unavail.set)
-		return bad(p, o, o->max_unavail.loc,
-			   "minAvailable and maxUnavailable are both set");
-	if (cs->pdbs.n >= LIMIT_ITEMS)
-		return diag_error(p->c->diag, o->open, "more than %u PDBs",
-				  LIMIT_ITEMS);
-	if (!(d = vec_push(&cs->pdbs)))
-		return oom(p, o->open);
-	d->namespace_ = ns;
-	d->name = o->name;
-	d->api = o->api ? o->api : "policy/v1";
-	d->min_available = o->min_avail;
-	d->max_unavailable = o->max_unavail;
-	d->disruptions_allowed = o->st[0];
-	d->current_healthy = o->st[1];
-	d->desired_healthy = o->st[2];
-	d->expected_pods = o->st[3];
-	d->loc = o->open;
-	d->status_loc = o->st_loc;
-	return emit_selector(p, o, &d->selector) < 0 ? oom(p, o->open) : 0;
-}
-
-static int
-emit_workload(struct workloads_parse *p, const struct obj *o, const char *ns)
-{
-	struct cluster_state *cs = p->c->cs;
-	struct workload *d;
-	size_t i;
-
-	if (cs->workloads.n >= LIMIT_ITEMS)
-		return diag_error(p->c->diag, o->open,
-				  "more than %u workloads", LIMIT_ITEMS);
-	if (!(d = vec_push(&cs->workloads)))
-		return oom(p, o->open);
-	d->kind = o->kind;
-	d->namespace_ = ns;
-	d->name = o->name;
-	/* apps/v1 defaults replicas to 1 (SetDefaults_Deployment, ...). */
-	d->replicas = o->replicas >= 0 ? o->replicas : 1;
-	d->ready_replicas = o->ready_replicas >= 0 ? o->ready_replicas : 0;
-	d->has_status = o->has_status;
-	for (i = 0; i < o->owners.n; i++)
-		if (o->owners.v[i].controller) {
-			d->owner = o->owners.v[i];
-			break;
-		}
-	d->loc = o->open;
-	return emit_selector(p, o, &d->selector) < 0 ? oom(p, o->open) : 0;
-}
-
-static enum obj_kind
-kind_of(const char *kind)
-{
-	if (!kind)
-		return OK_OTHER;
-	if (!strcmp(kind, "Pod"))
-		return OK_POD;
-	if (!strcmp(kind, "PodDisruptionBudget"))
-		return OK_PDB;
-	if (!strcmp(kind, "Deployment") || !strcmp(kind, "StatefulSet") ||
-	    !strcmp(kind, "ReplicaSet"))
-		return OK_WORKLOAD;
-	return OK_OTHER;
-}
-
-/* An object is complete: add it, or skip it with its first problem. */
-static int
-obj_close(struct workloads_parse *p, struct obj *o)
-{
-	enum obj_kind k = kind_of(o->kind);
-	const char *ns = o->ns ? o->ns : "default";
-	int rc;
-
-	if (k == OK_OTHER)
-		return 0;
-	/*
-	 * The image reader skipped a record of this object (a bad image): the
-	 * object is not read either, as a skipped line keeps none of its
-	 * facts. The skipped record says why.
-	 */
-	if (!o->err && p->c->cs->skipped.n > o->skipped0)
-		return 0;
-	if (!o->err && !o->name)
-		bad(p, o, o->open, "%s without metadata.name", o->kind);
-	if (!o->err) {
-		if (k == OK_POD)
-			rc = emit_pod(p, o, ns);
-		else if (k == OK_PDB)
-			rc = emit_pdb(p, o, ns);
-		else
-			rc = emit_workload(p, o, ns);
-		if (rc < 0)
-			return -1;
-	}
-	if (o->err) {
-		char *text = arena_printf(p->c->arena, "%s %s/%s", o->kind, ns,
-					  o->name ? o->name : "?");
-
-		if (!text)
-			return oom(p, o->open);
-		return recover_skip(p->c, o->err_loc, text, strlen(text), "%s",
-				    o->err);
-	}
-	p->found++;
 	return 0;
 }
 

@@ -63,63 +63,94 @@ pod_index_find(const struct pod_index *ix, const char *ns, const char *key,
 	return p->ns ? p : NULL;
 }
 
-/* Counts (pass 0) or files (pass 1) pod i under (ns, key, value). */
-static void
+/* Doubles the slot array, putting every entry back (pass 0 only). */
+static int
+index_grow(struct pod_index *ix)
+{
+	size_t cap = ix->cap * 2, i, j;
+	struct post *slots = calloc(cap, sizeof(*slots));
+
+	if (!slots)
+		return -1;
+	for (i = 0; i < ix->cap; i++) {
+		if (!ix->slots[i].ns)
+			continue;
+		for (j = ix->slots[i].hash & (cap - 1); slots[j].ns;
+		     j = (j + 1) & (cap - 1))
+			;
+		slots[j] = ix->slots[i];
+	}
+	free(ix->slots);
+	ix->slots = slots;
+	ix->cap = cap;
+	return 0;
+}
+
+/*
+ * Counts (pass 0) or files (pass 1) pod i under (ns, key, value). The
+ * table grows with the distinct entries, at most half full. 0 or -1.
+ */
+static int
 index_add(struct pod_index *ix, int pass, const char *ns, const char *key,
 	  const char *value, uint32_t i)
 {
 	struct post *p = index_slot(ix, ns, key, value);
 
-	if (pass == 0) {
-		if (!p->ns) {
-			p->ns = ns;
-			p->key = key;
-			p->value = value;
-			ix->used++;
-		}
-		p->n++;
-	} else {
+	if (pass == 1) {
 		ix->pods[p->off + p->fill++] = i;
+		return 0;
 	}
+	if (!p->ns) {
+		p->ns = ns;
+		p->key = key;
+		p->value = value;
+		if (++ix->used * 2 > ix->cap && index_grow(ix) < 0)
+			return -1;
+		p = index_slot(ix, ns, key, value);
+	}
+	p->n++;
+	return 0;
 }
 
 int
 pod_index_build(struct pod_index *ix, const struct cluster_state *cs)
 {
-	size_t total = 0, i, k, cap = 16;
+	size_t total = 0, i, k;
 	uint32_t off = 0;
-	int pass;
+	int pass, rc = 0;
 
 	for (i = 0; i < cs->pods.n; i++)
 		total += 2 * cs->pods.v[i].nlabels + 1;
-	while (cap < 2 * total + 2)
-		cap *= 2;
 	if (total >= UINT32_MAX / 2 ||
-	    !(ix->slots = calloc(cap, sizeof(*ix->slots))) ||
+	    !(ix->slots = calloc(64, sizeof(*ix->slots))) ||
 	    !(ix->pods = malloc((total + 1) * sizeof(*ix->pods))))
 		return -1;
-	ix->cap = cap;
-	for (pass = 0; pass < 2; pass++) {
+	ix->cap = 64;
+	for (pass = 0; pass < 2 && rc == 0; pass++) {
 		if (pass == 1)
 			for (i = 0; i < ix->cap; i++) {
 				ix->slots[i].off = off;
 				off += ix->slots[i].n;
 			}
-		for (i = 0; i < cs->pods.n; i++) {
+		for (i = 0; i < cs->pods.n && rc == 0; i++) {
 			const struct pod *p = &cs->pods.v[i];
 
-			index_add(ix, pass, p->namespace_, NULL, NULL,
-				  (uint32_t)i);
-			for (k = 0; k < p->nlabels; k++) {
-				index_add(ix, pass, p->namespace_,
-					  p->labels[k].key, NULL, (uint32_t)i);
-				index_add(ix, pass, p->namespace_,
-					  p->labels[k].key, p->labels[k].value,
-					  (uint32_t)i);
+			rc = index_add(ix, pass, p->namespace_, NULL, NULL,
+				       (uint32_t)i);
+			for (k = 0; k < p->nlabels && rc == 0; k++) {
+				rc = index_add(ix, pass, p->namespace_,
+					       p->labels[k].key, NULL,
+					       (uint32_t)i);
+				if (rc == 0)
+					rc = index_add(ix, pass,
+						       p->namespace_,
+						       p->labels[k].key,
+						       p->labels[k].value,
+						       (uint32_t)i);
 			}
 		}
 	}
-	return 0;
+	return rc;
 }
 
 void

@@ -8,7 +8,7 @@ layout: metadata.labels, ownerReferences, spec.nodeName, volumes,
 status.conditions) with PODS pods (150,000) in 500 namespaces over 500
 nodes, one Deployment and ReplicaSet per 3 pods, and PDBS budgets (20,000)
 selecting by matchLabels or matchExpressions; plus version.txt and
-nodes.txt. Deterministic.
+nodes.txt. One budget in five allows no disruption. Deterministic.
 """
 import os
 import sys
@@ -55,6 +55,13 @@ for a in range(apps):
                 "    namespace: %s\n%s  spec:\n    replicas: 3\n    selector:\n"
                 "      matchLabels:\n        app: app-%d\n"
                 "  status:\n    readyReplicas: 3\n" % (kind, name, ns, extra, a))
+def budget(p):
+    """One budget in five needs all 3 replicas: blocked, on 3 nodes each."""
+    if p % 5 == 0:
+        return "minAvailable: 3"
+    return "minAvailable: 2" if p % 3 else 'maxUnavailable: "34%"'
+
+
 for p in range(pdbs):
     a = (p * 7) % apps
     ns = "ns-%d" % (a % nss)
@@ -64,7 +71,7 @@ for p in range(pdbs):
            "        operator: Exists\n" % a)
     w.write("- apiVersion: policy/v1\n  kind: PodDisruptionBudget\n  metadata:\n"
             "    name: pdb-%d\n    namespace: %s\n  spec:\n    %s\n    selector:\n%s"
-            % (p, ns, "minAvailable: 2" if p % 3 else 'maxUnavailable: "34%"', sel))
+            % (p, ns, budget(p), sel))
 w.write("kind: List\nmetadata:\n  resourceVersion: \"\"\n")
 w.close()
 os.replace(os.path.join(out, "workloads.yaml.tmp"),
