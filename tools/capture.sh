@@ -137,9 +137,12 @@ capture control-plane-pods.yaml \
     kubectl -n kube-system get pods -l tier=control-plane -o yaml
 capture kube-proxy-pods.yaml \
     kubectl -n kube-system get pods -l k8s-app=kube-proxy -o yaml
-# The add-ons kubeadm does not upgrade (CNI, ingress-nginx, metrics-server,
-# cert-manager) and CoreDNS, by the images of their workload templates.
-capture workloads.yaml kubectl get daemonsets,deployments -A -o yaml
+# Drain blockers (README "Drain blockers") and the add-ons kubeadm does not
+# upgrade (CNI, ingress-nginx, metrics-server, cert-manager) and CoreDNS,
+# by the images of their pods and workload templates: read-only, every
+# namespace.
+capture workloads.yaml \
+    kubectl get pods,pdb,deploy,sts,rs,ds -A -o yaml
 
 # The apiserver's count of requests to deprecated APIs since it started,
 # with its start time: the strongest evidence of what the next hop breaks,

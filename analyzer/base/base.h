@@ -549,6 +549,23 @@ bool yaml_walk_last_key_is(const struct yaml_walk *w,
 /* Length of the path of the frame at depth i (0 = root frame). */
 size_t yaml_walk_path_len_at(const struct yaml_walk *w, int i);
 
+/*
+ * yaml_tee.c: one walk feeding several consumers (the images and the
+ * workloads of one "kubectl get pods,pdb,deploy -o yaml" read once). Each
+ * consumer skips what it does not need, as if it walked alone; the walker
+ * skips a node only when every consumer does. Up to YAML_TEE_MAX.
+ */
+#define YAML_TEE_MAX 4
+struct yaml_tee {
+	const struct yaml_walk_ops *ops[YAML_TEE_MAX];	/* borrowed */
+	void *ctx[YAML_TEE_MAX];	/* borrowed */
+	int skip_at[YAML_TEE_MAX];	/* the depth a consumer skips; 0 none */
+	int depth;			/* nodes open, as the tee sees them */
+	size_t n;
+};
+/* The ops to hand yaml_walk_run with a struct yaml_tee as ctx. */
+extern const struct yaml_walk_ops yaml_tee_ops;
+
 
 /*
  * json_items.c: the elements of a JSON document's top-level "items" array,

@@ -151,7 +151,8 @@ ingest_images(struct ingest_ctx *c)
 		recover_file_end(c, true);
 		return -1;
 	}
-	if (c->cs->images.n == n0) {
+	/* A capture of PDBs or workloads alone has no image and is read. */
+	if (c->cs->images.n == n0 && p.workloads == 0) {
 		recover_give_up(c);
 		diag_error(c->diag, (struct src_loc){c->path, 0, 0},
 			   "no container images found");

@@ -1,7 +1,8 @@
 /*
  * images_doc.c - Pod, PodList, List and workload documents in YAML or
  * JSON: every container and initContainer, with namespace, pod and node,
- * streamed so that a 1 GB "get pods -A -o yaml" is never held.
+ * streamed so that a 1 GB "get pods -A -o yaml" is never held. The same
+ * walk feeds workloads_doc.c (pods, PDBs, workloads for drains).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -324,6 +325,8 @@ images_parse_doc(struct images_parse *p)
 {
 	static const struct yaml_walk_ops ops = {doc_scalar, doc_open,
 						 doc_close};
+	struct workloads_parse *wp;
+	struct yaml_tee tee;
 	struct doc_state ds;
 	struct yaml_src src;
 	struct yaml_walk w;
@@ -332,11 +335,24 @@ images_parse_doc(struct images_parse *p)
 	p->c->format = p->c->sniff->json ? "json" : "yaml";
 	memset(&ds, 0, sizeof(ds));
 	ds.p = p;
-	if (yaml_src_open_stream(&src, p->c->in, p->c->diag) < 0)
+	if (!(wp = workloads_new(p->c)))
+		return images_oom(p, (struct src_loc){p->c->path, 0, 0});
+	/* One read of the capture feeds the images and the drain inventory. */
+	memset(&tee, 0, sizeof(tee));
+	tee.ops[0] = &ops;
+	tee.ctx[0] = &ds;
+	tee.ops[1] = &workloads_ops;
+	tee.ctx[1] = wp;
+	tee.n = 2;
+	if (yaml_src_open_stream(&src, p->c->in, p->c->diag) < 0) {
+		workloads_free(wp);
 		return -1;
+	}
 	rc = yaml_walk_run_at(&w, p->c->path, p->c->in->line_base, p->c->diag,
-			      yaml_src_read, &src, &ops, &ds);
+			      yaml_src_read, &src, &yaml_tee_ops, &tee);
 	yaml_src_close(&src);
+	p->workloads = workloads_found(wp);
+	workloads_free(wp);
 	object_release(&ds.doc);
 	object_release(&ds.item);
 	return rc;

@@ -605,6 +605,7 @@ struct images_parse {
 	struct ingest_ctx *c;
 	struct strmap names;	/* namespaces, nodes, containers */
 	unsigned errors;
+	size_t workloads;	/* pods, PDBs and workloads the walk added */
 };
 
 /* Counts an error already reported; -1 means stop reading the file. */
@@ -627,6 +628,90 @@ int images_name_of(struct images_parse *p, const char *s, size_t len,
 		   bool have, const char **out);
 int images_parse_text(struct images_parse *p);	/* images_text.c */
 int images_parse_doc(struct images_parse *p);	/* images_doc.c */
+
+/* ----------------------------------------- workloads_doc.c and _emit.c */
+
+/*
+ * The drain inventory of a Pod/PDB/workload document (cs->pods, pdbs,
+ * workloads): a yaml_walk consumer that images_doc.c runs beside its own
+ * through a yaml_tee. workloads_new() returns NULL when out of memory;
+ * workloads_free() accepts NULL.
+ */
+#define WORKLOADS_MAX_LIST 4096	/* labels, volumes, owners, requirements */
+
+enum wl_kind { WK_OTHER, WK_POD, WK_PDB, WK_WORKLOAD };
+
+/* One requirement being read: key, operator, values. */
+struct wl_req {
+	const char *key;
+	int op;			/* enum sel_op, or -1 until read */
+	VEC(const char *) values;
+	struct src_loc loc;
+};
+
+struct wl_sel {
+	bool present;
+	VEC(struct label_pair) labels;
+	VEC(struct sel_req) reqs;
+	struct wl_req cur;
+};
+
+/* A nodeSelectorTerm of a required nodeAffinity. */
+struct wl_term {
+	const char *key, *op;
+	size_t nvalues;
+	const char *value;	/* the first value */
+	bool is_field;
+};
+
+struct wl_obj {
+	const char *kind, *api, *ns, *name, *node, *phase;
+	struct src_loc open, err_loc;
+	const char *err;	/* arena: the first problem, or NULL */
+	size_t skipped0;	/* cs->skipped.n when the object opened */
+	bool deleting, mirror;
+	enum tri ready;
+	const char *cond_type, *cond_status;	/* the condition being read */
+	VEC(struct label_pair) labels;
+	VEC(struct owner_ref) owners;
+	struct owner_ref owner_cur;
+	VEC(const char *) empty_dirs, host_paths, pvcs;
+	const char *vol_name;
+	bool vol_empty_dir;
+	const char *vol_host_path, *vol_pvc;
+	const char *host_selector;	/* nodeSelector kubernetes.io/hostname */
+	size_t terms, terms_pinned;	/* required nodeAffinity terms */
+	const char *term_host;	/* the host every pinned term names */
+	bool terms_disagree;
+	struct wl_term term_req;
+	bool term_pinned;
+	struct wl_sel sel;
+	struct int_or_percent min_avail, max_unavail;
+	long replicas, ready_replicas;
+	bool has_status;
+	long st[4];		/* disruptionsAllowed, currentHealthy, ... */
+	struct src_loc st_loc;
+};
+
+struct workloads_parse {
+	struct ingest_ctx *c;
+	struct strmap intern;	/* keys, values, namespaces, nodes */
+	struct wl_obj doc, item;
+	size_t found;
+	bool oom;
+};
+
+/* Records the object's first problem; it is reported at the object's end. */
+int workloads_bad(struct workloads_parse *p, struct wl_obj *o, struct src_loc loc,
+	   const char *fmt, ...) PRINTF_LIKE(4, 5);
+int workloads_oom(struct workloads_parse *p, struct src_loc loc);
+/* An object is complete: add it, or skip it with its first problem. */
+int workloads_obj_close(struct workloads_parse *p, struct wl_obj *o);	/* _emit.c */
+struct workloads_parse *workloads_new(struct ingest_ctx *c);
+void workloads_free(struct workloads_parse *p);
+/* Objects added so far. */
+size_t workloads_found(const struct workloads_parse *p);
+extern const struct yaml_walk_ops workloads_ops;
 
 /* ------------------------------------------------------------ parsers */
 

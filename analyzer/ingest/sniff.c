@@ -111,7 +111,8 @@ doc_kind(const char *kind, size_t len)
 	static const char *const images[] = {"Pod", "PodList", "DaemonSet",
 		"DaemonSetList", "Deployment", "DeploymentList", "StatefulSet",
 		"ReplicaSet", "Job", "CronJob", "StatefulSetList",
-		"ReplicaSetList"};
+		"ReplicaSetList", "PodDisruptionBudget",
+		"PodDisruptionBudgetList"};
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(nodes); i++)

@@ -27,6 +27,9 @@ cluster_state_release(struct cluster_state *cs)
 	vec_release(&cs->images);
 	vec_release(&cs->packages);
 	vec_release(&cs->api_uses);
+	vec_release(&cs->pods);
+	vec_release(&cs->pdbs);
+	vec_release(&cs->workloads);
 	strmap_release(&cs->intern);
 }
 
@@ -140,9 +143,115 @@ package_cmp(const void *pa, const void *pb)
 	return 0;
 }
 
+/* By namespace and name, then where read: the first reading is kept. */
+static int
+named_cmp(const char *ns_a, const char *name_a, const struct src_loc *la,
+	  const char *ns_b, const char *name_b, const struct src_loc *lb)
+{
+	int c;
+
+	if ((c = strcmp(ns_a, ns_b)))
+		return c;
+	if ((c = strcmp(name_a, name_b)))
+		return c;
+	return loc_cmp(la, lb);
+}
+
+static int
+pod_cmp(const void *pa, const void *pb)
+{
+	const struct pod *a = pa, *b = pb;
+
+	return named_cmp(a->namespace_, a->name, &a->loc, b->namespace_,
+			 b->name, &b->loc);
+}
+
+static int
+pdb_cmp(const void *pa, const void *pb)
+{
+	const struct pdb *a = pa, *b = pb;
+
+	return named_cmp(a->namespace_, a->name, &a->loc, b->namespace_,
+			 b->name, &b->loc);
+}
+
+static int
+workload_cmp(const void *pa, const void *pb)
+{
+	const struct workload *a = pa, *b = pb;
+	int c;
+
+	if ((c = strcmp(a->kind, b->kind)))
+		return c;
+	if ((c = strcmp(a->namespace_, b->namespace_)))
+		return c;
+	if ((c = strcmp(a->name, b->name)))
+		return c;
+	return loc_cmp(&a->loc, &b->loc);
+}
+
+/*
+ * Sorts v[0..*n) of size sz with cmp and keeps the first of each run that
+ * same() calls one object (a pod in two captures).
+ */
+static void
+sort_unique(void *v, size_t *n, size_t sz, int (*cmp)(const void *,
+						       const void *),
+	    bool (*same)(const void *, const void *))
+{
+	char *p = v;
+	size_t i, k;
+
+	if (*n < 2)
+		return;
+	qsort(v, *n, sz, cmp);
+	for (i = 1, k = 1; i < *n; i++) {
+		if (same(p + (k - 1) * sz, p + i * sz))
+			continue;
+		if (k != i)
+			memcpy(p + k * sz, p + i * sz, sz);
+		k++;
+	}
+	*n = k;
+}
+
+static bool
+pod_same(const void *pa, const void *pb)
+{
+	const struct pod *a = pa, *b = pb;
+
+	return !strcmp(a->namespace_, b->namespace_) &&
+	       !strcmp(a->name, b->name);
+}
+
+static bool
+pdb_same(const void *pa, const void *pb)
+{
+	const struct pdb *a = pa, *b = pb;
+
+	return !strcmp(a->namespace_, b->namespace_) &&
+	       !strcmp(a->name, b->name);
+}
+
+static bool
+workload_same(const void *pa, const void *pb)
+{
+	const struct workload *a = pa, *b = pb;
+
+	return !strcmp(a->kind, b->kind) &&
+	       !strcmp(a->namespace_, b->namespace_) &&
+	       !strcmp(a->name, b->name);
+}
+
 void
 model_sort(struct cluster_state *cs)
 {
+	sort_unique(cs->pods.v, &cs->pods.n, sizeof(*cs->pods.v), pod_cmp,
+		    pod_same);
+	sort_unique(cs->pdbs.v, &cs->pdbs.n, sizeof(*cs->pdbs.v), pdb_cmp,
+		    pdb_same);
+	sort_unique(cs->workloads.v, &cs->workloads.n,
+		    sizeof(*cs->workloads.v), workload_cmp, workload_same);
 	if (cs->nodes.n > 1)
 		qsort(cs->nodes.v, cs->nodes.n, sizeof(*cs->nodes.v), node_cmp);
 	if (cs->images.n > 1)

@@ -172,6 +172,111 @@ struct kubelet_sighting {
 	struct src_loc node_loc;
 };
 
+/*
+ * Workloads and disruption budgets, for predicting what blocks a drain
+ * (kubectl get pods,pdb,deploy,sts,rs -A -o yaml).
+ */
+
+/* One label, or one matchLabels pair. */
+struct label_pair {
+	const char *key;	/* arena */
+	const char *value;	/* arena */
+};
+
+/* The operators of a label selector requirement (metav1.LabelSelector). */
+enum sel_op { SEL_IN, SEL_NOT_IN, SEL_EXISTS, SEL_DOES_NOT_EXIST };
+
+struct sel_req {
+	const char *key;	/* arena */
+	enum sel_op op;
+	const char **values;	/* arena; nvalues entries */
+	size_t nvalues;
+};
+
+/*
+ * A metav1.LabelSelector. present false: the field is absent or null,
+ * which selects nothing; present with no requirement selects everything
+ * (LabelSelectorAsSelector in apimachinery's helpers.go).
+ */
+struct label_selector {
+	bool present;
+	struct label_pair *match_labels;	/* arena */
+	size_t nmatch_labels;
+	struct sel_req *exprs;	/* arena */
+	size_t nexprs;
+};
+
+/* An ownerReferences entry. */
+struct owner_ref {
+	const char *kind;	/* arena */
+	const char *name;	/* arena */
+	bool controller;	/* controller: true */
+};
+
+/* Why a pod cannot simply be rescheduled elsewhere. */
+enum pod_local {
+	POD_EMPTY_DIR = 1,	/* an emptyDir volume: its data is lost */
+	POD_HOST_PATH = 2,	/* a hostPath volume: its data stays behind */
+	POD_PINNED = 4,		/* nodeSelector/nodeAffinity on the hostname */
+};
+
+struct pod {
+	const char *namespace_;	/* arena; "default" when not given */
+	const char *name;	/* arena */
+	const char *node;	/* arena: spec.nodeName; NULL if not scheduled */
+	struct label_pair *labels;	/* arena; nlabels entries, in file order */
+	size_t nlabels;
+	struct owner_ref *owners;	/* arena */
+	size_t nowners;
+	const char **empty_dirs;	/* arena: volume names */
+	size_t nempty_dirs;
+	const char **host_paths;	/* arena: the paths */
+	size_t nhost_paths;
+	const char **pvcs;	/* arena: claimName of each PVC volume */
+	size_t npvcs;
+	const char *pinned_to;	/* arena: the hostname it is pinned to */
+	enum tri ready;		/* status.conditions[type=Ready] */
+	const char *phase;	/* arena: status.phase; NULL if not captured */
+	bool deleting;		/* metadata.deletionTimestamp is set */
+	bool daemonset;		/* its controller is a DaemonSet */
+	bool mirror;		/* kubernetes.io/config.mirror: a static pod */
+	struct src_loc loc;	/* the object */
+};
+
+/* An int-or-string field: 2 or "50%". */
+struct int_or_percent {
+	bool set;
+	bool percent;
+	long value;
+	struct src_loc loc;
+};
+
+struct pdb {
+	const char *namespace_;	/* arena */
+	const char *name;	/* arena */
+	const char *api;	/* arena: apiVersion, "policy/v1" if absent */
+	struct label_selector selector;
+	struct int_or_percent min_available, max_unavailable;
+	/* status; -1 when not captured */
+	long disruptions_allowed, current_healthy, desired_healthy,
+		expected_pods;
+	struct src_loc loc;	/* the object */
+	struct src_loc status_loc;	/* status.disruptionsAllowed */
+};
+
+/* A Deployment, StatefulSet or ReplicaSet. */
+struct workload {
+	const char *kind;	/* arena: "Deployment", ... */
+	const char *namespace_;	/* arena */
+	const char *name;	/* arena */
+	long replicas;		/* spec.replicas; 1 when absent (the default) */
+	long ready_replicas;	/* status.readyReplicas; 0 when absent */
+	bool has_status;
+	struct label_selector selector;
+	struct owner_ref owner;	/* the controller; kind NULL when none */
+	struct src_loc loc;
+};
+
 struct cluster_state {
 	struct arena *arena;	/* borrowed: the run arena */
 	/*
@@ -192,6 +297,9 @@ struct cluster_state {
 	VEC(struct package) packages;
 	VEC(struct api_use) api_uses;
 	VEC(struct kubelet_sighting) kubelet_sightings;
+	VEC(struct pod) pods;
+	VEC(struct pdb) pdbs;
+	VEC(struct workload) workloads;
 	/* process_start_time_seconds of a metrics capture; -1 when none. */
 	long long apiserver_started;
 	struct src_loc apiserver_started_loc;
@@ -217,9 +325,24 @@ int model_parse_image_ref(struct arena *a, const char *image, size_t len,
 			  struct image_ref *out, const char **err);
 
 bool node_is_control_plane(const struct node *n);
+/*
+ * Does sel select a pod with these labels? Kubernetes' rules: matchLabels
+ * and every matchExpressions requirement must hold (labels.Selector).
+ * An absent selector selects nothing; an empty one everything.
+ */
+bool model_selector_matches(const struct label_selector *sel,
+			    const struct label_pair *labels, size_t nlabels);
+/* The value of label key, or NULL. */
+const char *model_label(const struct label_pair *labels, size_t nlabels,
+			const char *key);
+/* The controller ownerReference of a pod (controller: true), or NULL. */
+const struct owner_ref *pod_controller(const struct pod *p);
 bool node_is_ready(const struct node *n);
 
-/* Sorts nodes, images and packages into their deterministic order. */
+/*
+ * Sorts nodes, images, packages, pods, PDBs and workloads into their
+ * deterministic order; an object read twice (namespace, name) is kept once.
+ */
 void model_sort(struct cluster_state *cs);
 
 #endif

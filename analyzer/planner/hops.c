@@ -506,7 +506,14 @@ plan_build(const struct rules_db *db, const struct cluster_state *cs,
 		sort_findings(plan);
 		return rc < 0 ? -1 : rc;
 	}
-	if (plan_steps(&c) < 0 || plan_api_findings(&c) < 0)
+	if (cs->pods.n) {
+		if (rules_drain_analyze(db, cs, c.a, d, &c.drain) < 0)
+			return -1;
+		plan->drain_known = true;
+	}
+	rc = plan_steps(&c);
+	rules_drain_release(&c.drain);
+	if (rc < 0 || plan_api_findings(&c) < 0)
 		goto oom;
 	rc = plan_simulate(db, c.a, plan);
 	if (rc < 0)

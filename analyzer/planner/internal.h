@@ -37,6 +37,7 @@ struct plan_ctx {
 	size_t ncp;		/* control-plane nodes (first in plan->nodes) */
 	bool target_newest;	/* --to named a minor: its newest patch */
 	bool drain_explained;	/* the drain flags were explained once */
+	struct drain_analysis drain;	/* owned: the drain blockers per node */
 	bool dnf_explained;	/* ... and dnf4 against dnf5 */
 	struct plan_addon *addons;	/* arena; plan_addons_init() */
 	size_t naddons;

@@ -135,6 +135,13 @@ struct plan_step {
 	const struct plan_change *changes;	/* arena; nchanges entries */
 	size_t nchanges;
 	struct plan_range summary[PC_NODE_VERSIONS];
+	/*
+	 * A drain step: what the snapshot predicts will stop or hurt it
+	 * (rules_drain_analyze; a batch's shared blockers on its last
+	 * drain). Copies in the arena.
+	 */
+	const struct drain_blocker *blockers;
+	size_t nblockers;
 };
 
 /* What a hop does on one node (plan_hop.work). */
@@ -193,6 +200,8 @@ struct plan {
 	bool dnf5;		/* ... and the capture shows dnf5 */
 	bool refused;
 	bool full_state;	/* JSON: `state` after every step, not per hop */
+	/* The snapshot had pods: drain steps say what blocks them. */
+	bool drain_known;
 	struct plan_node *nodes;	/* arena; control-plane nodes first */
 	size_t nnodes;
 	struct plan_state initial;

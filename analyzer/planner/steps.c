@@ -244,6 +244,62 @@ upgrade_node(struct plan_sb *b, unsigned hn, const struct plan_hop *h, int n,
 	}
 }
 
+/*
+ * Appends to the drain step being written the blockers of nodes[0..n):
+ * node's own (one node), or what the batch shares (n > 1). The analysis
+ * is sorted by node; a node's blockers are found by bisection.
+ */
+static void
+drain_blockers(struct plan_sb *b, const char *const *nodes, size_t n)
+{
+	struct plan_ctx *c = b->c;
+	const struct drain_analysis *da = &c->drain;
+	struct drain_analysis batch = {{NULL, 0, 0}, {NULL, 0, 0}, NULL};
+	const struct drain_blocker *from = NULL;
+	struct drain_blocker *out;
+	size_t lo = 0, hi = da->blockers.n, k = 0, cnt = 0;
+
+	if (!b->s || !c->plan->drain_known)
+		return;
+	if (n == 1) {
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (strcmp(da->blockers.v[mid].node, nodes[0]) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		from = da->blockers.v + lo;
+		while (lo + cnt < da->blockers.n &&
+		       !strcmp(from[cnt].node, nodes[0]))
+			cnt++;
+	} else {
+		if (rules_drain_batch(da, c->a, nodes, n, &batch) < 0) {
+			b->failed = true;
+			return;
+		}
+		from = batch.blockers.v;
+		cnt = batch.blockers.n;
+	}
+	if (cnt) {
+		size_t have = b->s->nblockers;
+
+		out = arena_alloc(c->a, (have + cnt) * sizeof(*out));
+		if (!out) {
+			b->failed = true;
+		} else {
+			if (have)
+				memcpy(out, b->s->blockers, have * sizeof(*out));
+			for (k = 0; k < cnt; k++)
+				out[have + k] = from[k];
+			b->s->blockers = out;
+			b->s->nblockers = have + cnt;
+		}
+	}
+	rules_drain_release(&batch);
+}
+
 /* drain, kubelet and kubectl, restart, uncordon for the nodes of a batch. */
 static void
 kubelets(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
@@ -258,6 +314,20 @@ kubelets(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 
 		plan_sb_step(b, hn, idx[i], PA_DRAIN, PLAN_KUBECTL,
 			     arena_printf(a, "Drain %s", name));
+		drain_blockers(b, &name, 1);
+		/* The last drain of a batch takes what the batch shares. */
+		if (i == n - 1 && n > 1) {
+			const char **names = arena_alloc(a, n * sizeof(*names));
+			size_t k;
+
+			if (!names) {
+				b->failed = true;
+				return;
+			}
+			for (k = 0; k < n; k++)
+				names[k] = c->plan->nodes[idx[k]].name;
+			drain_blockers(b, names, n);
+		}
 		if (!c->drain_explained) {
 			c->drain_explained = true;
 			plan_sb_note(b, "--ignore-daemonsets: DaemonSet pods "

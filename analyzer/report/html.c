@@ -264,6 +264,30 @@ step_html(struct buf *b, const struct plan_step *s)
 		h(b, s->notes[k]);
 		buf_adds(b, "</p>\n");
 	}
+	if (s->nblockers) {
+		buf_adds(b, "<ul class=\"blockers\">\n");
+		for (k = 0; k < s->nblockers; k++) {
+			const struct drain_blocker *d = &s->blockers[k];
+			size_t j;
+
+			buf_addf(b, "<li class=\"%s\"><strong>%s</strong> "
+				 "<code>%s</code> ",
+				 rules_severity_name(d->rule->severity),
+				 rules_severity_name(d->rule->severity),
+				 d->rule->id);
+			h(b, d->message);
+			buf_adds(b, "<br>Evidence: ");
+			for (j = 0; j < d->nevidence; j++) {
+				if (j)
+					buf_adds(b, ", ");
+				loc_html(b, d->evidence[j]);
+			}
+			buf_adds(b, "<br>Fix: ");
+			h(b, d->remediation);
+			buf_adds(b, "</li>\n");
+		}
+		buf_adds(b, "</ul>\n");
+	}
 	if (s->ncommands) {
 		buf_adds(b, "<pre class=\"cmd\">");
 		for (k = 0; k < s->ncommands; k++) {

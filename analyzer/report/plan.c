@@ -67,6 +67,60 @@ add_indented(struct buf *b, const char *ind, const char *s)
 	add_lines(b, ind, NULL, s);
 }
 
+/* A drain step's blockers, for text: rule, message, evidence, fix. */
+static void
+text_blockers(struct buf *b, const struct plan_step *s)
+{
+	size_t k, j;
+
+	for (k = 0; k < s->nblockers; k++) {
+		const struct drain_blocker *d = &s->blockers[k];
+
+		buf_addf(b, "  blocker: %s [%s] ",
+			 rules_severity_name(d->rule->severity), d->rule->id);
+		add_esc(b, d->message);
+		buf_adds(b, "\n    evidence: ");
+		for (j = 0; j < d->nevidence; j++) {
+			if (j)
+				buf_adds(b, ", ");
+			add_loc_text(b, &d->evidence[j]);
+		}
+		buf_adds(b, "\n    fix: ");
+		add_esc(b, d->remediation);
+		buf_addc(b, '\n');
+	}
+}
+
+/* The same as a Markdown list under the step. */
+static void
+md_blockers(struct buf *b, const struct plan_step *s)
+{
+	size_t k, j;
+
+	if (s->nblockers)
+		buf_adds(b, "\n  Blockers predicted from the snapshot:\n\n");
+	for (k = 0; k < s->nblockers; k++) {
+		const struct drain_blocker *d = &s->blockers[k];
+
+		buf_addf(b, "  - **%s** `%s`: ",
+			 rules_severity_name(d->rule->severity), d->rule->id);
+		esc_md(b, d->message, strlen(d->message), 0);
+		buf_adds(b, " (evidence: ");
+		for (j = 0; j < d->nevidence; j++) {
+			struct buf t = BUF_INIT;
+
+			add_loc(&t, &d->evidence[j]);
+			if (j)
+				buf_adds(b, ", ");
+			report_add_md_code(b, buf_cstr(&t));
+			buf_release(&t);
+		}
+		buf_adds(b, ")  \n    Fix: ");
+		esc_md(b, d->remediation, strlen(d->remediation), 0);
+		buf_addc(b, '\n');
+	}
+}
+
 static size_t
 count_cp(const struct plan *p)
 {
@@ -208,6 +262,7 @@ report_plan_text(struct buf *b, const struct plan *p)
 		buf_addc(b, '\n');
 		for (k = 0; k < s->nnotes; k++)
 			add_lines(b, "  note: ", "        ", s->notes[k]);
+		text_blockers(b, s);
 		for (k = 0; k < s->ncommands; k++)
 			add_lines(b, "    $ ", "    > ", s->commands[k]);
 		for (k = 0; k < s->nverify; k++) {
@@ -327,6 +382,7 @@ report_plan_markdown(struct buf *b, const struct plan *p)
 			esc_md(b, s->notes[k], strlen(s->notes[k]), 0);
 			buf_addc(b, '\n');
 		}
+		md_blockers(b, s);
 		if (s->ncommands) {
 			buf_adds(b, "\n  ```sh\n");
 			for (k = 0; k < s->ncommands; k++)
@@ -435,6 +491,39 @@ jsummary(const struct plan_step *s)
 	return report_jdone(o, ok);
 }
 
+/* A drain step's blockers: rule, severity, object, evidence, remedy. */
+static cJSON *
+jblockers(const struct plan_step *s)
+{
+	cJSON *a = cJSON_CreateArray(), *o, *ev;
+	size_t k, j;
+	bool ok = a != NULL;
+
+	for (k = 0; ok && k < s->nblockers; k++) {
+		const struct drain_blocker *d = &s->blockers[k];
+
+		ok = report_jpush(a, o = cJSON_CreateObject()) &&
+		     report_jadd(o, "rule", report_jstr(d->rule->id)) &&
+		     report_jadd(o, "severity", report_jstr(rules_severity_name(
+							d->rule->severity))) &&
+		     report_jadd(o, "kind", report_jstr(d->kind)) &&
+		     report_jadd(o, "namespace", report_jstr(d->namespace_)) &&
+		     report_jadd(o, "name", report_jstr(d->name)) &&
+		     report_jadd(o, "nodes", report_jstr(d->node)) &&
+		     report_jadd(o, "message", report_jstr(d->message)) &&
+		     report_jadd(o, "remediation",
+				 report_jstr(d->remediation)) &&
+		     report_jadd(o, "evidence", ev = cJSON_CreateArray());
+		for (j = 0; ok && j < d->nevidence; j++) {
+			struct buf t = BUF_INIT;
+
+			add_loc(&t, &d->evidence[j]);
+			ok = report_jpush(ev, report_jtake(&t));
+		}
+	}
+	return report_jdone(a, ok);
+}
+
 /*
  * st: the state printed after the step (its hop boundary's, or every
  * step's with --full-state), or NULL.
@@ -472,6 +561,8 @@ jstep(const struct plan *p, const struct plan_step *s,
 		     report_jadd(v, "expect", report_jstr(s->verify[k].expect)) &&
 		     report_jadd(v, "match", report_jstr(plan_match_name(
 						     s->verify[k].match)));
+	if (ok && s->action == PA_DRAIN && p->drain_known)
+		ok = report_jadd(o, "blockers", jblockers(s));
 	ok = ok && report_jadd(o, "changes", jchanges(p, s)) &&
 	     report_jadd(o, "summary", jsummary(s));
 	if (ok && st)

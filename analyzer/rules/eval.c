@@ -364,6 +364,11 @@ run_rule(struct eval_ctx *c, const struct rule *r)
 	case CK_ADDON_UNPUBLISHED:
 	case CK_ADDON_COREDNS:
 		return check_addons(c, r);
+	case CK_DRAIN_PDB:
+	case CK_DRAIN_UNMANAGED:
+	case CK_DRAIN_LOCAL_DATA:
+	case CK_DRAIN_SINGLE_REPLICA:
+		return check_drain(c, r);
 	case CK_INPUT_MISSING:
 	case CK_WAIVER_EXPIRED:
 	case CK_PLAN:
@@ -400,6 +405,7 @@ rules_evaluate(const struct rules_db *db, const struct cluster_state *cs,
 		for (i = 0; i < c.missing.n && rc == 0; i++)
 			rc = emit_missing(&c, im, &c.missing.v[i]);
 	free(c.apis);
+	check_drain_release(&c);
 	for (i = 0; i < c.missing.n; i++)
 		vec_release(&c.missing.v[i].rules);
 	vec_release(&c.missing);

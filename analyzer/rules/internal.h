@@ -77,6 +77,7 @@ struct eval_ctx {
 	const struct kver *cluster;
 	struct src_loc cluster_loc;
 	VEC(struct missing) missing;
+	struct drain_analysis *drain;	/* owned; made by the first drain rule */
 	bool oom;
 };
 
@@ -127,6 +128,44 @@ int check_repo_minor_pinned(struct eval_ctx *c, const struct rule *r);
 int check_apis(struct eval_ctx *c, const struct rule *r);
 /* check_addons.c: the four addon-* check kinds. */
 int check_addons(struct eval_ctx *c, const struct rule *r);
+/* pod_index.c: the pods' labels indexed per namespace. */
+/* (ns, key, value) -> pods; value NULL: has the key; key NULL: all. */
+struct post {
+	const char *ns, *key, *value;	/* borrowed: cs */
+	uint32_t hash, n, off, fill;
+};
+
+struct pod_index {
+	struct post *slots;	/* owned; cap entries, ns NULL when empty */
+	size_t cap, used;
+	uint32_t *pods;		/* owned: indexes into cs->pods */
+};
+
+
+struct u32_vec {
+	uint32_t *v;	/* owned */
+	size_t n, cap;
+};
+
+/* Builds ix over cs->pods. Returns 0, or -1 when out of memory. */
+int pod_index_build(struct pod_index *ix, const struct cluster_state *cs);
+void pod_index_release(struct pod_index *ix);
+/* The posting list of (ns, key, value); key/value NULL widen it. */
+const struct post *pod_index_find(const struct pod_index *ix, const char *ns,
+				  const char *key, const char *value);
+/*
+ * The pods of namespace ns that sel selects, into out (indexes into
+ * cs->pods, in index order). empty_all: an empty selector selects every
+ * pod (policy/v1), else none (policy/v1beta1). 0, or -1 when out of memory.
+ */
+int pod_index_select(const struct pod_index *ix,
+		     const struct cluster_state *cs, const char *ns,
+		     const struct label_selector *sel, bool empty_all,
+		     struct u32_vec *out);
+
+/* check_drain.c: the four drain-* check kinds. */
+int check_drain(struct eval_ctx *c, const struct rule *r);
+void check_drain_release(struct eval_ctx *c);
 
 
 /* ---------------------------------------------------------- waivers */

@@ -11,7 +11,7 @@
 
 static const char *const families[] = {
 	"skew", "support", "health", "images", "packages", "plan", "meta",
-	"apis", "addons",
+	"apis", "addons", "drain",
 };
 
 /* ---------------------------------------------------------- rulesets */

@@ -12,11 +12,11 @@ static const char *const placeholder_names[] = {
 	"api", "apiserver", "catchup", "cluster", "compiled", "component",
 	"count", "date", "days", "deprecated", "drains", "evidence",
 	"expected", "file", "fix", "image", "input", "kept", "kind", "lag",
-	"latest", "limit", "minor", "minors", "months", "name", "newest",
-	"node", "oldest", "other", "package", "path", "product", "reason",
-	"registry", "relative_to", "release", "released", "removed",
-	"replacement", "repo", "rule", "saved", "since", "skew", "source",
-	"status", "step", "strategy", "supported", "target", "text",
+	"latest", "limit", "minor", "minors", "months", "name", "namespace",
+	"newest", "node", "oldest", "other", "package", "path", "pod",
+	"product", "reason", "registry", "relative_to", "release", "released",
+	"removed", "replacement", "repo", "rule", "saved", "since", "skew",
+	"source", "status", "step", "strategy", "supported", "target", "text",
 	"through", "url", "version",
 };
 
@@ -68,6 +68,14 @@ static const struct kind_info kinds[] = {
 	{"addon-support-unknown", CK_ADDON_SUPPORT_UNKNOWN, ADDON_FILLS, NULL},
 	{"addon-support-unpublished", CK_ADDON_UNPUBLISHED, ADDON_FILLS, NULL},
 	{"addon-coredns", CK_ADDON_COREDNS, ADDON_FILLS, NULL},
+	{"drain-pdb", CK_DRAIN_PDB, "node namespace name pod count reason",
+	 NULL},
+	{"drain-unmanaged", CK_DRAIN_UNMANAGED, "node namespace pod reason",
+	 NULL},
+	{"drain-local-data", CK_DRAIN_LOCAL_DATA, "node namespace pod reason",
+	 NULL},
+	{"drain-single-replica", CK_DRAIN_SINGLE_REPLICA,
+	 "node namespace name kind count reason", NULL},
 	{"input-missing", CK_INPUT_MISSING, "input rule", NULL},
 	{"input-skipped", CK_INPUT_SKIPPED, "path text reason", NULL},
 	{"input-conflict", CK_INPUT_CONFLICT, "path text reason kept", NULL},
@@ -135,6 +143,10 @@ static const struct {
 	{"addon-support-unknown", SEV_WARNING},
 	{"addon-support-unpublished", SEV_INFO},
 	{"addon-coredns-replaced", SEV_INFO},
+	{"drain-blocked-by-pdb", SEV_ERROR},
+	{"drain-unmanaged-pod", SEV_ERROR},
+	{"drain-local-data", SEV_WARNING},
+	{"drain-single-replica", SEV_WARNING},
 };
 
 static const char *const severity_names[] = {"error", "warning", "info"};

@@ -263,6 +263,8 @@ enum check_kind {
 	CK_API_ADDON_REMOVED, CK_INPUT_CONFLICT,
 	CK_ADDON_UNSUPPORTED, CK_ADDON_SUPPORT_UNKNOWN, CK_ADDON_UNPUBLISHED,
 	CK_ADDON_COREDNS,
+	CK_DRAIN_PDB, CK_DRAIN_UNMANAGED, CK_DRAIN_LOCAL_DATA,
+	CK_DRAIN_SINGLE_REPLICA,
 	CK_COUNT
 };
 
@@ -464,6 +466,69 @@ int rules_skew_excess(const struct rules_db *db, const char *component,
 		      enum skew_bound bound, bool *newer, int *limit,
 		      const struct skew_row **row);
 
+
+/* ---------------------------------------------------------- drains */
+
+#define DRAIN_MAX_EVIDENCE 4
+
+/*
+ * One thing that stops or hurts `kubectl drain` of a node (drain.c): a
+ * PodDisruptionBudget that allows no eviction, a pod without a controller,
+ * a pod with local data or pinned to the node, a workload whose every
+ * ready replica the drain (or a batch of drains) takes away.
+ */
+struct drain_blocker {
+	const struct rule *rule;	/* borrowed: the db's drain-* rule */
+	const char *node;	/* arena: the node, or the batch's nodes */
+	const char *kind;	/* arena or static: Pod, PodDisruptionBudget, ... */
+	const char *namespace_;	/* arena */
+	const char *name;	/* arena */
+	const char *subject;	/* arena: "node/namespace/name" */
+	const char *message, *remediation;	/* arena: rendered */
+	struct src_loc evidence[DRAIN_MAX_EVIDENCE];	/* the object first */
+	size_t nevidence;
+};
+
+/* A workload's ready replicas and the nodes they run on (sorted, unique). */
+struct drain_workload {
+	const char *kind, *namespace_, *name;	/* arena */
+	long replicas;		/* spec.replicas, or -1 when not captured */
+	size_t nready;
+	const char **nodes;	/* arena */
+	size_t nnodes;
+	struct src_loc loc;	/* the workload, else its first pod */
+};
+
+struct drain_analysis {
+	VEC(struct drain_blocker) blockers;	/* owned; by node, rule, object */
+	VEC(struct drain_workload) workloads;	/* owned; with >= 2 nodes */
+	const struct rule *single_replica;	/* borrowed; NULL if absent */
+};
+
+/*
+ * Finds what blocks the drain of each node of cs with the drain-* rules of
+ * db (a rule absent from db is not checked). Label selectors are matched
+ * through an index of the pods' labels per namespace. Strings in a.
+ * Returns 0, or -1 when out of memory (reported to d).
+ */
+int rules_drain_analyze(const struct rules_db *db,
+			const struct cluster_state *cs, struct arena *a,
+			struct diag *d, struct drain_analysis *out);
+void rules_drain_release(struct drain_analysis *da);
+/*
+ * An int-or-percent of total as the disruption controller scales it:
+ * a percent rounds up (intstr.GetScaledValueFromIntOrPercent(v, total,
+ * true)), an integer is itself.
+ */
+long rules_scaled_value(const struct int_or_percent *v, long total);
+/*
+ * Appends to out the workloads whose every ready replica runs on the
+ * nodes[0..n) drained together (a batch under --max-unavailable), for
+ * batches of two nodes or more. Returns 0, or -1 when out of memory.
+ */
+int rules_drain_batch(const struct drain_analysis *da, struct arena *a,
+		      const char *const *nodes, size_t n,
+		      struct drain_analysis *out);
 
 /* ---------------------------------------------------------- findings */
 

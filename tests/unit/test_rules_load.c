@@ -26,11 +26,12 @@ static const char *const rule_files[] = {
 	"meta/meta.yaml", "data/apis.yaml", "apis/apis.yaml",
 	"data/apis-addons.yaml",
 	"addons/addons.yaml",
+	"drain/drain.yaml",
 };
 
 static const char *const rule_dirs[] = {
 	"data", "skew", "support", "health", "images", "packages", "plan",
-	"meta", "apis", "addons",
+	"meta", "apis", "addons", "drain",
 };
 
 static char tmpdir[64];

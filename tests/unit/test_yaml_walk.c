@@ -338,6 +338,61 @@ yaml_walk_reads_json_as_before(void **state)
 	buf_release(&lg.b);
 }
 
+/* Every open and close too, for the tee: "+path" and "-path". */
+static int
+tee_log_open(void *ctx, struct yaml_walk *w, bool is_map, struct src_loc loc)
+{
+	struct log *lg = ctx;
+	const char *path = yaml_walk_path(w), *at;
+	size_t n = strlen(path);
+
+	(void)is_map;
+	(void)loc;
+	buf_addf(&lg->b, "+%s\n", path);
+	/* skip is "|.b|.d|": a path between bars. */
+	at = n ? strstr(lg->skip, path) : NULL;
+	return at && at[-1] == '|' && at[n] == '|' ? YAML_WALK_SKIP : 0;
+}
+
+static int
+tee_log_close(void *ctx, struct yaml_walk *w, bool is_map)
+{
+	struct log *lg = ctx;
+
+	(void)is_map;
+	buf_addf(&lg->b, "-%s\n", yaml_walk_path(w));
+	return 0;
+}
+
+static void
+yaml_tee_gives_each_consumer_its_own_skips(void **state)
+{
+	static const struct yaml_walk_ops ops = {log_scalar, tee_log_open,
+						 tee_log_close};
+	static const char text[] = "b: {x: 1}\nc: {y: 2}\nd: {z: 3}\n";
+	/* a skips .b and .d, b skips .c and .d: the walker skips .d. */
+	struct log a = {BUF_INIT, "|.b|.d|"}, b = {BUF_INIT, "|.c|.d|"};
+	struct yaml_tee tee = {{&ops, &ops}, {&a, &b}, {0, 0}, 0, 2};
+	struct yaml_mem m = {text, sizeof(text) - 1, 0};
+	struct yaml_walk w;
+	struct diag d;
+
+	(void)state;
+	diag_init(&d);
+	assert_int_equal(yaml_walk_run(&w, "in.yaml", &d, yaml_mem_read, &m,
+				       &yaml_tee_ops, &tee),
+			 0);
+	/* The root's path is "": "+" and "-" alone. */
+	assert_string_equal(buf_cstr(&a.b), "+\n+.b\n+.c\n.c.y=2@2:8\n-.c\n"
+					    "+.d\n-\n");
+	assert_string_equal(buf_cstr(&b.b), "+\n+.b\n.b.x=1@1:8\n-.b\n+.c\n"
+					    "+.d\n-\n");
+	assert_int_equal(tee.depth, 0);
+	buf_release(&a.b);
+	buf_release(&b.b);
+	diag_release(&d);
+}
+
 int
 main(void)
 {
@@ -349,6 +404,7 @@ main(void)
 		cmocka_unit_test(yaml_walk_finds_a_repeated_key_after_many_mappings_closed),
 		cmocka_unit_test(yaml_walk_locates_invalid_utf8_on_its_own_line),
 		cmocka_unit_test(yaml_walk_reads_json_as_before),
+		cmocka_unit_test(yaml_tee_gives_each_consumer_its_own_skips),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
