@@ -20,6 +20,8 @@ static const struct {
 	{"packages", KIND_PACKAGES, false},
 	{"metrics", KIND_METRICS, false}, {"audit", KIND_AUDIT_LOG, false},
 	{"manifests", KIND_MANIFESTS, false},
+	{"configz", KIND_CONFIGZ, false},
+	{"node-facts", KIND_NODE_FACTS, false},
 };
 
 static enum fmt
@@ -33,6 +35,8 @@ default_fmt(enum input_kind k, bool json)
 	case KIND_METRICS: return FMT_METRICS_TEXT;
 	case KIND_AUDIT_LOG: return FMT_AUDIT_JSONL;
 	case KIND_MANIFESTS: return FMT_MANIFESTS_DOC;
+	case KIND_CONFIGZ: return FMT_CONFIGZ_JSON;
+	case KIND_NODE_FACTS: return FMT_NODE_FACTS_TEXT;
 	default: return FMT_UNKNOWN;
 	}
 }
@@ -112,6 +116,8 @@ read_stream(struct cluster_state *cs, struct diag *d, struct stream *st,
 	case KIND_METRICS: rc = ingest_metrics(&c); break;
 	case KIND_AUDIT_LOG: rc = ingest_audit_log(&c); break;
 	case KIND_MANIFESTS: rc = ingest_manifests(&c); break;
+	case KIND_CONFIGZ: rc = ingest_configz(&c); break;
+	case KIND_NODE_FACTS: rc = ingest_node_facts(&c); break;
 	default: rc = ingest_packages(&c); break;
 	}
 	if (rc == 0 && d->errors == errors && re_limit_hits() != re_hits)

@@ -215,6 +215,8 @@ enum fmt {
 	FMT_METRICS_TEXT,	/* kubectl get --raw /metrics */
 	FMT_AUDIT_JSONL,	/* kube-apiserver audit log lines */
 	FMT_MANIFESTS_DOC,	/* any Kubernetes objects: YAML stream, List */
+	FMT_CONFIGZ_JSON,	/* kubectl get --raw .../proxy/configz */
+	FMT_NODE_FACTS_TEXT,	/* "NODE key=value" lines (node_facts.c) */
 };
 
 struct sniff {
@@ -589,6 +591,8 @@ int ingest_packages(struct ingest_ctx *c);	/* madison.c */
 int ingest_metrics(struct ingest_ctx *c);	/* metrics.c */
 int ingest_audit_log(struct ingest_ctx *c);	/* audit_log.c */
 int ingest_manifests(struct ingest_ctx *c);	/* manifests.c */
+int ingest_configz(struct ingest_ctx *c);	/* configz.c */
+int ingest_node_facts(struct ingest_ctx *c);	/* node_facts.c */
 
 /*
  * Parsers keep their patterns in static struct re tables; re_release_all()

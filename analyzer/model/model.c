@@ -26,6 +26,8 @@ cluster_state_release(struct cluster_state *cs)
 	vec_release(&cs->images);
 	vec_release(&cs->packages);
 	vec_release(&cs->api_uses);
+	vec_release(&cs->kubelet_configs);
+	vec_release(&cs->node_facts);
 	strmap_release(&cs->intern);
 }
 
@@ -40,6 +42,8 @@ model_kind_name(enum input_kind k)
 	case KIND_METRICS: return "metrics";
 	case KIND_AUDIT_LOG: return "audit-log";
 	case KIND_MANIFESTS: return "manifests";
+	case KIND_CONFIGZ: return "configz";
+	case KIND_NODE_FACTS: return "node-facts";
 	default: return "unknown";
 	}
 }
@@ -66,6 +70,28 @@ node_is_control_plane(const struct node *n)
 		    !strcmp(n->roles[i], "master"))
 			return true;
 	return false;
+}
+
+const struct kubelet_config *
+model_kubelet_config(const struct cluster_state *cs, const char *node)
+{
+	const struct kubelet_config *k;
+
+	vec_foreach(&cs->kubelet_configs, k)
+		if (!strcmp(k->node, node))
+			return k;
+	return NULL;
+}
+
+const struct node_facts *
+model_node_facts(const struct cluster_state *cs, const char *node)
+{
+	const struct node_facts *f;
+
+	vec_foreach(&cs->node_facts, f)
+		if (!strcmp(f->node, node))
+			return f;
+	return NULL;
 }
 
 bool

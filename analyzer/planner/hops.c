@@ -13,7 +13,7 @@ static const char *const action_names[PA_COUNT] = {
 	"kubeadm-upgrade-plan", "kubeadm-upgrade-apply",
 	"kubeadm-upgrade-node", "drain", "upgrade-kubelet-kubectl",
 	"restart-kubelet", "uncordon", "verify", "upgrade-cni",
-	"prepare-etcd", "recovery", "migrate-apis",
+	"prepare-etcd", "recovery", "migrate-apis", "node-prerequisites",
 };
 
 const char *
@@ -506,6 +506,8 @@ plan_build(const struct rules_db *db, const struct cluster_state *cs,
 		sort_findings(plan);
 		return rc < 0 ? -1 : rc;
 	}
+	if (plan_node_findings(&c) < 0)
+		goto oom;
 	if (plan_steps(&c) < 0 || plan_api_findings(&c) < 0)
 		goto oom;
 	rc = plan_simulate(db, c.a, plan);

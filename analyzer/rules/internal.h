@@ -78,6 +78,12 @@ struct eval_ctx {
 	struct src_loc cluster_loc;
 	VEC(struct missing) missing;
 	bool oom;
+	/*
+	 * check_nodes: judge one node over one minor window only (the
+	 * planner's hop) and report no input-missing. NULL for the audit.
+	 */
+	const struct node *only_node;
+	unsigned only_from, only_to;
 };
 
 /* Appends a finding for r; renders its templates. Returns 0 or -1. */
@@ -124,6 +130,8 @@ int check_repo_legacy(struct eval_ctx *c, const struct rule *r);
 int check_repo_minor_pinned(struct eval_ctx *c, const struct rule *r);
 /* check_apis.c: the four api-* check kinds. */
 int check_apis(struct eval_ctx *c, const struct rule *r);
+/* check_nodes.c: the node prerequisite kinds (runtime, cgroup, swap, kernel). */
+int check_nodes(struct eval_ctx *c, const struct rule *r);
 
 
 /* ---------------------------------------------------------- waivers */
@@ -236,6 +244,7 @@ int load_addons(struct lctx *c, const struct ynode *root);
 int load_apis(struct lctx *c, const struct ynode *root);
 /* data/apis-addons.yaml: the same rows, versioned by their project. */
 int load_apis_addons(struct lctx *c, const struct ynode *root);
+int load_nodes(struct lctx *c, const struct ynode *root);
 int load_rules(struct lctx *c, const struct ynode *root, const char *family);
 /* Every stable rule id is in the catalogue with its severity. */
 int load_check_stable_ids(struct lctx *c, const char *rulesets);
