@@ -10,7 +10,7 @@
  * needs that no capture shows is input-missing, never a pass. A limit at
  * or below from is met already (the kubelet runs), so it asks for no
  * input. Advisory checks (the recommended runtime versions, the cgroup
- * driver) read the facts when they are captured.
+ * driver) read the facts when they are captured and ask for none.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +23,6 @@
 #define IN_CONFIGZ                                                             \
 	"kubelet configuration (kubectl get --raw /api/v1/nodes/NODE/proxy/"  \
 	"configz)"
-#define IN_DRIVER "runtime cgroup driver (node-facts: runtime-cgroup-driver)"
 
 /* One node judged by one rule over one window. */
 struct nctx {
@@ -288,13 +287,11 @@ cgroup_driver(struct nctx *x)
 	const char *rd = x->nf ? x->nf->runtime_cgroup_driver : NULL;
 	struct nfill f = {0};
 
-	/* Judged when node captures were taken at all (advisory). */
-	if ((!x->c->cs->kubelet_configs.n && !x->c->cs->node_facts.n) ||
-	    !first_hop(x))
-		return 0;
-	if (!kd || !rd)
-		return missing(x, !kd ? IN_CONFIGZ : IN_DRIVER);
-	if (!strcmp(kd, rd))
+	/*
+	 * Advisory, and the runtime's driver is only ever in node facts a
+	 * person wrote: judged when both sides are captured.
+	 */
+	if (!kd || !rd || !strcmp(kd, rd) || !first_hop(x))
 		return 0;
 	f.driver = kd;
 	f.other = arena_printf(x->c->a, "the %s one", rd);

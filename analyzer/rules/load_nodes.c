@@ -75,6 +75,8 @@ rules_runtime_parse(const char *s, struct node_runtime *out)
 	memcpy(out->name, s, n);
 	out->name[n] = '\0';
 	out->has_ver = parse_rt_ver(sep + 3, strlen(sep + 3), &out->ver, NULL);
+	if (!out->has_ver)
+		memset(&out->ver, 0, sizeof(out->ver));
 	return true;
 }
 
