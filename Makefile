@@ -41,8 +41,8 @@ seeds_metrics = fixtures/apis-1.24 fixtures/bad/apis tests/corpus/metrics
 seeds_audit = fixtures/apis-1.24 fixtures/bad/apis tests/corpus/audit
 seeds_manifests = fixtures/apis-manifests tests/corpus/manifests
 seeds_json_items = fixtures/nodes tests/corpus/json_items
-seeds_configz = fixtures/nodes-prereq-1.33 fixtures/bad/nodes-prereq tests/corpus/configz
-seeds_node_facts = fixtures/nodes-prereq-1.33 fixtures/bad/nodes-prereq tests/corpus/node_facts
+seeds_configz = fixtures/prereq-1.33 fixtures/bad/prereq tests/corpus/configz
+seeds_node_facts = fixtures/prereq-1.33 fixtures/bad/prereq tests/corpus/node_facts
 
 all: skewplan
 

@@ -69,8 +69,8 @@ for spec in \
 	"audit fixtures/apis-1.24 fixtures/bad/apis tests/corpus/audit" \
 	"manifests fixtures/apis-manifests tests/corpus/manifests" \
 	"json_items fixtures/nodes tests/corpus/json_items" \
-	"configz fixtures/nodes-prereq-1.33 fixtures/bad/nodes-prereq tests/corpus/configz" \
-	"node_facts fixtures/nodes-prereq-1.33 fixtures/bad/nodes-prereq tests/corpus/node_facts"; do
+	"configz fixtures/prereq-1.33 fixtures/bad/prereq tests/corpus/configz" \
+	"node_facts fixtures/prereq-1.33 fixtures/bad/prereq tests/corpus/node_facts"; do
 	# shellcheck disable=SC2086
 	set -- $spec
 	t=$1; shift

@@ -123,10 +123,13 @@ check_runtime(struct lctx *c, const struct ynode *r)
 static int
 version_field(struct lctx *c, const struct ynode *n, struct rt_ver *out)
 {
+	const char *dot = memchr(n->s, '.', n->len);
 	size_t used;
 
+	/* Exactly MAJOR.MINOR.PATCH: two dots, digits only. */
 	if (!parse_rt_ver(n->s, n->len, out, &used) || used != n->len ||
-	    n->s[0] == 'v')
+	    n->s[0] == 'v' || !dot || !memchr(dot + 1, '.', n->len -
+						     (size_t)(dot + 1 - n->s)))
 		return diag_error(c->d, n->loc, "'%s' is not a version like "
 				  "1.6.0", n->s);
 	return 0;
