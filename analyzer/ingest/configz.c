@@ -24,25 +24,27 @@ struct configz_parse {
 	bool failed;
 };
 
-/* The node named by the capture's command, or NULL. */
+/* The node named by the capture's command, or NULL (*oom when it was). */
 static const char *
-node_from_command(struct ingest_ctx *c)
+node_from_command(struct ingest_ctx *c, bool *oom)
 {
 	static struct re cmd_re = {
 		.pattern = "/api/v1/nodes/([A-Za-z0-9.-]{1,253})/proxy/configz\\b"};
-	const char *cmd = c->sniff ? c->sniff->command : "";
+	const char *cmd = c->sniff ? c->sniff->command : "", *node;
 	struct re_match m;
 
 	if (!cmd[0] || !re_match(&cmd_re, cmd, strlen(cmd), &m))
 		return NULL;
-	return arena_strndup(c->arena, cmd + m.start[1],
-			     m.end[1] - m.start[1]);
+	node = arena_strndup(c->arena, cmd + m.start[1], m.end[1] - m.start[1]);
+	*oom = !node;
+	return node;
 }
 
 /* The NODE of a file named configz-NODE.json (or .txt, or no suffix). */
 static const char *
-node_from_name(struct ingest_ctx *c)
+node_from_name(struct ingest_ctx *c, bool *oom)
 {
+	const char *node;
 	const char *base = strrchr(c->path, '/'), *dot;
 	size_t len;
 
@@ -54,7 +56,11 @@ node_from_name(struct ingest_ctx *c)
 	dot = strrchr(base, '.');
 	if (dot && (!strcmp(dot, ".json") || !strcmp(dot, ".txt")))
 		len = (size_t)(dot - base);
-	return len ? arena_strndup(c->arena, base, len) : NULL;
+	if (!len)
+		return NULL;
+	node = arena_strndup(c->arena, base, len);
+	*oom = !node;
+	return node;
 }
 
 static int
@@ -150,6 +156,7 @@ ingest_configz(struct ingest_ctx *c)
 	struct yaml_src src;
 	struct yaml_walk w;
 	const char *node;
+	bool oom = false;
 	int rv;
 
 	memset(&p, 0, sizeof(p));
@@ -165,9 +172,11 @@ ingest_configz(struct ingest_ctx *c)
 	if (!p.seen_root)
 		return diag_error(c->diag, file, "no \"kubeletconfig\" object: "
 				  "not the kubelet's configz");
-	node = node_from_command(c);
-	if (!node)
-		node = node_from_name(c);
+	node = node_from_command(c, &oom);
+	if (!node && !oom)
+		node = node_from_name(c, &oom);
+	if (oom)
+		return diag_error(c->diag, file, "out of memory");
 	if (!node) {
 		rv = diag_error(c->diag, p.k.loc, "cannot tell which node this "
 				"kubelet configuration is of");
