@@ -205,13 +205,6 @@ run(struct plan_args *o, struct diag *d, struct arena *a,
 	in.fail_on = o->fail_on ? o->fail_min : SEV_ERROR;
 	if ((rc = cli_write_outputs(&o->out, &in, plan_own, d)) != EXIT_OK)
 		return rc;
-	/*
-	 * A plan with an error finding (a node prerequisite a hop's target
-	 * does not meet) is written, with its step, and exits 1 like a
-	 * refusal: it cannot be followed as the nodes are.
-	 */
-	if (res == PLAN_OK && rules_findings_count(&plan->findings, SEV_ERROR))
-		return EXIT_FINDINGS;
 	return res == PLAN_REFUSED ? EXIT_FINDINGS : EXIT_OK;
 }
 

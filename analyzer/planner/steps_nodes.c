@@ -2,8 +2,8 @@
  * steps_nodes.c - node prerequisites per hop (data/nodes.yaml): what each
  * node's container runtime, cgroups, swap and kernel must be before the
  * kubelet and kubeadm of the hop's target run there. The findings go into
- * the plan (an error one makes the plan exit 1: the hop cannot be done as
- * the nodes are), and the hop starts with a step that lists them.
+ * the plan (plan --fail-on error refuses one with an error among them),
+ * and the hop starts with a step that lists them.
  */
 #include <stdlib.h>
 #include <string.h>
