@@ -21,7 +21,8 @@ PATH="$PWD/tests/capture/bin:$tmp/path" KUBECONFIG=/dev/null \
 
 for f in version.yaml nodes.txt nodes.yaml control-plane-pods.yaml \
 	kube-proxy-pods.yaml kubeadm-version.yaml packages-madison.txt \
-	packages-policy.txt apiserver-deprecated-apis.txt workloads.yaml; do
+	packages-policy.txt apiserver-deprecated-apis.txt workloads.yaml \
+	configz-cp-1.json configz-w-1.json; do
 	if [ -s "$tmp/snap/$f" ] && head -1 "$tmp/snap/$f" | grep -q '^\$ '; then
 		ok
 	else
@@ -42,6 +43,11 @@ count() { grep -o "$1" "$tmp/inv.json" | wc -l | tr -d ' '; }
 [ "$(count '"component":"kube-proxy"')" = 2 ] && ok || bad "kube-proxy images"
 [ "$(count '"gitVersion":"v1.28.4"')" = 3 ] && ok || bad "versions"
 [ "$(count '"repoKind":"pkgs.k8s.io"')" -ge 6 ] && ok || bad "packages"
+# A kubelet configuration per node, and the per-node command for what no
+# API shows.
+[ "$(grep -c '^  configz-' "$tmp/out")" = 2 ] && ok || bad "configz per node"
+grep -q '^  w-1: echo "w-1 cgroup=$(stat -fc %T /sys/fs/cgroup/)' "$tmp/out" &&
+	ok || bad "node-facts command of w-1"
 # Only the metric lines are kept, and the deprecated flowcontrol v1beta3
 # FlowSchema is found there.
 grep -q aggregator_discovery "$tmp/snap/apiserver-deprecated-apis.txt" &&

@@ -66,7 +66,9 @@ expect "--help" skewplan audit --he
 expect "--version" skewplan plan --to latest --v
 expect "fixtures/seed-v1.26.1" skewplan audit fixtures/seed
 expect "fixtures/seed-v1.26.1" skewplan audit --fail-on never fixtures/seed
-expect "nodes=" skewplan audit nod
+expect "node-facts= nodes=" skewplan audit nod
+expect "nodes=" skewplan audit nodes
+expect "configz=" skewplan audit conf
 expect "fixtures/nodes" skewplan inspect nodes = fixtures/nod
 expect "rules" skewplan audit --rules rul
 expect "rules" skewplan check-rules rul

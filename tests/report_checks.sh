@@ -311,7 +311,7 @@ if [ -n "$PYJ" ]; then
 import json, sys
 from junitparser import JUnitXml, Failure, Skipped, Error
 xml = JUnitXml.fromfile(sys.argv[1])
-families = {"skew", "support", "health", "images", "packages", "plan", "meta", "apis", "addons", "drain"}
+families = {"skew", "support", "health", "images", "packages", "plan", "meta", "apis", "addons", "drain", "nodes"}
 total = [0, 0, 0]
 for suite in xml:
     assert suite.name in families, suite.name

@@ -70,7 +70,9 @@ for spec in \
 	"manifests fixtures/apis-manifests tests/corpus/manifests" \
 	"json_items fixtures/nodes tests/corpus/json_items" \
 	"describe fixtures/describe fixtures/bad/describe tests/corpus/describe" \
-	"kubeadm_plan fixtures/kubeadm-plan fixtures/bad/kubeadm-plan tests/corpus/kubeadm_plan"; do
+	"kubeadm_plan fixtures/kubeadm-plan fixtures/bad/kubeadm-plan tests/corpus/kubeadm_plan" \
+	"configz fixtures/prereq-1.33 fixtures/bad/prereq tests/corpus/configz" \
+	"node_facts fixtures/prereq-1.33 fixtures/bad/prereq tests/corpus/node_facts"; do
 	# shellcheck disable=SC2086
 	set -- $spec
 	t=$1; shift

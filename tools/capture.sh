@@ -15,6 +15,12 @@
 #
 # -r also saves the manifest of every Helm release (helm get manifest), for
 # the removed-API checks.
+#
+# For the node prerequisite checks it saves each kubelet's configuration
+# (kubectl get --raw /api/v1/nodes/NODE/proxy/configz, read-only; RBAC
+# nodes/proxy get) as configz-NODE.json, and prints the command to run on
+# each node for what no API shows (cgroup version, swap): their answers go
+# into a node-facts.txt the snapshot does not hold yet.
 
 set -eu
 
@@ -144,6 +150,26 @@ capture kube-proxy-pods.yaml \
 capture workloads.yaml \
     kubectl get pods,pdb,deploy,sts,rs,ds -A -o yaml
 
+# Each kubelet's configuration, for the node prerequisites: the cgroup
+# driver, failSwapOn, failCgroupV1, the swap behaviour and the runtime
+# endpoint. The body does not name the node: the file's "$ ..." line does.
+# Optional: a user without nodes/proxy gets a warning, not a failed capture.
+nodes=$(sed '1,2d' "$outdir/nodes.txt" 2>/dev/null | while read -r n _; do
+	case $n in
+	''|*[!a-z0-9.-]*) ;;
+	*) echo "$n" ;;
+	esac
+done)
+for n in $nodes; do
+	before=$failed
+	capture "configz-$n.json" kubectl get --raw "/api/v1/nodes/$n/proxy/configz"
+	if [ "$failed" -ne "$before" ]; then
+		failed=$before
+		warn "no configz of $n (nodes/proxy denied?): the cgroup, swap" \
+		    "and runtime endpoint checks report it missing"
+	fi
+done
+
 # The apiserver's count of requests to deprecated APIs since it started,
 # with its start time: the strongest evidence of what the next hop breaks,
 # since it covers every client. Filtered: the whole scrape is megabytes.
@@ -197,6 +223,22 @@ esac
 echo
 echo "snapshot: $outdir"
 echo
+if [ -n "$nodes" ]; then
+	# What no read-only API shows: run on each node (ssh, a console),
+	# append each printed line to node-facts.txt in the snapshot.
+	echo "node facts (no API shows them): run on each node and append the"
+	echo "line it prints to $qdir/node-facts.txt"
+	for n in $nodes; do
+		printf '  %s: echo "%s cgroup=$(stat -fc %%T /sys/fs/cgroup/)' "$n" "$n"
+		printf ' swap=$(swapon --show --noheadings | grep -q . &&'
+		printf ' echo on || echo off)"\n'
+	done
+	echo "  and, on each, the runtime's cgroup driver as" \
+	    "runtime-cgroup-driver=systemd or =cgroupfs"
+	echo "  (containerd config dump | grep SystemdCgroup;" \
+	    "crio config | grep cgroup_manager)"
+	echo
+fi
 echo "next steps:"
 echo "  skewplan audit $qdir"
 echo "  skewplan plan --to latest-patch $qdir"

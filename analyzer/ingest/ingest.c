@@ -21,6 +21,8 @@ static const struct {
 	{"metrics", KIND_METRICS, false}, {"audit", KIND_AUDIT_LOG, false},
 	{"manifests", KIND_MANIFESTS, false},
 	{"kubeadm-plan", KIND_KUBEADM_PLAN, false},
+	{"configz", KIND_CONFIGZ, false},
+	{"node-facts", KIND_NODE_FACTS, false},
 };
 
 static enum fmt
@@ -35,6 +37,8 @@ default_fmt(enum input_kind k, bool json)
 	case KIND_AUDIT_LOG: return FMT_AUDIT_JSONL;
 	case KIND_MANIFESTS: return FMT_MANIFESTS_DOC;
 	case KIND_KUBEADM_PLAN: return FMT_KUBEADM_PLAN;
+	case KIND_CONFIGZ: return FMT_CONFIGZ_JSON;
+	case KIND_NODE_FACTS: return FMT_NODE_FACTS_TEXT;
 	default: return FMT_UNKNOWN;
 	}
 }
@@ -120,6 +124,8 @@ read_stream(struct cluster_state *cs, struct diag *d, struct stream *st,
 	case KIND_AUDIT_LOG: rc = ingest_audit_log(&c); break;
 	case KIND_MANIFESTS: rc = ingest_manifests(&c); break;
 	case KIND_KUBEADM_PLAN: rc = ingest_kubeadm_plan(&c); break;
+	case KIND_CONFIGZ: rc = ingest_configz(&c); break;
+	case KIND_NODE_FACTS: rc = ingest_node_facts(&c); break;
 	default: rc = ingest_packages(&c); break;
 	}
 	if (rc == 0 && d->errors == errors && re_limit_hits() != re_hits)

@@ -229,6 +229,8 @@ enum fmt {
 	FMT_MANIFESTS_DOC,	/* any Kubernetes objects: YAML stream, List */
 	FMT_DESCRIBE,		/* kubectl describe node/pod: nodes or images */
 	FMT_KUBEADM_PLAN,	/* kubeadm upgrade plan: text, JSON or YAML */
+	FMT_CONFIGZ_JSON,	/* kubectl get --raw .../proxy/configz */
+	FMT_NODE_FACTS_TEXT,	/* "NODE key=value" lines (node_facts.c) */
 };
 
 struct sniff {
@@ -730,6 +732,8 @@ int ingest_kubeadm_plan(struct ingest_ctx *c);	/* kubeadm_plan.c */
  * names, against the node list (kubeadm_plan.c). Returns 0 or -1.
  */
 int kubeadm_plan_finish(struct cluster_state *cs, struct diag *d);
+int ingest_configz(struct ingest_ctx *c);	/* configz.c */
+int ingest_node_facts(struct ingest_ctx *c);	/* node_facts.c */
 
 /*
  * Parsers keep their patterns in static struct re tables; re_release_all()

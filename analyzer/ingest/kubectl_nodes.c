@@ -138,6 +138,7 @@ node_differs(struct nodes_state *st, const struct node *old,
 	       str_differs(old->kube_proxy, n->kube_proxy) ||
 	       str_differs(old->container_runtime, n->container_runtime) ||
 	       str_differs(old->os_image, n->os_image) ||
+	       str_differs(old->kernel_version, n->kernel_version) ||
 	       str_differs(old->internal_ip, n->internal_ip);
 }
 
@@ -240,6 +241,9 @@ merge_node(struct nodes_state *st, struct node *old, const struct node *n)
 		here = n->container_runtime;
 	else if (str_differs(old->os_image, n->os_image))
 		field = "OS image", there = old->os_image, here = n->os_image;
+	else if (str_differs(old->kernel_version, n->kernel_version))
+		field = "kernel version", there = old->kernel_version,
+		here = n->kernel_version;
 	else if (str_differs(old->internal_ip, n->internal_ip))
 		field = "internal IP", there = old->internal_ip,
 		here = n->internal_ip;
@@ -274,6 +278,12 @@ merge_node(struct nodes_state *st, struct node *old, const struct node *n)
 		old->os_image = n->os_image;
 	if (!old->internal_ip)
 		old->internal_ip = n->internal_ip;
+	if (!old->kernel_version)
+		old->kernel_version = n->kernel_version;
+	if (!old->operating_system)
+		old->operating_system = n->operating_system;
+	if (!old->architecture)
+		old->architecture = n->architecture;
 	st->added++;
 	return 0;
 }

@@ -23,6 +23,7 @@ struct doc_item {
 	const char *kubelet;	/* arena */
 	struct src_loc kubelet_loc;
 	const char *kube_proxy, *runtime, *os_image, *internal_ip;
+	const char *kernel, *os, *arch;
 	bool unschedulable;
 	enum tri ready;		/* TRI_UNKNOWN: no Ready condition */
 	bool cond_is_ready, cond_true;
@@ -176,6 +177,12 @@ item_scalar(struct nodes_state *st, struct doc_item *it, const char *rel,
 		return item_keep(st, &it->runtime, s, len, loc);
 	if (rel_is(rel, ".status.nodeInfo.osImage"))
 		return item_keep(st, &it->os_image, s, len, loc);
+	if (rel_is(rel, ".status.nodeInfo.kernelVersion"))
+		return item_keep(st, &it->kernel, s, len, loc);
+	if (rel_is(rel, ".status.nodeInfo.operatingSystem"))
+		return item_keep(st, &it->os, s, len, loc);
+	if (rel_is(rel, ".status.nodeInfo.architecture"))
+		return item_keep(st, &it->arch, s, len, loc);
 	return 0;
 }
 
@@ -258,6 +265,9 @@ item_finish(struct nodes_state *st, struct doc_item *it)
 	n.kube_proxy = it->kube_proxy;
 	n.container_runtime = it->runtime;
 	n.os_image = it->os_image;
+	n.kernel_version = it->kernel;
+	n.operating_system = it->os;
+	n.architecture = it->arch;
 	n.internal_ip = it->internal_ip;
 	return nodes_add(st, &n);
 }

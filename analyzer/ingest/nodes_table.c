@@ -406,6 +406,9 @@ row_cell(const struct rowctx *rc, enum col_id id, const struct cell *cl,
 	case COL_CONTAINER_RUNTIME:
 		dst = &n->container_runtime;
 		break;
+	case COL_KERNEL_VERSION:
+		dst = &n->kernel_version;
+		break;
 	default:
 		return 0;
 	}

@@ -68,6 +68,10 @@ static struct re metric_line_re = {
 	.pattern = "^[a-zA-Z:][a-zA-Z0-9:]*+_[a-zA-Z0-9_:]*+(?:\\{[^}]*+\\})?"
 		   "[ \t]++(?:[-+]?[0-9.]++(?:[eE][-+]?[0-9]++)?|NaN|[-+]Inf)"
 		   "(?:[ \t]++-?[0-9]++)?$"};
+/* A node-facts line: a node name, then a known key=value. */
+static struct re node_facts_re = {
+	.pattern = "^\\s*[a-z0-9][a-z0-9.-]*[ \t]++"
+		   "(?:cgroup|runtime-cgroup-driver|swap)=\\S"};
 static struct re api_version_re = {
 	.pattern = "^\\s*(?:-\\s+)?\"?apiVersion\"?\\s*:"};
 
@@ -294,6 +298,12 @@ sniff_stream(struct stream *st, struct diag *d, struct sniff *out)
 				structured = true;
 			}
 		}
+		/* The kubelet's configz: one object, kubeletconfig. */
+		if (out->json && buf_contains(s, n, "\"kubeletconfig\"")) {
+			out->kind = KIND_CONFIGZ;
+			out->fmt = FMT_CONFIGZ_JSON;
+			break;
+		}
 		/* An audit event: the apiserver's own fields. */
 		if (out->json && buf_contains(s, n, "\"auditID\"") &&
 		    buf_contains(s, n, "\"stage\"")) {
@@ -377,6 +387,9 @@ sniff_stream(struct stream *st, struct diag *d, struct sniff *out)
 			   re_match(&nodes_row_re, s, n, NULL)) {
 			text_kind = KIND_NODES;
 			text_fmt = FMT_NODES_TABLE;
+		} else if (re_match(&node_facts_re, s, n, NULL)) {
+			text_kind = KIND_NODE_FACTS;
+			text_fmt = FMT_NODE_FACTS_TEXT;
 		} else if (re_match(&metric_line_re, s, n, NULL)) {
 			text_kind = KIND_METRICS;
 			text_fmt = FMT_METRICS_TEXT;

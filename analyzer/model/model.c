@@ -30,6 +30,8 @@ cluster_state_release(struct cluster_state *cs)
 	vec_release(&cs->pods);
 	vec_release(&cs->pdbs);
 	vec_release(&cs->workloads);
+	vec_release(&cs->kubelet_configs);
+	vec_release(&cs->node_facts);
 	strmap_release(&cs->intern);
 }
 
@@ -45,6 +47,8 @@ model_kind_name(enum input_kind k)
 	case KIND_AUDIT_LOG: return "audit-log";
 	case KIND_MANIFESTS: return "manifests";
 	case KIND_KUBEADM_PLAN: return "kubeadm-plan";
+	case KIND_CONFIGZ: return "configz";
+	case KIND_NODE_FACTS: return "node-facts";
 	default: return "unknown";
 	}
 }
@@ -71,6 +75,28 @@ node_is_control_plane(const struct node *n)
 		    !strcmp(n->roles[i], "master"))
 			return true;
 	return false;
+}
+
+const struct kubelet_config *
+model_kubelet_config(const struct cluster_state *cs, const char *node)
+{
+	const struct kubelet_config *k;
+
+	vec_foreach(&cs->kubelet_configs, k)
+		if (!strcmp(k->node, node))
+			return k;
+	return NULL;
+}
+
+const struct node_facts *
+model_node_facts(const struct cluster_state *cs, const char *node)
+{
+	const struct node_facts *f;
+
+	vec_foreach(&cs->node_facts, f)
+		if (!strcmp(f->node, node))
+			return f;
+	return NULL;
 }
 
 bool

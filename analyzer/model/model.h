@@ -13,7 +13,7 @@
 
 enum input_kind { KIND_UNKNOWN, KIND_VERSION, KIND_NODES, KIND_IMAGES,
 		  KIND_PACKAGES, KIND_METRICS, KIND_AUDIT_LOG, KIND_MANIFESTS,
-		  KIND_KUBEADM_PLAN };
+		  KIND_KUBEADM_PLAN, KIND_CONFIGZ, KIND_NODE_FACTS };
 
 /* Tri-state for facts a capture may not carry. */
 enum tri { TRI_UNKNOWN = -1, TRI_FALSE = 0, TRI_TRUE = 1 };
@@ -64,6 +64,9 @@ struct node {
 	const char *kube_proxy;	/* arena; NULL if not captured */
 	const char *container_runtime;	/* arena; NULL if not captured */
 	const char *os_image;	/* arena; NULL if not captured */
+	const char *kernel_version;	/* arena; NULL if not captured */
+	const char *operating_system;	/* arena: "linux"; NULL if not captured */
+	const char *architecture;	/* arena: "amd64"; NULL if not captured */
 	const char *internal_ip;	/* arena; NULL if not captured */
 	/*
 	 * The name was masked in the paste ("****", "<node-name>", "xxx"):
@@ -277,6 +280,42 @@ struct workload {
 	struct src_loc loc;
 };
 
+/*
+ * The kubelet's configuration as its configz endpoint serves it
+ * (`kubectl get --raw /api/v1/nodes/NODE/proxy/configz`): the fields the
+ * node prerequisite rules read. The body does not name the node; the
+ * capture's command line or its file name does (ingest/configz.c).
+ */
+struct kubelet_config {
+	const char *node;	/* arena */
+	const char *cgroup_driver;	/* arena: "systemd", "cgroupfs"; NULL */
+	enum tri fail_swap_on;	/* unknown: absent (the kubelet's default is true) */
+	enum tri fail_cgroup_v1;	/* unknown: absent */
+	const char *swap_behavior;	/* arena: memorySwap.swapBehavior; NULL */
+	const char *runtime_endpoint;	/* arena: containerRuntimeEndpoint; NULL */
+	struct src_loc loc;	/* the kubeletconfig object */
+	struct src_loc swap_loc, cgroup_v1_loc, driver_loc, endpoint_loc;
+};
+
+/* A node's cgroup version, as `stat -fc %T /sys/fs/cgroup/` tells it. */
+enum cgroup_version { CGROUP_UNKNOWN, CGROUP_V1, CGROUP_V2 };
+
+/*
+ * What no read-only API shows about a node, as a person ran it there and
+ * wrote it to a node-facts capture: lines "NODE key=value ..."
+ * (ingest/node_facts.c; tools/capture.sh prints the commands).
+ */
+struct node_facts {
+	const char *node;	/* arena */
+	enum cgroup_version cgroup;
+	struct src_loc cgroup_loc;
+	const char *runtime_cgroup_driver;	/* arena: "systemd", "cgroupfs"; NULL */
+	struct src_loc driver_loc;
+	enum tri swap;		/* swap active on the node */
+	struct src_loc swap_loc;
+	struct src_loc loc;	/* the node's first line */
+};
+
 struct cluster_state {
 	struct arena *arena;	/* borrowed: the run arena */
 	/*
@@ -300,6 +339,8 @@ struct cluster_state {
 	VEC(struct pod) pods;
 	VEC(struct pdb) pdbs;
 	VEC(struct workload) workloads;
+	VEC(struct kubelet_config) kubelet_configs;	/* one per node */
+	VEC(struct node_facts) node_facts;	/* one per node */
 	/* process_start_time_seconds of a metrics capture; -1 when none. */
 	long long apiserver_started;
 	struct src_loc apiserver_started_loc;
@@ -337,6 +378,11 @@ const char *model_label(const struct label_pair *labels, size_t nlabels,
 			const char *key);
 /* The controller ownerReference of a pod (controller: true), or NULL. */
 const struct owner_ref *pod_controller(const struct pod *p);
+/* The kubelet configuration and the node facts of a node; NULL if none. */
+const struct kubelet_config *model_kubelet_config(const struct cluster_state *cs,
+						  const char *node);
+const struct node_facts *model_node_facts(const struct cluster_state *cs,
+					  const char *node);
 bool node_is_ready(const struct node *n);
 
 /*

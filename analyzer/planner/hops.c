@@ -14,6 +14,7 @@ static const char *const action_names[PA_COUNT] = {
 	"kubeadm-upgrade-node", "drain", "upgrade-kubelet-kubectl",
 	"restart-kubelet", "uncordon", "verify", "upgrade-cni",
 	"prepare-etcd", "recovery", "migrate-apis", "upgrade-addons",
+	"node-prerequisites",
 };
 
 const char *
@@ -506,6 +507,8 @@ plan_build(const struct rules_db *db, const struct cluster_state *cs,
 		sort_findings(plan);
 		return rc < 0 ? -1 : rc;
 	}
+	if (plan_node_findings(&c) < 0)
+		goto oom;
 	if (cs->pods.n) {
 		if (rules_drain_analyze(db, cs, c.a, d, &c.drain) < 0)
 			return -1;

@@ -179,6 +179,13 @@ void plan_step_cni(struct plan_sb *b, unsigned hn, const struct plan_hop *h);
 int plan_api_findings(struct plan_ctx *c);
 void plan_step_migrate_apis(struct plan_sb *b, unsigned hn,
 			    const struct plan_hop *h);
+/*
+ * steps_nodes.c: the node prerequisites of every hop (data/nodes.yaml) as
+ * plan findings, and the step that lists those of hop h.
+ */
+int plan_node_findings(struct plan_ctx *c);
+void plan_step_node_prereqs(struct plan_sb *b, unsigned hn,
+			    const struct plan_hop *h);
 /* True when the etcd tag ("3.5.24-0") is 3.6 or later. */
 bool plan_etcd_is_36(const char *tag);
 /* True when h moves etcd from 3.5 (before) to 3.6 (its default). */

@@ -585,6 +585,8 @@ hop_steps(struct plan_sb *b, unsigned hn, const struct plan_hop *h,
 	size_t batch = c->opt->max_unavailable ? c->opt->max_unavailable : 1;
 	int *idx;
 
+	if (h->apply)
+		plan_step_node_prereqs(b, hn, h);
 	if (h->switch_repo)
 		plan_step_switch_repo(b, hn, h);
 	/* A catch-up hop without control-plane work changes no etcd data. */

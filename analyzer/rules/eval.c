@@ -369,6 +369,16 @@ run_rule(struct eval_ctx *c, const struct rule *r)
 	case CK_DRAIN_LOCAL_DATA:
 	case CK_DRAIN_SINGLE_REPLICA:
 		return check_drain(c, r);
+	case CK_RUNTIME_REMOVED:
+	case CK_RUNTIME_MINIMUM:
+	case CK_RUNTIME_RECOMMENDED:
+	case CK_CGROUP_V1_MAINTENANCE:
+	case CK_CGROUP_V1_REFUSED:
+	case CK_CGROUP_DRIVER:
+	case CK_SWAP:
+	case CK_KERNEL_MINIMUM:
+	case CK_KERNEL_VALIDATED:
+		return check_nodes(c, r);
 	case CK_INPUT_MISSING:
 	case CK_WAIVER_EXPIRED:
 	case CK_PLAN:

@@ -79,6 +79,12 @@ struct eval_ctx {
 	VEC(struct missing) missing;
 	struct drain_analysis *drain;	/* owned; made by the first drain rule */
 	bool oom;
+	/*
+	 * check_nodes: judge one node over one minor window only (the
+	 * planner's hop) and report no input-missing. NULL for the audit.
+	 */
+	const struct node *only_node;
+	unsigned only_from, only_to;
 };
 
 /* Appends a finding for r; renders its templates. Returns 0 or -1. */
@@ -166,6 +172,8 @@ int pod_index_select(const struct pod_index *ix,
 /* check_drain.c: the four drain-* check kinds. */
 int check_drain(struct eval_ctx *c, const struct rule *r);
 void check_drain_release(struct eval_ctx *c);
+/* check_nodes.c: the node prerequisite kinds (runtime, cgroup, swap, kernel). */
+int check_nodes(struct eval_ctx *c, const struct rule *r);
 
 
 /* ---------------------------------------------------------- waivers */
@@ -278,6 +286,7 @@ int load_addons(struct lctx *c, const struct ynode *root);
 int load_apis(struct lctx *c, const struct ynode *root);
 /* data/apis-addons.yaml: the same rows, versioned by their project. */
 int load_apis_addons(struct lctx *c, const struct ynode *root);
+int load_nodes(struct lctx *c, const struct ynode *root);
 int load_rules(struct lctx *c, const struct ynode *root, const char *family);
 /* Every stable rule id is in the catalogue with its severity. */
 int load_check_stable_ids(struct lctx *c, const char *rulesets);

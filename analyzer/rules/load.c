@@ -11,7 +11,7 @@
 
 static const char *const families[] = {
 	"skew", "support", "health", "images", "packages", "plan", "meta",
-	"apis", "addons", "drain",
+	"apis", "addons", "drain", "nodes",
 };
 
 /* ---------------------------------------------------------- rulesets */
@@ -75,10 +75,12 @@ rules_load(struct rules_db *db, struct arena *a, struct diag *d,
 		{"kubeadm", T_STR, true}, {"registries", T_STR, true},
 		{"packages", T_STR, true}, {"addons", T_STR, true},
 		{"apis", T_STR, false}, {"apis_addons", T_STR, false},
+		{"nodes", T_STR, false},
 	};
 	static const loader_fn data_fns[] = {
 		load_releases, load_skew, load_kubeadm, load_registries,
 		load_packages, load_addons, load_apis, load_apis_addons,
+		load_nodes,
 	};
 	static const struct field row[] = {
 		{"family", T_STR, true}, {"file", T_STR, true},
@@ -190,5 +192,9 @@ rules_release(struct rules_db *db)
 	vec_release(&db->keys);
 	vec_release(&db->addons);
 	vec_release(&db->apis);
+	vec_release(&db->nodes.limits);
+	vec_release(&db->nodes.recommended);
+	vec_release(&db->nodes.matched);
+	vec_release(&db->nodes.kernels);
 	vec_release(&db->rules);
 }

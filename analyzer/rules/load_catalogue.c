@@ -9,13 +9,14 @@
 
 /* Every placeholder a template may use (README "Placeholders"). */
 static const char *const placeholder_names[] = {
-	"api", "apiserver", "catchup", "cluster", "compiled", "component",
-	"count", "date", "days", "deprecated", "drains", "evidence",
-	"expected", "file", "fix", "image", "input", "kept", "kind", "lag",
-	"latest", "limit", "minor", "minors", "months", "name", "namespace",
-	"newest", "node", "oldest", "other", "package", "path", "pod",
-	"product", "reason", "registry", "relative_to", "release", "released",
-	"removed", "replacement", "repo", "rule", "saved", "since", "skew",
+	"accepted", "api", "apiserver", "catchup", "cluster", "compiled",
+	"component", "count", "date", "days", "deprecated", "drains",
+	"driver", "evidence", "expected", "file", "fix", "image", "input",
+	"kept", "kernel", "kind", "lag", "latest", "limit", "minimum",
+	"minor", "minors", "months", "name", "namespace", "newest", "node",
+	"oldest", "other", "package", "path", "pod", "product", "reason",
+	"registry", "relative_to", "release", "released", "removed",
+	"replacement", "repo", "rule", "runtime", "saved", "since", "skew",
 	"source", "status", "step", "strategy", "supported", "target", "text",
 	"through", "url", "version",
 };
@@ -34,6 +35,9 @@ struct kind_info {
 #define ADDON_FILLS                                                            \
 	"name version image target release supported source date fix url "     \
 	"reason"
+#define NODE_FILLS                                                             \
+	"node runtime minimum since target minor reason source kernel "        \
+	"accepted driver other"
 
 static const struct kind_info kinds[] = {
 	{"apiserver-ha", CK_APISERVER_HA, "oldest newest limit", NULL},
@@ -76,6 +80,15 @@ static const struct kind_info kinds[] = {
 	 NULL},
 	{"drain-single-replica", CK_DRAIN_SINGLE_REPLICA,
 	 "node namespace name kind count reason", NULL},
+	{"runtime-removed", CK_RUNTIME_REMOVED, NODE_FILLS, NULL},
+	{"runtime-minimum", CK_RUNTIME_MINIMUM, NODE_FILLS, NULL},
+	{"runtime-recommended", CK_RUNTIME_RECOMMENDED, NODE_FILLS, NULL},
+	{"cgroup-v1-maintenance", CK_CGROUP_V1_MAINTENANCE, NODE_FILLS, NULL},
+	{"cgroup-v1-refused", CK_CGROUP_V1_REFUSED, NODE_FILLS, NULL},
+	{"cgroup-driver", CK_CGROUP_DRIVER, NODE_FILLS, NULL},
+	{"swap", CK_SWAP, NODE_FILLS, NULL},
+	{"kernel-minimum", CK_KERNEL_MINIMUM, NODE_FILLS, NULL},
+	{"kernel-validated", CK_KERNEL_VALIDATED, NODE_FILLS, NULL},
 	{"input-missing", CK_INPUT_MISSING, "input rule", NULL},
 	{"input-skipped", CK_INPUT_SKIPPED, "path text reason", NULL},
 	{"input-conflict", CK_INPUT_CONFLICT, "path text reason kept", NULL},
@@ -147,6 +160,15 @@ static const struct {
 	{"drain-unmanaged-pod", SEV_ERROR},
 	{"drain-local-data", SEV_WARNING},
 	{"drain-single-replica", SEV_WARNING},
+	{"runtime-dockershim-removed", SEV_ERROR},
+	{"runtime-cri-too-old", SEV_ERROR},
+	{"runtime-version-unsupported", SEV_WARNING},
+	{"cgroup-v1-maintenance", SEV_WARNING},
+	{"cgroup-v1-refused", SEV_ERROR},
+	{"cgroup-driver-mismatch", SEV_WARNING},
+	{"swap-config-unsupported", SEV_ERROR},
+	{"kernel-too-old", SEV_ERROR},
+	{"kernel-not-validated", SEV_WARNING},
 };
 
 static const char *const severity_names[] = {"error", "warning", "info"};

@@ -249,6 +249,93 @@ struct api_row {
 	struct src_loc loc;
 };
 
+/* ---------------------------------------------------------- nodes */
+
+/* A runtime version: MAJOR.MINOR.PATCH. */
+struct rt_ver {
+	unsigned v[3];
+};
+
+/*
+ * A hard limit a kubelet of minor since and later puts on a container
+ * runtime (data/nodes.yaml runtimes): removed, or a minimum version.
+ */
+struct runtime_limit {
+	const char *runtime;	/* arena: "docker", "containerd", "cri-o" */
+	unsigned since;
+	bool removed;
+	struct rt_ver minimum;	/* rows that are not removed */
+	const char *minimum_text;	/* arena: as written; NULL if removed */
+	const char *unless_endpoint;	/* arena: lifts it; NULL */
+	const char *unconfirmed;	/* arena: why; NULL when confirmed */
+	long read;
+	const char **sources;	/* arena */
+	size_t nsources;
+	struct src_loc loc;
+};
+
+/* The versions a runtime's project recommends for a Kubernetes minor. */
+struct runtime_rec {
+	const char *runtime;	/* arena */
+	unsigned minor;
+	struct rt_ver *versions;	/* arena: one minimum per branch */
+	const char **texts;	/* arena: as written */
+	size_t nversions;
+	long read;
+	const char **sources;
+	size_t nsources;
+	struct src_loc loc;
+};
+
+/* A runtime whose minor follows Kubernetes' (CRI-O). */
+struct runtime_matched {
+	const char *runtime;	/* arena */
+	long read;
+	const char **sources;
+	size_t nsources;
+	struct src_loc loc;
+};
+
+/* A kernel version kubeadm's preflight accepts: X.Y, or X.Y and later. */
+struct kernel_accept {
+	unsigned major, minor;
+	bool or_later;
+};
+
+struct kernel_row {
+	unsigned since, until;	/* kubeadm minors; until RULES_OPEN */
+	struct kernel_accept *accepted;	/* arena */
+	size_t naccepted;
+	const char *accepted_text;	/* arena: "4.19+" or "5.4, 5.10, ..." */
+	bool error;		/* preflight: error, else warning */
+	long read;
+	const char **sources;
+	size_t nsources;
+	struct src_loc loc;
+};
+
+/* The single-valued sections of data/nodes.yaml, each with its sources. */
+struct node_policy {
+	const char *source;	/* arena: the first source */
+	long read;
+	struct src_loc loc;
+};
+
+struct nodes_data {
+	bool loaded;
+	VEC(struct runtime_limit) limits;
+	VEC(struct runtime_rec) recommended;	/* ascending minor per runtime */
+	VEC(struct runtime_matched) matched;
+	VEC(struct kernel_row) kernels;
+	unsigned cgroup_v1_maintenance, cgroup_v1_refused;
+	struct node_policy cgroup_v1;
+	const char *kubeadm_cgroup_driver;	/* arena */
+	unsigned kubeadm_driver_since, driver_from_cri_since;
+	struct node_policy cgroup_driver;
+	unsigned swap_unlimited_removed, swap_limited_needs_v2;
+	struct node_policy swap;
+};
+
 /* ---------------------------------------------------------- catalogue */
 
 enum check_kind {
@@ -265,6 +352,9 @@ enum check_kind {
 	CK_ADDON_COREDNS,
 	CK_DRAIN_PDB, CK_DRAIN_UNMANAGED, CK_DRAIN_LOCAL_DATA,
 	CK_DRAIN_SINGLE_REPLICA,
+	CK_RUNTIME_REMOVED, CK_RUNTIME_MINIMUM, CK_RUNTIME_RECOMMENDED,
+	CK_CGROUP_V1_MAINTENANCE, CK_CGROUP_V1_REFUSED, CK_CGROUP_DRIVER,
+	CK_SWAP, CK_KERNEL_MINIMUM, CK_KERNEL_VALIDATED,
 	CK_COUNT
 };
 
@@ -317,6 +407,7 @@ struct rules_db {
 	VEC(struct pkg_key) keys;	/* packages.yaml signing_keys */
 	VEC(struct addon) addons;	/* addons.yaml, in file order */
 	VEC(struct api_row) apis;	/* data/apis.yaml, then apis-addons.yaml */
+	struct nodes_data nodes;	/* data/nodes.yaml */
 	VEC(struct rule) rules;	/* in file order */
 };
 
@@ -343,6 +434,23 @@ const struct api_row *rules_api_find(const struct rules_db *db,
 				     const char **kind_out);
 /* The resource of a kind as the apiserver names it: lower case, plural. */
 const char *rules_api_resource(struct arena *a, const char *kind);
+
+/* A node's container runtime as the kubelet reports it. */
+struct node_runtime {
+	char name[16];		/* "containerd", "cri-o", "docker", ... */
+	struct rt_ver ver;
+	bool has_ver;		/* a MAJOR.MINOR[.PATCH] followed "://" */
+};
+
+/*
+ * Parses status.nodeInfo.containerRuntimeVersion ("containerd://1.6.20",
+ * "cri-o://1.29.1", "docker://20.10.21"); false if there is no "://".
+ */
+bool rules_runtime_parse(const char *s, struct node_runtime *out);
+/* Compares two runtime versions: <0, 0 or >0. */
+int rules_rt_ver_cmp(const struct rt_ver *a, const struct rt_ver *b);
+/* The major and minor of a kernel release ("5.15.0-91-generic"). */
+bool rules_kernel_parse(const char *s, unsigned *major, unsigned *minor);
 
 /* The rule with this id, or NULL. Borrowed: valid while db is. */
 const struct rule *rules_find(const struct rules_db *db, const char *id);
@@ -594,6 +702,18 @@ int rules_evaluate(const struct rules_db *db, const struct cluster_state *cs,
 int rules_input_findings(const struct rules_db *db,
 			 const struct cluster_state *cs, struct diag *d,
 			 struct findings *out);
+
+/*
+ * The node prerequisite findings (rules of data/nodes.yaml: runtime,
+ * cgroups, swap, kernel) about node n for its kubelet going from minor
+ * from to minor to, appended to out: what the planner reports per hop.
+ * Facts no capture shows are passed over here (the audit reports them as
+ * input-missing). Returns 0, or -1 when out of memory (reported to d).
+ */
+int rules_node_findings(const struct rules_db *db,
+			const struct cluster_state *cs, const struct node *n,
+			unsigned from, unsigned to, struct diag *d,
+			struct findings *out);
 
 /*
  * Loads a waivers file: a YAML list of {rule, subject, reason, owner,

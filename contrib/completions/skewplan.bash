@@ -5,7 +5,7 @@
 
 _skewplan_commands="inspect audit plan rules check-rules version help"
 _skewplan_formats="text markdown html json sarif junit codeclimate"
-_skewplan_kinds="version kubeadm nodes images packages metrics audit manifests"
+_skewplan_kinds="version kubeadm nodes images packages metrics audit manifests configz node-facts"
 
 # _skewplan_options COMMAND: the options COMMAND takes.
 _skewplan_options()

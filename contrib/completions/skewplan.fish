@@ -18,7 +18,7 @@ complete -c skewplan -n "__fish_seen_subcommand_from help" -x -a "$cmds"
 
 # Snapshots: files, directories, KIND=FILE.
 complete -c skewplan -n "__fish_seen_subcommand_from inspect audit plan" -F
-complete -c skewplan -n "__fish_seen_subcommand_from inspect audit plan" -a 'version= kubeadm= nodes= images= packages= metrics= audit= manifests=' -d 'force the kind of FILE'
+complete -c skewplan -n "__fish_seen_subcommand_from inspect audit plan" -a 'version= kubeadm= nodes= images= packages= metrics= audit= manifests= configz= node-facts=' -d 'force the kind of FILE'
 
 complete -c skewplan -n "__fish_seen_subcommand_from inspect" -s f -l format -x -a 'text json' -d 'output format'
 complete -c skewplan -n "__fish_seen_subcommand_from audit plan" -s f -l format -x -a "$formats" -d 'report format on stdout'

@@ -27,11 +27,12 @@ static const char *const rule_files[] = {
 	"data/apis-addons.yaml",
 	"addons/addons.yaml",
 	"drain/drain.yaml",
+	"data/nodes.yaml", "nodes/nodes.yaml",
 };
 
 static const char *const rule_dirs[] = {
 	"data", "skew", "support", "health", "images", "packages", "plan",
-	"meta", "apis", "addons", "drain",
+	"meta", "apis", "addons", "drain", "nodes",
 };
 
 static char tmpdir[64];
@@ -441,6 +442,21 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
+	{"data/nodes.yaml", "minimum: \"1.6.0\"", "minimum: \"1.6\"",
+	 "\"1.6\"", "'1.6' is not a version like 1.6.0"},
+	{"data/nodes.yaml", "  - runtime: docker\n    since: \"1.24\"\n"
+	 "    removed: true", "  - runtime: docker\n    since: \"1.24\"\n"
+	 "    removed: true\n    minimum: \"20.10.0\"", "runtime: docker",
+	 "a runtime limit needs exactly one of 'removed: true' and 'minimum'"},
+	{"data/nodes.yaml", "runtime: containerd, minor: \"1.25\"",
+	 "runtime: containerd, minor: \"1.23\"", "\"1.23\"",
+	 "minor 1.23 after 1.24: the rows of a runtime must ascend"},
+	{"data/nodes.yaml", "accepted: [\"4.19+\"]", "accepted: [\"4.19.1+\"]",
+	 "\"4.19.1+\"", "'4.19.1+' is not a kernel like 4.19 or 4.19+"},
+	{"data/nodes.yaml", "preflight: warning", "preflight: notice",
+	 "notice", "unknown preflight 'notice' (want error or warning)"},
+	{"data/nodes.yaml", "runtime: cri-o", "runtime: crio", "crio",
+	 "unknown runtime 'crio' (want docker, containerd or cri-o)"},
 	{"data/apis.yaml", "kinds: [CronJob]\n    deprecated_in: \"1.21\"",
 	 "kinds: [CronJob]\n    deprecated_in: \"1.26\"", "\"1.26\"",
 	 "deprecated_in 1.26 is after removed_in 1.25"},
