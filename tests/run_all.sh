@@ -68,7 +68,8 @@ for spec in \
 	"metrics fixtures/apis-1.24 fixtures/bad/apis tests/corpus/metrics" \
 	"audit fixtures/apis-1.24 fixtures/bad/apis tests/corpus/audit" \
 	"manifests fixtures/apis-manifests tests/corpus/manifests" \
-	"json_items fixtures/nodes tests/corpus/json_items"; do
+	"json_items fixtures/nodes tests/corpus/json_items" \
+	"describe fixtures/describe fixtures/bad/describe tests/corpus/describe"; do
 	# shellcheck disable=SC2086
 	set -- $spec
 	t=$1; shift

@@ -107,8 +107,13 @@ read_stream(struct cluster_state *cs, struct diag *d, struct stream *st,
 	c.in_tree = in_tree;
 	switch (sn.kind) {
 	case KIND_VERSION: rc = ingest_version(&c); break;
-	case KIND_NODES: rc = ingest_nodes(&c); break;
-	case KIND_IMAGES: rc = ingest_images(&c); break;
+	case KIND_NODES:
+	case KIND_IMAGES:
+		/* kubectl describe gives nodes and images alike. */
+		rc = sn.fmt == FMT_DESCRIBE ? ingest_describe(&c)
+		     : sn.kind == KIND_NODES ? ingest_nodes(&c)
+					     : ingest_images(&c);
+		break;
 	case KIND_METRICS: rc = ingest_metrics(&c); break;
 	case KIND_AUDIT_LOG: rc = ingest_audit_log(&c); break;
 	case KIND_MANIFESTS: rc = ingest_manifests(&c); break;

@@ -215,6 +215,7 @@ enum fmt {
 	FMT_METRICS_TEXT,	/* kubectl get --raw /metrics */
 	FMT_AUDIT_JSONL,	/* kube-apiserver audit log lines */
 	FMT_MANIFESTS_DOC,	/* any Kubernetes objects: YAML stream, List */
+	FMT_DESCRIBE,		/* kubectl describe node/pod: nodes or images */
 };
 
 struct sniff {
@@ -350,6 +351,14 @@ struct nodes_state {
 	VEC(size_t) conflicts;	/* owned: cs->nodes indices */
 };
 
+/* Starts reading a file's nodes: the index of those read before. */
+int nodes_state_init(struct nodes_state *st, struct ingest_ctx *c);
+void nodes_state_release(struct nodes_state *st);
+/*
+ * A node listed twice in one file with different values: which row is
+ * the cluster's is a guess, so neither is kept (each a skipped record).
+ */
+int nodes_drop_conflicts(struct nodes_state *st);
 bool nodes_too_many_errors(const struct nodes_state *st);
 /* Quotes s for a message: control bytes escaped, long values cut. */
 const char *nodes_show(struct nodes_state *st, const char *s, size_t len);
@@ -589,6 +598,8 @@ int ingest_packages(struct ingest_ctx *c);	/* madison.c */
 int ingest_metrics(struct ingest_ctx *c);	/* metrics.c */
 int ingest_audit_log(struct ingest_ctx *c);	/* audit_log.c */
 int ingest_manifests(struct ingest_ctx *c);	/* manifests.c */
+/* kubectl describe node and pod output (FMT_DESCRIBE); describe.c */
+int ingest_describe(struct ingest_ctx *c);
 
 /*
  * Parsers keep their patterns in static struct re tables; re_release_all()

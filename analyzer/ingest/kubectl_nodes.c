@@ -33,8 +33,8 @@ index_add(struct nodes_state *st, size_t idx)
 			  (void *)(uintptr_t)(idx + 1));
 }
 
-static int
-state_init(struct nodes_state *st, struct ingest_ctx *c)
+int
+nodes_state_init(struct nodes_state *st, struct ingest_ctx *c)
 {
 	size_t i;
 
@@ -50,8 +50,8 @@ state_init(struct nodes_state *st, struct ingest_ctx *c)
 	return 0;
 }
 
-static void
-state_release(struct nodes_state *st)
+void
+nodes_state_release(struct nodes_state *st)
 {
 	strmap_release(&st->index);
 	buf_release(&st->show);
@@ -146,8 +146,8 @@ node_differs(struct nodes_state *st, const struct node *old,
  * the cluster's is a guess, so the first row is skipped too (the second
  * was, as a duplicate) and the node is left out.
  */
-static int
-drop_conflicts(struct nodes_state *st)
+int
+nodes_drop_conflicts(struct nodes_state *st)
 {
 	struct cluster_state *cs = st->c->cs;
 	size_t *ci, i, out;
@@ -464,15 +464,15 @@ ingest_nodes(struct ingest_ctx *c)
 	int rv, doc;
 
 	recover_file_begin(c);
-	if (state_init(&st, c) < 0) {
-		state_release(&st);
+	if (nodes_state_init(&st, c) < 0) {
+		nodes_state_release(&st);
 		return -1;
 	}
 	if ((doc = doc_kind_of(c)) >= 0)
 		rv = nodes_parse_doc(&st, doc == 1);
 	else
 		rv = nodes_parse_table(&st);
-	if (rv == 0 && st.conflicts.n && drop_conflicts(&st) < 0)
+	if (rv == 0 && st.conflicts.n && nodes_drop_conflicts(&st) < 0)
 		rv = -1;
 	if (nodes_too_many_errors(&st))
 		diag_note(c->diag, (struct src_loc){c->path, 0, 0},
@@ -491,6 +491,6 @@ ingest_nodes(struct ingest_ctx *c)
 				"no nodes in the capture");
 	}
 	recover_file_end(c, rv < 0 || c->diag->errors != st.errors0);
-	state_release(&st);
+	nodes_state_release(&st);
 	return rv;
 }

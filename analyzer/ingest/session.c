@@ -344,7 +344,8 @@ command_subject(const char *cmd, char *out, size_t size)
 
 /*
  * What a segment is the state of: its kind, and for version whether it
- * is kubeadm's, for packages, manifests and audit logs the command.
+ * is kubeadm's, for packages, manifests, audit logs and describe output
+ * the command.
  */
 static void
 segment_key(struct segment *g)
@@ -366,8 +367,11 @@ segment_key(struct segment *g)
 			g->bins = BIN_BIT(BIN_CLIENT) | BIN_BIT(BIN_SERVER);
 	} else if (g->sn.kind == KIND_PACKAGES ||
 		   g->sn.kind == KIND_MANIFESTS ||
-		   g->sn.kind == KIND_AUDIT_LOG) {
-		/* Each names its own packages, charts or slice of the log. */
+		   g->sn.kind == KIND_AUDIT_LOG || g->sn.fmt == FMT_DESCRIBE) {
+		/*
+		 * Each names its own packages, charts, slice of the log or
+		 * described objects.
+		 */
 		command_subject(g->cmd, subj, sizeof(subj));
 		q = subj;
 	}

@@ -71,6 +71,19 @@ static struct re metric_line_re = {
 static struct re api_version_re = {
 	.pattern = "^\\s*(?:-\\s+)?\"?apiVersion\"?\\s*:"};
 
+/*
+ * kubectl describe (describe.go): an object starts with "Name:" at column
+ * 0; a node's next field is "Roles:", a pod's "Namespace:" and later its
+ * "Node:" or containers (a Deployment's are under "Pod Template:").
+ */
+static struct re describe_name_re = {.pattern = "^Name:[ \\t]+\\S+$"};
+
+/*
+ * How many lines after an object's "Name:" a describe output must tell its
+ * kind (a pod's "Node:" comes after its labels and annotations).
+ */
+#define DESCRIBE_SNIFF_LINES 40
+
 /* The first line of a kubectl YAML document (keys are sorted). */
 static struct re k8s_doc_re = {
 	.pattern = "^(?:apiVersion|items|kind|metadata)\\s*:"};
@@ -133,6 +146,41 @@ json_line_kind(const char *s, size_t len)
 	return KIND_UNKNOWN;
 }
 
+static bool
+starts_with(const char *s, size_t n, const char *z)
+{
+	return n >= strlen(z) && !memcmp(s, z, strlen(z));
+}
+
+/*
+ * The kind a line after a describe "Name:" tells (second: it is the line
+ * right after it): a node by "Roles:", a pod by "Namespace:" and then
+ * "Node:" or its containers at column 0.
+ */
+static enum input_kind
+describe_kind(const char *s, size_t n, bool second, bool *ns)
+{
+	if (second && starts_with(s, n, "Roles:"))
+		return KIND_NODES;
+	if (second && starts_with(s, n, "Namespace:"))
+		*ns = true;
+	if (*ns && (starts_with(s, n, "Node:") ||
+		    starts_with(s, n, "Containers:") ||
+		    starts_with(s, n, "Init Containers:")))
+		return KIND_IMAGES;
+	return KIND_UNKNOWN;
+}
+
+/*
+ * A Deployment's, DaemonSet's or Job's pod template: its images are read
+ * by the image listing parser (its "Image:" lines).
+ */
+static bool
+describe_gave_up(const char *s, size_t n)
+{
+	return starts_with(s, n, "Pod Template:");
+}
+
 static void
 kind_from_command(struct sniff *out)
 {
@@ -166,6 +214,9 @@ sniff_stream(struct stream *st, struct diag *d, struct sniff *out)
 	enum input_kind text_kind = KIND_UNKNOWN;
 	enum fmt text_fmt = FMT_UNKNOWN;
 	int rc = 0, lines = 0;
+	/* Lines since a describe "Name:", 0 for none; a pod's Namespace. */
+	int describe = 0;
+	bool describe_ns = false;
 
 	memset(out, 0, sizeof(*out));
 	if (text_reader_open_stream(&r, st, true, d) < 0) {
@@ -266,6 +317,28 @@ sniff_stream(struct stream *st, struct diag *d, struct sniff *out)
 		/* Text formats: the first line that tells wins. */
 		if (text_kind != KIND_UNKNOWN)
 			continue;
+		if ((describe > 0 || (describe == 0 &&
+				      out->first_line == l.lineno)) &&
+		    re_match(&describe_name_re, s, n, NULL)) {
+			/* An object starts: the first, or the next one. */
+			describe = 1;
+			describe_ns = false;
+			continue;
+		}
+		if (describe > 0) {
+			enum input_kind dk = describe_kind(s, n, describe == 1,
+							   &describe_ns);
+
+			if (dk != KIND_UNKNOWN) {
+				out->kind = dk;
+				out->fmt = FMT_DESCRIBE;
+				break;
+			}
+			if (++describe <= DESCRIBE_SNIFF_LINES &&
+			    !describe_gave_up(s, n))
+				continue;
+			describe = -1;
+		}
 		if (re_match(&version_text_re, s, n, NULL)) {
 			text_kind = KIND_VERSION;
 			text_fmt = FMT_VERSION_TEXT;

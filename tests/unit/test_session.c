@@ -234,6 +234,26 @@ commands_say_what_their_output_is(void **state)
 	run_release(&r);
 }
 
+static void
+describe_outputs_of_other_objects_are_all_read(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_file(&r, "fixtures/session/describe.log", false);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "");
+	/* Two describe node commands name two nodes: neither supersedes. */
+	assert_int_equal(r.cs.inputs.n, 4);
+	assert_int_equal(r.cs.nodes.n, 2);
+	assert_loc(r.cs.nodes.v[0].loc, 2, 21);
+	assert_loc(r.cs.nodes.v[1].loc, 64, 21);
+	assert_int_equal(r.cs.images.n, 1);
+	assert_loc(r.cs.images.v[0].loc, 112, 20);
+	assert_int_equal(r.cs.skipped.n, 0);
+	run_release(&r);
+}
+
 /*
  * A session of 1,000 commands: each output is read from its own lines,
  * starting at its line of the file, and every location is still the
@@ -336,6 +356,7 @@ main(void)
 		cmocka_unit_test(one_kind_is_read_whole_as_before),
 		cmocka_unit_test(long_session_keeps_the_files_lines),
 		cmocka_unit_test(commands_say_what_their_output_is),
+		cmocka_unit_test(describe_outputs_of_other_objects_are_all_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
