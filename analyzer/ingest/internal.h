@@ -419,7 +419,9 @@ struct vstate {
 	bool kubeadm;		/* the capture is of the kubeadm binary */
 	bool short_flag;	/* --short was used or warned about */
 	bool unreachable;	/* the server could not be reached */
+	struct src_loc unreachable_loc;	/* the first line that says so */
 	unsigned found;		/* versions recorded from this file */
+	unsigned found_server;	/* of them, the server's */
 	const char *format;	/* static */
 };
 

@@ -226,9 +226,11 @@ version_side_line(struct vstate *st, enum noise noise, const char *s, size_t len
 		return set_command(st, cmd, cmd_len, loc);
 	if (noise != NOISE_WARNING && noise != NOISE_NONE)
 		return 0;
-	if (version_is_unreachable_line(s, len))
+	if (version_is_unreachable_line(s, len)) {
+		if (!st->unreachable)
+			st->unreachable_loc = loc;
 		st->unreachable = true;
-	else if (!version_has_prefix(s, len, "WARNING:") &&
+	} else if (!version_has_prefix(s, len, "WARNING:") &&
 		 !version_has_prefix(s, len, "Warning:") &&
 		 !version_has_prefix(s, len, "warning:") &&
 		 !version_has_prefix(s, len, "Flag --") &&
@@ -280,6 +282,8 @@ merge_version(struct vstate *st, enum binary b, const struct version_info *vi)
 	struct version_info *dst = slot(st->c->cs, b);
 
 	st->found++;
+	if (b == BIN_SERVER)
+		st->found_server++;
 	if (vi->not_release) {
 		/* Seen, not used: a later release sighting replaces it. */
 		if (!dst->present)
@@ -473,6 +477,7 @@ ingest_version(struct ingest_ctx *c)
 	memset(&st, 0, sizeof(st));
 	st.c = c;
 	st.errors_before = c->diag->errors;
+
 	recover_file_begin(c);
 	buf_init(&st.cmd);
 	if (c->sniff) {
@@ -494,6 +499,7 @@ ingest_version(struct ingest_ctx *c)
 		rc = version_parse_text(&st);
 	buf_release(&st.cmd);
 	c->format = st.format ? st.format : "unknown";
+
 	if (rc < 0 || c->diag->errors != st.errors_before) {
 		recover_file_end(c, true);
 		return -1;
@@ -508,6 +514,23 @@ ingest_version(struct ingest_ctx *c)
 				  "could not be reached");
 		recover_file_end(c, true);
 		return -1;
+	}
+	/*
+	 * kubectl printed its client version and could not reach the server:
+	 * a capture of what there is, whose server version the rules that
+	 * need it report as input-missing. Under --strict it is refused.
+	 */
+	if (st.unreachable && !st.found_server) {
+		if (c->cs->strict) {
+			diag_error(c->diag, st.unreachable_loc,
+				   "the server could not be reached: the capture "
+				   "has no server version");
+			recover_file_end(c, true);
+			return -1;
+		}
+		diag_note(c->diag, st.unreachable_loc,
+			  "the server could not be reached: only the client "
+			  "version is read");
 	}
 	recover_file_end(c, false);
 	return 0;
