@@ -69,7 +69,8 @@ for spec in \
 	"audit fixtures/apis-1.24 fixtures/bad/apis tests/corpus/audit" \
 	"manifests fixtures/apis-manifests tests/corpus/manifests" \
 	"json_items fixtures/nodes tests/corpus/json_items" \
-	"describe fixtures/describe fixtures/bad/describe tests/corpus/describe"; do
+	"describe fixtures/describe fixtures/bad/describe tests/corpus/describe" \
+	"kubeadm_plan fixtures/kubeadm-plan fixtures/bad/kubeadm-plan tests/corpus/kubeadm_plan"; do
 	# shellcheck disable=SC2086
 	set -- $spec
 	t=$1; shift

@@ -69,6 +69,8 @@ load_snapshot(struct cluster_state *cs, struct diag *d, char **args, int n)
 	for (i = 0; i < n; i++)
 		if (ingest_arg(cs, d, args[i]) < 0)
 			rc = EXIT_INPUT;
+	if (rc == EXIT_OK && ingest_finish(cs, d) < 0)
+		rc = EXIT_INPUT;
 	if (rc == EXIT_OK)
 		model_sort(cs);
 	return rc;

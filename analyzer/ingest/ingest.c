@@ -20,6 +20,7 @@ static const struct {
 	{"packages", KIND_PACKAGES, false},
 	{"metrics", KIND_METRICS, false}, {"audit", KIND_AUDIT_LOG, false},
 	{"manifests", KIND_MANIFESTS, false},
+	{"kubeadm-plan", KIND_KUBEADM_PLAN, false},
 };
 
 static enum fmt
@@ -33,6 +34,7 @@ default_fmt(enum input_kind k, bool json)
 	case KIND_METRICS: return FMT_METRICS_TEXT;
 	case KIND_AUDIT_LOG: return FMT_AUDIT_JSONL;
 	case KIND_MANIFESTS: return FMT_MANIFESTS_DOC;
+	case KIND_KUBEADM_PLAN: return FMT_KUBEADM_PLAN;
 	default: return FMT_UNKNOWN;
 	}
 }
@@ -117,6 +119,7 @@ read_stream(struct cluster_state *cs, struct diag *d, struct stream *st,
 	case KIND_METRICS: rc = ingest_metrics(&c); break;
 	case KIND_AUDIT_LOG: rc = ingest_audit_log(&c); break;
 	case KIND_MANIFESTS: rc = ingest_manifests(&c); break;
+	case KIND_KUBEADM_PLAN: rc = ingest_kubeadm_plan(&c); break;
 	default: rc = ingest_packages(&c); break;
 	}
 	if (rc == 0 && d->errors == errors && re_limit_hits() != re_hits)
@@ -158,6 +161,12 @@ ingest_tree_file(struct cluster_state *cs, struct diag *d, const char *path)
 	rc = read_stream(cs, d, &st, KIND_MANIFESTS, false, true);
 	stream_close(&st);
 	return rc;
+}
+
+int
+ingest_finish(struct cluster_state *cs, struct diag *d)
+{
+	return kubeadm_plan_finish(cs, d);
 }
 
 int

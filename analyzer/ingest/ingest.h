@@ -22,6 +22,13 @@ int ingest_arg(struct cluster_state *cs, struct diag *d, const char *arg);
 int ingest_file(struct cluster_state *cs, struct diag *d, const char *path,
 		enum input_kind forced, bool forced_kubeadm);
 
+/*
+ * Called once every argument is read: checks what one capture says of
+ * another's facts (the kubelet versions of a kubeadm upgrade plan against
+ * the node list). Returns 0, or -1 after an error (under --strict).
+ */
+int ingest_finish(struct cluster_state *cs, struct diag *d);
+
 /* Frees the compiled patterns of every parser. */
 void ingest_release(void);
 

@@ -216,6 +216,7 @@ enum fmt {
 	FMT_AUDIT_JSONL,	/* kube-apiserver audit log lines */
 	FMT_MANIFESTS_DOC,	/* any Kubernetes objects: YAML stream, List */
 	FMT_DESCRIBE,		/* kubectl describe node/pod: nodes or images */
+	FMT_KUBEADM_PLAN,	/* kubeadm upgrade plan: text, JSON or YAML */
 };
 
 struct sniff {
@@ -313,6 +314,14 @@ int recover_end(struct ingest_ctx *c, int rc, const char *text, size_t len);
  */
 int recover_skip(struct ingest_ctx *c, struct src_loc loc, const char *text,
 		 size_t len, const char *fmt, ...) PRINTF_LIKE(5, 6);
+/*
+ * Two captures that disagree about one fact (a node's kubelet version):
+ * the one at kept is kept, this one at loc is an input-conflict record
+ * naming both; under --strict, an error at loc. Returns 0 or -1.
+ */
+int recover_conflict(struct ingest_ctx *c, struct src_loc loc,
+		     struct src_loc kept, const char *text, size_t len,
+		     const char *fmt, ...) PRINTF_LIKE(6, 7);
 /*
  * A parser that found no fact calls this before its own error: the
  * records skipped so far are printed as errors and are no longer skipped.
@@ -447,6 +456,12 @@ int version_side_line(struct vstate *st, enum noise noise, const char *s,
 		      struct src_loc loc);
 int version_merge_kustomize(struct vstate *st, const char *s, size_t len,
 			    struct src_loc loc);
+/*
+ * Adds vi as binary b's version. A second sighting (from this or another
+ * file) must agree with the first. Returns 0, or -1 after a diagnostic.
+ */
+int version_merge(struct vstate *st, enum binary b,
+		  const struct version_info *vi);
 /* Checks a record and adds it as binary b's version. */
 int version_record(struct vstate *st, enum binary b, const struct vrec *r);
 void version_set_format(struct vstate *st, const char *fmt);
@@ -602,6 +617,12 @@ int ingest_audit_log(struct ingest_ctx *c);	/* audit_log.c */
 int ingest_manifests(struct ingest_ctx *c);	/* manifests.c */
 /* kubectl describe node and pod output (FMT_DESCRIBE); describe.c */
 int ingest_describe(struct ingest_ctx *c);
+int ingest_kubeadm_plan(struct ingest_ctx *c);	/* kubeadm_plan.c */
+/*
+ * Once every input is read: the kubelet versions a kubeadm upgrade plan
+ * names, against the node list (kubeadm_plan.c). Returns 0 or -1.
+ */
+int kubeadm_plan_finish(struct cluster_state *cs, struct diag *d);
 
 /*
  * Parsers keep their patterns in static struct re tables; re_release_all()

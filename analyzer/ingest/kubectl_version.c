@@ -276,8 +276,8 @@ same_version(const struct kver *x, const struct kver *y)
  * Adds vi as binary b's version. A second sighting (from this or another
  * file) must agree with the first.
  */
-static int
-merge_version(struct vstate *st, enum binary b, const struct version_info *vi)
+int
+version_merge(struct vstate *st, enum binary b, const struct version_info *vi)
 {
 	struct version_info *dst = slot(st->c->cs, b);
 
@@ -384,7 +384,7 @@ record_dev_build(struct vstate *st, enum binary b, const struct vrec *r)
 	vi.ver.has_patch = true;
 	vi.loc = r->git.loc;
 	vi.not_release = "a development build (no release tag)";
-	return merge_version(st, b, &vi);
+	return version_merge(st, b, &vi);
 }
 
 /*
@@ -461,7 +461,7 @@ version_record(struct vstate *st, enum binary b, const struct vrec *r)
 	    !(vi.platform = arena_strndup(a, r->platform.s, r->platform.len)))
 		return version_oom(st, r->platform.loc);
 	vi.loc = r->git.loc;
-	return merge_version(st, b, &vi);
+	return version_merge(st, b, &vi);
 }
 
 /* --------------------------------------------------------------- entry */

@@ -161,6 +161,36 @@ recover_skip(struct ingest_ctx *c, struct src_loc loc, const char *text,
 }
 
 int
+recover_conflict(struct ingest_ctx *c, struct src_loc loc, struct src_loc kept,
+		 const char *text, size_t len, const char *fmt, ...)
+{
+	struct diag_held h = {DIAG_ERROR, loc, NULL};
+	struct buf b = BUF_INIT;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	if (b.oom) {
+		buf_release(&b);
+		return diag_error(c->diag, loc, "out of memory");
+	}
+	if (c->cs->strict) {
+		rc = diag_error(c->diag, loc, "%s", buf_cstr(&b));
+		buf_release(&b);
+		return rc;
+	}
+	h.msg = b.s ? b.s : (char *)"";
+	rc = add_skipped(c, &h, text, len);
+	buf_release(&b);
+	if (rc < 0)
+		return diag_error(c->diag, loc, "out of memory");
+	c->cs->skipped.v[c->cs->skipped.n - 1].kept = kept;
+	return 0;
+}
+
+int
 recover_elision(struct ingest_ctx *c, struct src_loc loc, const char *s,
 		size_t len)
 {

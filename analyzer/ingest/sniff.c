@@ -153,6 +153,22 @@ starts_with(const char *s, size_t n, const char *z)
 }
 
 /*
+ * `kubeadm upgrade plan` (cmd/kubeadm/app/cmd/upgrade/plan.go): its
+ * "[upgrade/versions]" lines and table titles, or the output API group of
+ * its -o json|yaml (kind UpgradePlan).
+ */
+static bool
+is_kubeadm_plan(const char *s, size_t n)
+{
+	return starts_with(s, n, "[upgrade/versions] ") ||
+	       starts_with(s, n, "Components that must be upgraded manually") ||
+	       starts_with(s, n, "Awesome, you're up-to-date!") ||
+	       buf_contains(s, n, "output.kubeadm.k8s.io/") ||
+	       buf_contains(s, n, "\"UpgradePlan\"") ||
+	       starts_with(s, n, "kind: UpgradePlan");
+}
+
+/*
  * The kind a line after a describe "Name:" tells (second: it is the line
  * right after it): a node by "Roles:", a pod by "Namespace:" and then
  * "Node:" or its containers at column 0.
@@ -243,6 +259,15 @@ sniff_stream(struct stream *st, struct diag *d, struct sniff *out)
 		if (l.noise == NOISE_COMMENT &&
 		    buf_contains(l.s, l.len, "# Source: "))
 			separated = true;
+		/* kubeadm's "[upgrade/versions] ..." lines read as progress. */
+		if (l.noise == NOISE_WARNING &&
+		    starts_with(l.s, l.len, "[upgrade/versions] ")) {
+			out->first_line = out->first_line ? out->first_line
+							  : l.lineno;
+			out->kind = KIND_KUBEADM_PLAN;
+			out->fmt = FMT_KUBEADM_PLAN;
+			break;
+		}
 		if (l.noise != NOISE_NONE)
 			continue;
 		if (!out->first_line)
@@ -273,6 +298,11 @@ sniff_stream(struct stream *st, struct diag *d, struct sniff *out)
 		    buf_contains(s, n, "\"stage\"")) {
 			out->kind = KIND_AUDIT_LOG;
 			out->fmt = FMT_AUDIT_JSONL;
+			break;
+		}
+		if (is_kubeadm_plan(s, n)) {
+			out->kind = KIND_KUBEADM_PLAN;
+			out->fmt = FMT_KUBEADM_PLAN;
 			break;
 		}
 		if (re_match(&api_version_re, s, n, NULL) ||

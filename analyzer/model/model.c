@@ -22,6 +22,7 @@ cluster_state_release(struct cluster_state *cs)
 	vec_release(&cs->inputs);
 	vec_release(&cs->skipped);
 	vec_release(&cs->warnings);
+	vec_release(&cs->kubelet_sightings);
 	vec_release(&cs->nodes);
 	vec_release(&cs->images);
 	vec_release(&cs->packages);
@@ -40,6 +41,7 @@ model_kind_name(enum input_kind k)
 	case KIND_METRICS: return "metrics";
 	case KIND_AUDIT_LOG: return "audit-log";
 	case KIND_MANIFESTS: return "manifests";
+	case KIND_KUBEADM_PLAN: return "kubeadm-plan";
 	default: return "unknown";
 	}
 }

@@ -12,7 +12,8 @@
 #include "../base/base.h"
 
 enum input_kind { KIND_UNKNOWN, KIND_VERSION, KIND_NODES, KIND_IMAGES,
-		  KIND_PACKAGES, KIND_METRICS, KIND_AUDIT_LOG, KIND_MANIFESTS };
+		  KIND_PACKAGES, KIND_METRICS, KIND_AUDIT_LOG, KIND_MANIFESTS,
+		  KIND_KUBEADM_PLAN };
 
 /* Tri-state for facts a capture may not carry. */
 enum tri { TRI_UNKNOWN = -1, TRI_FALSE = 0, TRI_TRUE = 1 };
@@ -122,6 +123,11 @@ struct skipped {
 	struct src_loc loc;	/* where the first problem is */
 	const char *text;	/* arena: the line as cleaned, cut; "" if none */
 	const char *reason;	/* arena: the error it would be under --strict */
+	/*
+	 * An input-conflict: the fact this one contradicts, which was kept
+	 * instead (line 0 for any other skipped record).
+	 */
+	struct src_loc kept;
 };
 
 /*
@@ -153,6 +159,19 @@ struct api_use {
 	struct src_loc loc;
 };
 
+/*
+ * A node's kubelet version that a capture other than a node list names
+ * (`kubeadm upgrade plan`): checked against the node list once every
+ * input is read, never a node of its own (it says nothing of its status
+ * or roles).
+ */
+struct kubelet_sighting {
+	const char *node;	/* arena */
+	struct kver kubelet;	/* strings: arena */
+	struct src_loc loc;	/* the version */
+	struct src_loc node_loc;
+};
+
 struct cluster_state {
 	struct arena *arena;	/* borrowed: the run arena */
 	/*
@@ -172,6 +191,7 @@ struct cluster_state {
 	VEC(struct image) images;
 	VEC(struct package) packages;
 	VEC(struct api_use) api_uses;
+	VEC(struct kubelet_sighting) kubelet_sightings;
 	/* process_start_time_seconds of a metrics capture; -1 when none. */
 	long long apiserver_started;
 	struct src_loc apiserver_started_loc;
