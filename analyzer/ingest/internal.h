@@ -315,9 +315,19 @@ int recover_end(struct ingest_ctx *c, int rc, const char *text, size_t len);
 int recover_skip(struct ingest_ctx *c, struct src_loc loc, const char *text,
 		 size_t len, const char *fmt, ...) PRINTF_LIKE(5, 6);
 /*
+ * Where a fact read before came from, seen from the capture being read:
+ * this capture, an earlier output of the same session file (the later
+ * one wins), or another file (the first one is kept, the second is an
+ * input-conflict). Each capture borrows its own arena copy of its path,
+ * so the pointer tells this capture from another output of its file.
+ */
+enum origin { ORIGIN_THIS, ORIGIN_SESSION, ORIGIN_OTHER };
+enum origin recover_origin(const struct ingest_ctx *c, struct src_loc earlier);
+/*
  * Two captures that disagree about one fact (a node's kubelet version):
  * the one at kept is kept, this one at loc is an input-conflict record
- * naming both; under --strict, an error at loc. Returns 0 or -1.
+ * whose reason is the message and "; the one there is kept"; under
+ * --strict, the message is an error at loc. Returns 0 or -1.
  */
 int recover_conflict(struct ingest_ctx *c, struct src_loc loc,
 		     struct src_loc kept, const char *text, size_t len,

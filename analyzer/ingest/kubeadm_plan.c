@@ -21,7 +21,9 @@
  * What the model holds of it: the server version (the Cluster version
  * line, else the kube-apiserver rows when they agree), kubeadm's version,
  * and each named node's kubelet version, which ingest_finish() checks
- * against the node list once every input is read. etcd, CoreDNS,
+ * against the node list once every input is read: a different version
+ * there is kept and this one is an input-conflict, unless the plan is the
+ * later output of one session, which is then the node's state. etcd, CoreDNS,
  * kube-proxy, the controller-manager and scheduler and the targets are
  * read (a row that cannot be is a skipped record) and not kept.
  */
@@ -656,7 +658,7 @@ kubeadm_plan_finish(struct cluster_state *cs, struct diag *d)
 	vec_foreach(&cs->kubelet_sightings, ks) {
 		uintptr_t v = (uintptr_t)strmap_get(&index, ks->node,
 						     strlen(ks->node));
-		const struct node *n = v ? &cs->nodes.v[v - 1] : NULL;
+		struct node *n = v ? &cs->nodes.v[v - 1] : NULL;
 
 		if (!n) {
 			unused++;
@@ -664,6 +666,21 @@ kubeadm_plan_finish(struct cluster_state *cs, struct diag *d)
 		}
 		if (!strcmp(n->kubelet.text, ks->kubelet.text))
 			continue;
+		/* Later in the same session: the plan is the node's state. */
+		if (!strcmp(n->loc.path, ks->loc.path) &&
+		    n->loc.line < ks->loc.line) {
+			if (recover_skip(&c, n->loc, n->name, strlen(n->name),
+					 "kubelet of node '%s' superseded by "
+					 "line %u: '%s' there, '%s' later",
+					 n->name, (unsigned)ks->loc.line,
+					 n->kubelet.text,
+					 ks->kubelet.text) < 0) {
+				rc = -1;
+				break;
+			}
+			n->kubelet = ks->kubelet;
+			continue;
+		}
 		if (!(where = src_loc_str(cs->arena, n->loc))) {
 			rc = diag_error(d, ks->loc, "out of memory");
 			break;
@@ -671,7 +688,7 @@ kubeadm_plan_finish(struct cluster_state *cs, struct diag *d)
 		if (recover_conflict(&c, ks->loc, n->loc, ks->node,
 				     strlen(ks->node),
 				     "kubelet of node '%s' is '%s' here, '%s' "
-				     "in the node list at %s, which is kept",
+				     "in the node list at %s",
 				     ks->node, ks->kubelet.text,
 				     n->kubelet.text, where) < 0)
 			rc = -1;

@@ -208,8 +208,12 @@ nodes_name_is_masked(const char *s, size_t len)
 }
 
 /*
- * The same node read from two files must agree. Facts one capture lacks
- * (the default table has no OS image) are taken from the other.
+ * The same node read from two captures must agree. Facts one capture
+ * lacks (the default table has no OS image) are taken from the other.
+ * When they disagree: in a session, the later output is the node's state
+ * and the earlier one is superseded; from two files, which is true is not
+ * known, so the first is kept and this one is an input-conflict naming
+ * both (under --strict, an error).
  */
 static int
 merge_node(struct nodes_state *st, struct node *old, const struct node *n)
@@ -239,14 +243,28 @@ merge_node(struct nodes_state *st, struct node *old, const struct node *n)
 	else if (str_differs(old->internal_ip, n->internal_ip))
 		field = "internal IP", there = old->internal_ip,
 		here = n->internal_ip;
+	if (field && recover_origin(c, old->loc) == ORIGIN_SESSION) {
+		if (recover_skip(c, old->loc, old->name, strlen(old->name),
+				 "node '%s' superseded by line %u: %s '%s' "
+				 "there, '%s' later", old->name,
+				 (unsigned)n->loc.line, field, there, here) < 0)
+			return -1;
+		*old = *n;
+		st->added++;
+		return 0;
+	}
 	if (field) {
 		where = src_loc_str(c->arena, old->loc);
 		if (!where)
 			return nodes_oom(st, n->loc);
-		return diag_error(c->diag, n->loc,
-				  "node '%s' differs from the one at %s: "
-				  "%s '%s' there, '%s' here",
-				  n->name, where, field, there, here);
+		if (recover_conflict(c, n->loc, old->loc, n->name,
+				     strlen(n->name),
+				     "node '%s' differs from the one at %s: "
+				     "%s '%s' there, '%s' here",
+				     n->name, where, field, there, here) < 0)
+			return -1;
+		st->added++;
+		return 0;
 	}
 	if (!old->kube_proxy)
 		old->kube_proxy = n->kube_proxy;

@@ -296,13 +296,46 @@ version_merge(struct vstate *st, enum binary b, const struct version_info *vi)
 		return 0;
 	}
 	if (!same_version(&dst->ver, &vi->ver)) {
-		diag_error(st->c->diag, vi->loc,
-			   "%s version '%s' differs from '%s' read before",
-			   binary_names[b], vi->ver.text, dst->ver.text);
-		diag_note(st->c->diag, dst->loc,
-			  "%s version '%s' was read here", binary_names[b],
-			  dst->ver.text);
-		return -1;
+		const char *where;
+
+		switch (st->c->cs->strict ? ORIGIN_THIS
+					   : recover_origin(st->c, dst->loc)) {
+		case ORIGIN_THIS:
+			/*
+			 * Two values in one capture (neither is a guess),
+			 * or --strict: the error it always was.
+			 */
+			diag_error(st->c->diag, vi->loc,
+				   "%s version '%s' differs from '%s' read "
+				   "before",
+				   binary_names[b], vi->ver.text,
+				   dst->ver.text);
+			diag_note(st->c->diag, dst->loc,
+				  "%s version '%s' was read here",
+				  binary_names[b], dst->ver.text);
+			return -1;
+		case ORIGIN_SESSION:
+			/* A later output of the session is its state. */
+			if (recover_skip(st->c, dst->loc, dst->ver.text,
+					 strlen(dst->ver.text),
+					 "%s version superseded by line %u",
+					 binary_names[b],
+					 (unsigned)vi->loc.line) < 0)
+				return -1;
+			*dst = *vi;
+			dst->present = true;
+			return 0;
+		case ORIGIN_OTHER:
+			break;
+		}
+		if (!(where = src_loc_str(st->c->arena, dst->loc)))
+			return version_oom(st, vi->loc);
+		return recover_conflict(st->c, vi->loc, dst->loc, vi->ver.text,
+					strlen(vi->ver.text),
+					"%s version '%s' differs from '%s' at "
+					"%s",
+					binary_names[b], vi->ver.text,
+					dst->ver.text, where);
 	}
 	if (!dst->platform)
 		dst->platform = vi->platform;

@@ -160,6 +160,16 @@ recover_skip(struct ingest_ctx *c, struct src_loc loc, const char *text,
 	return rc < 0 ? diag_error(c->diag, loc, "out of memory") : 0;
 }
 
+enum origin
+recover_origin(const struct ingest_ctx *c, struct src_loc earlier)
+{
+	if (earlier.path == c->path)
+		return ORIGIN_THIS;
+	if (earlier.path && c->path && !strcmp(earlier.path, c->path))
+		return ORIGIN_SESSION;
+	return ORIGIN_OTHER;
+}
+
 int
 recover_conflict(struct ingest_ctx *c, struct src_loc loc, struct src_loc kept,
 		 const char *text, size_t len, const char *fmt, ...)
@@ -181,7 +191,8 @@ recover_conflict(struct ingest_ctx *c, struct src_loc loc, struct src_loc kept,
 		buf_release(&b);
 		return rc;
 	}
-	h.msg = b.s ? b.s : (char *)"";
+	buf_adds(&b, "; the one there is kept");
+	h.msg = b.s && !b.oom ? b.s : (char *)"";
 	rc = add_skipped(c, &h, text, len);
 	buf_release(&b);
 	if (rc < 0)

@@ -25,12 +25,50 @@ check_input_skipped(struct eval_ctx *c, const struct rule *r)
 			{"reason", sk->reason},
 		};
 
+		if (sk->kept.line)
+			continue;	/* an input-conflict */
 		if (!where) {
 			c->oom = true;
 			return diag_plain(c->d, DIAG_ERROR, "out of memory");
 		}
 		if (eval_emit(c, r, where, f, ARRAY_SIZE(f), &sk->loc, 1) < 0)
 			return -1;
+	}
+	return 0;
+}
+
+/*
+ * One input-conflict finding per fact two captures disagree about: the
+ * subject is this capture's "path:line:col", the evidence both places.
+ */
+int
+check_input_conflict(struct eval_ctx *c, const struct rule *r)
+{
+	const struct skipped *sk;
+
+	vec_foreach(&c->cs->skipped, sk) {
+		const char *where, *kept;
+		struct src_loc ev[2];
+
+		if (!sk->kept.line)
+			continue;
+		where = src_loc_str(c->a, sk->loc);
+		kept = src_loc_str(c->a, sk->kept);
+		if (!where || !kept) {
+			c->oom = true;
+			return diag_plain(c->d, DIAG_ERROR, "out of memory");
+		}
+		{
+			struct fill f[] = {
+				{"path", where}, {"text", sk->text},
+				{"reason", sk->reason}, {"kept", kept},
+			};
+
+			ev[0] = sk->loc;
+			ev[1] = sk->kept;
+			if (eval_emit(c, r, where, f, ARRAY_SIZE(f), ev, 2) < 0)
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -145,6 +183,8 @@ rules_input_findings(const struct rules_db *db,
 	for (i = 0; i < db->rules.n; i++)
 		if ((db->rules.v[i].check == CK_INPUT_SKIPPED &&
 		     check_input_skipped(&c, &db->rules.v[i]) < 0) ||
+		    (db->rules.v[i].check == CK_INPUT_CONFLICT &&
+		     check_input_conflict(&c, &db->rules.v[i]) < 0) ||
 		    (db->rules.v[i].check == CK_VERSION_NOT_RELEASE &&
 		     check_version_not_release(&c, &db->rules.v[i]) < 0) ||
 		    (db->rules.v[i].check == CK_VERSION_MINOR_MISMATCH &&

@@ -345,6 +345,8 @@ run_rule(struct eval_ctx *c, const struct rule *r)
 		return check_repo_minor_pinned(c, r);
 	case CK_INPUT_SKIPPED:
 		return check_input_skipped(c, r);
+	case CK_INPUT_CONFLICT:
+		return check_input_conflict(c, r);
 	case CK_VERSION_NOT_RELEASE:
 		return check_version_not_release(c, r);
 	case CK_VERSION_MINOR_MISMATCH:

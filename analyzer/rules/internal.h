@@ -112,6 +112,7 @@ int check_patch_behind(struct eval_ctx *c, const struct rule *r);
 int check_version_unknown(struct eval_ctx *c, const struct rule *r);
 int check_data_stale(struct eval_ctx *c, const struct rule *r);
 int check_input_skipped(struct eval_ctx *c, const struct rule *r);
+int check_input_conflict(struct eval_ctx *c, const struct rule *r);
 int check_version_not_release(struct eval_ctx *c, const struct rule *r);
 int check_version_minor_mismatch(struct eval_ctx *c, const struct rule *r);
 int check_node_masked(struct eval_ctx *c, const struct rule *r);

@@ -147,8 +147,8 @@ kubelets_per_node_are_checked_against_the_node_list(void **state)
 	assert_string_equal(r.cs.skipped.v[0].reason,
 			    "kubelet of node 'worker-1' is 'v1.29.4' here, "
 			    "'v1.29.5' in the node list at "
-			    "fixtures/kubeadm-plan/nodes.txt:3:1, which is "
-			    "kept");
+			    "fixtures/kubeadm-plan/nodes.txt:3:1; the one "
+			    "there is kept");
 	assert_string_equal(r.cs.nodes.v[1].kubelet.text, "v1.29.5");
 	assert_string_equal(r.err, "");
 	run_release(&r);

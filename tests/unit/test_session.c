@@ -254,6 +254,36 @@ describe_outputs_of_other_objects_are_all_read(void **state)
 	run_release(&r);
 }
 
+static void
+in_a_session_the_later_capture_of_a_node_wins(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_file(&r, "fixtures/session/later-wins.log", false);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "");
+	/* The table, then describe after the upgrade: describe is cp-1. */
+	assert_int_equal(r.cs.nodes.n, 2);
+	assert_string_equal(r.cs.nodes.v[0].name, "cp-1");
+	assert_string_equal(r.cs.nodes.v[0].kubelet.text, "v1.29.0");
+	assert_loc(r.cs.nodes.v[0].loc, 8, 21);
+	assert_string_equal(r.cs.nodes.v[0].kube_proxy, "v1.29.0");
+	assert_string_equal(r.cs.nodes.v[1].kubelet.text, "v1.28.4");
+	assert_int_equal(r.cs.skipped.n, 2);
+	assert_skipped(&r.cs.skipped.v[0], 3, "cp-1",
+		       "node 'cp-1' superseded by line 8: kubelet version "
+		       "'v1.28.4' there, 'v1.29.0' later");
+	assert_int_equal(r.cs.skipped.v[0].kept.line, 0);
+	run_release(&r);
+	/* Under --strict a superseded fact is an error, as every one is. */
+	run_file(&r, "fixtures/session/later-wins.log", true);
+	assert_int_equal(r.rc, -1);
+	assert_non_null(strstr(r.err, "later-wins.log:3:1: error: node 'cp-1' "
+				      "superseded by line 8"));
+	run_release(&r);
+}
+
 /*
  * A session of 1,000 commands: each output is read from its own lines,
  * starting at its line of the file, and every location is still the
@@ -357,6 +387,7 @@ main(void)
 		cmocka_unit_test(long_session_keeps_the_files_lines),
 		cmocka_unit_test(commands_say_what_their_output_is),
 		cmocka_unit_test(describe_outputs_of_other_objects_are_all_read),
+		cmocka_unit_test(in_a_session_the_later_capture_of_a_node_wins),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
