@@ -334,6 +334,7 @@ images_parse_doc(struct images_parse *p)
 	ds.p = p;
 	if (yaml_src_open_stream(&src, p->c->in, p->c->diag) < 0)
 		return -1;
+	src.recover = p->c;
 	rc = yaml_walk_run_at(&w, p->c->path, p->c->in->line_base, p->c->diag,
 			      yaml_src_read, &src, &ops, &ds);
 	yaml_src_close(&src);
