@@ -63,7 +63,7 @@ for spec in \
 	"nodes fixtures/nodes fixtures/bad/nodes tests/corpus/nodes" \
 	"images fixtures/images fixtures/bad/images tests/corpus/images" \
 	"packages fixtures/packages fixtures/bad/packages tests/corpus/packages" \
-	"sniff fixtures/seed-v1.26.1 tests/corpus/sniff" \
+	"sniff fixtures/seed-v1.26.1 fixtures/elided fixtures/session tests/corpus/sniff" \
 	"rules fixtures/bad/rules tests/corpus/rules" \
 	"metrics fixtures/apis-1.24 fixtures/bad/apis tests/corpus/metrics" \
 	"audit fixtures/apis-1.24 fixtures/bad/apis tests/corpus/audit" \

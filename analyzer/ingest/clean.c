@@ -571,6 +571,7 @@ yaml_src_open_stream(struct yaml_src *ys, struct stream *st, struct diag *d)
 		return diag_error(d, (struct src_loc){st->path, 0, 0},
 				  "out of memory");
 	ys->at_line_start = true;
+	ys->lineno = st->line_base;
 	return 0;
 }
 
@@ -600,18 +601,79 @@ yaml_src_close(struct yaml_src *ys)
 }
 
 /*
+ * What a person put in a YAML or JSON paste (issue 10): an elision on a
+ * line of its own ("...", "…", "[...]", "{...}", "<snip>", "... 12 more
+ * lines", a trailing comma allowed), which is blanked and reported as a
+ * skipped record (content was left out there), and a note after a value
+ * ("image: nginx:1.25   <---- this one"), which is cut as in the text
+ * captures. A "#" note is a YAML comment already. A "..." in column 0 is
+ * YAML's document end marker and is left to YAML. Only lines whose first
+ * character can start either are looked at.
+ */
+static void
+filter_person(struct yaml_src *ys, char *s, size_t len)
+{
+	static struct re brace_elision_re = {
+		.pattern = "^\\{\\s*+(?:\\.{3}|\u2026)\\s*+\\}$"};
+	struct re_match m;
+	size_t lead = 0, n = len, i, dq, sq;
+	unsigned char c;
+
+	while (lead < len && (s[lead] == ' ' || s[lead] == '\t'))
+		lead++;
+	while (n > lead && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
+			    s[n - 1] == '\r'))
+		n--;
+	if (lead == n)
+		return;
+	c = (unsigned char)s[lead];
+	if ((c == '.' || c == 0xe2 || c == '[' || c == '(' || c == '<' ||
+	     c == '{' || (c == '-' && lead + 1 < n && s[lead + 1] == '-') ||
+	     (c >= '0' && c <= '9')) &&
+	    !(lead == 0 && n == 3 && !memcmp(s, "...", 3))) {
+		size_t e = n > lead + 1 && s[n - 1] == ',' ? n - 1 : n;
+
+		if (re_match(&elision_re, s + lead, e - lead, NULL) ||
+		    re_match(&brace_elision_re, s + lead, e - lead, NULL)) {
+			if (ys->recover)
+				recover_elision(
+				    ys->recover,
+				    (struct src_loc){ys->st->path, ys->lineno,
+						     (uint32_t)lead + 1},
+				    s + lead, n - lead);
+			memset(s, ' ', n);
+			return;
+		}
+	}
+	if (!memchr(s + lead, '<', n - lead) &&
+	    !memchr(s + lead, 0xe2, n - lead))
+		return;
+	if (!re_match(&note_re, s + lead, n - lead, &m) ||
+	    s[lead + m.end[0] - 1] == '#')
+		return;
+	/* Inside a quoted string it is part of the value. */
+	for (i = lead, dq = sq = 0; i < lead + m.start[0] + 1; i++)
+		dq += s[i] == '"', sq += s[i] == '\'';
+	if (dq % 2 || sq % 2)
+		return;
+	for (i = lead + m.start[0] + 1; i < n; i++)
+		s[i] = ' ';
+}
+
+/*
  * Blanks a noise line in place: spaces keep every later line and column
  * where it was, and a line of spaces is empty to YAML and JSON alike.
  * Only lines that start in column 0 with a character no YAML or JSON line
  * of kubectl's starts with are looked at, so this costs nearly nothing.
  */
 static void
-filter_line(char *s, size_t len)
+filter_line(struct yaml_src *ys, char *s, size_t len)
 {
 	unsigned char c;
 
 	if (len == 0)
 		return;
+	filter_person(ys, s, len);
 	c = (unsigned char)s[0];
 	if (c == ' ' || c == '\t' || c == '-' || c == '{' || c == '}' ||
 	    c == '[' || c == ']' || c == '"' || c == '\r' || c == '\'')
@@ -667,8 +729,10 @@ yaml_src_read(void *data, unsigned char *out, size_t size, size_t *size_read)
 
 				if (!nl && !ys->eof && ys->len < YAML_SRC_BUFSZ)
 					break;
-				if (ys->at_line_start)
-					filter_line(ys->buf + p, e - p);
+				if (ys->at_line_start) {
+					ys->lineno++;
+					filter_line(ys, ys->buf + p, e - p);
+				}
 				ys->at_line_start = nl != NULL;
 				p = nl ? e + 1 : e;
 			}

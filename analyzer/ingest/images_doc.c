@@ -348,6 +348,7 @@ images_parse_doc(struct images_parse *p)
 		workloads_free(wp);
 		return -1;
 	}
+	src.recover = p->c;
 	rc = yaml_walk_run_at(&w, p->c->path, p->c->in->line_base, p->c->diag,
 			      yaml_src_read, &src, &yaml_tee_ops, &tee);
 	yaml_src_close(&src);

@@ -201,6 +201,12 @@ struct yaml_src {
 	size_t off, end;	/* buf[off..end) filtered, not yet read */
 	bool at_line_start;
 	bool eof;
+	uint32_t lineno;	/* of the last line filtered */
+	/*
+	 * Set by a parser: an elision line a person put in the document is
+	 * a skipped record of this file (recover.c).
+	 */
+	struct ingest_ctx *recover;
 };
 
 int yaml_src_open_stream(struct yaml_src *ys, struct stream *st,

@@ -222,6 +222,7 @@ ingest_manifests(struct ingest_ctx *c)
 	c->format = c->sniff->json ? "manifests-json" : "manifests-yaml";
 	if (yaml_src_open_stream(&src, c->in, c->diag) < 0)
 		return -1;
+	src.recover = c;
 	rc = yaml_walk_run_at(&w, c->path, c->in->line_base, c->diag,
 			      yaml_src_read, &src, &ops, &p);
 	yaml_src_close(&src);

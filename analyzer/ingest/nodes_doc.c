@@ -415,6 +415,7 @@ nodes_parse_doc(struct nodes_state *st, bool json)
 	ds.st = st;
 	if (yaml_src_open_stream(&src, c->in, c->diag) < 0)
 		return -1;
+	src.recover = c;
 	rv = yaml_walk_run_at(&w, c->path, c->in->line_base, c->diag,
 			      yaml_src_read, &src, &ops, &ds);
 	yaml_src_close(&src);

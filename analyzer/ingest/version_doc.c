@@ -94,7 +94,9 @@ build_doc(struct vstate *st, const char *raw, size_t len, bool packed,
 		base = (size_t)(tl.s - clean.s);
 		if (tl.len && base < cm.n)
 			loc.col = cm.v[base];
-		if (tl.noise != NOISE_NONE ||
+		if (tl.noise == NOISE_ELISION) {
+			rc = recover_elision(st->c, loc, tl.s, tl.len);
+		} else if (tl.noise != NOISE_NONE ||
 		    version_is_unreachable_line(tl.s, tl.len)) {
 			rc = version_side_line(st, tl.noise, tl.s, tl.len, tl.command,
 				       tl.command_len, loc);

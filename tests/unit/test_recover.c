@@ -286,6 +286,62 @@ elisions_are_skipped_records_and_notes_are_cut(void **state)
 	}
 }
 
+/*
+ * In YAML and JSON too: an elision line is blanked and is a skipped
+ * record at its own line; a "<---- note" after a value is cut; the
+ * documents are read around them (under --strict, refused).
+ */
+static void
+elisions_inside_documents_are_skipped_records(void **state)
+{
+	static const struct {
+		const char *path;
+		size_t facts;
+		size_t nskipped;
+		unsigned line, col;	/* of the first elision */
+		const char *text;
+	} cases[] = {
+		{"fixtures/elided/nodes.yaml", 2, 3, 15, 7, "..."},
+		{"fixtures/elided/pods.json", 2, 2, 21, 9, "{...},"},
+		{"fixtures/elided/version.yaml", 2, 1, 6, 1, "  ..."},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r;
+
+		run_file(&r, cases[i].path, false);
+		if (r.rc != 0)
+			fail_msg("%s: %s", cases[i].path, r.err);
+		assert_int_equal(facts(&r.cs), cases[i].facts);
+		assert_int_equal(r.cs.skipped.n, cases[i].nskipped);
+		assert_int_equal(r.cs.skipped.v[0].loc.line, cases[i].line);
+		assert_int_equal(r.cs.skipped.v[0].loc.col, cases[i].col);
+		assert_string_equal(r.cs.skipped.v[0].text, cases[i].text);
+		assert_string_equal(r.cs.skipped.v[0].reason,
+				    "the paste leaves content out here: what "
+				    "it held is not in this run");
+		run_release(&r);
+		run_file(&r, cases[i].path, true);
+		assert_int_equal(r.rc, -1);
+		assert_int_equal(r.cs.skipped.n, 0);
+		run_release(&r);
+	}
+	/* The note after the value is not part of it. */
+	{
+		struct run r;
+
+		run_file(&r, "fixtures/elided/nodes.yaml", false);
+		assert_string_equal(r.cs.nodes.v[0].kubelet.text, "v1.28.4");
+		run_release(&r);
+		run_file(&r, "fixtures/elided/pods.json", false);
+		assert_string_equal(r.cs.images.v[1].ref->image,
+				    "registry.k8s.io/kube-proxy:v1.28.4");
+		run_release(&r);
+	}
+}
+
 /* "<---- note" and "# note" after a row: the values before them stay. */
 static void
 notes_after_values_are_not_read_as_values(void **state)
@@ -509,6 +565,7 @@ main(void)
 		cmocka_unit_test(wrapped_version_info_is_joined),
 		cmocka_unit_test(wrapped_table_row_is_joined),
 		cmocka_unit_test(held_messages_print_only_when_replayed),
+		cmocka_unit_test(elisions_inside_documents_are_skipped_records),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
