@@ -33,7 +33,7 @@ FUZZ_SECONDS ?= 60
 # Seeds of each fuzz target: its fixtures plus every crasher ever found.
 seeds_version = fixtures/version fixtures/bad/version tests/corpus/version
 seeds_nodes = fixtures/nodes fixtures/bad/nodes tests/corpus/nodes
-seeds_images = fixtures/images fixtures/bad/images tests/corpus/images
+seeds_images = fixtures/images fixtures/bad/images fixtures/drain fixtures/drain-1.29 tests/corpus/images
 seeds_packages = fixtures/packages fixtures/bad/packages tests/corpus/packages
 seeds_sniff = fixtures/seed-v1.26.1 fixtures/session fixtures/elided tests/corpus/sniff
 seeds_rules = fixtures/bad/rules tests/corpus/rules

@@ -695,6 +695,7 @@ struct wl_obj {
 	bool term_pinned;
 	struct wl_sel sel;
 	struct int_or_percent min_avail, max_unavail;
+	bool always_allow;	/* unhealthyPodEvictionPolicy: AlwaysAllow */
 	long replicas, ready_replicas;
 	bool has_status;
 	long st[4];		/* disruptionsAllowed, currentHealthy, ... */

@@ -408,6 +408,8 @@ spec_scalar(struct workloads_parse *p, struct wl_obj *o, struct yaml_walk *w,
 	else if (!strcmp(rest, "replicas"))
 		return count_field(p, o, w, s, len, loc, "replicas",
 				   &o->replicas);
+	else if (!strcmp(rest, "unhealthyPodEvictionPolicy"))
+		o->always_allow = len == 11 && !memcmp(s, "AlwaysAllow", 11);
 	else if (has_prefix(rest, AFFINITY_TERMS, &sub)) {
 		if (!(v = intern(p, s, len)))
 			return workloads_oom(p, loc);

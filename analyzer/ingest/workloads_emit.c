@@ -106,6 +106,7 @@ emit_pdb(struct workloads_parse *p, struct wl_obj *o, const char *ns)
 	d->api = o->api ? o->api : "policy/v1";
 	d->min_available = o->min_avail;
 	d->max_unavailable = o->max_unavail;
+	d->unhealthy_always_allow = o->always_allow;
 	d->disruptions_allowed = o->st[0];
 	d->current_healthy = o->st[1];
 	d->desired_healthy = o->st[2];

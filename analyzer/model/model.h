@@ -260,6 +260,8 @@ struct pdb {
 	const char *api;	/* arena: apiVersion, "policy/v1" if absent */
 	struct label_selector selector;
 	struct int_or_percent min_available, max_unavailable;
+	/* spec.unhealthyPodEvictionPolicy is AlwaysAllow (default: IfHealthyBudget) */
+	bool unhealthy_always_allow;
 	/* status; -1 when not captured */
 	long disruptions_allowed, current_healthy, desired_healthy,
 		expected_pods;

@@ -245,34 +245,41 @@ rules_scaled_value(const struct int_or_percent *v, long total)
 	return (v->value * total + 99) / 100;
 }
 
+/* A budget as the eviction API sees it. */
+struct budget {
+	long healthy, desired;	/* currentHealthy, desiredHealthy */
+	const char *why;	/* arena: why it allows no eviction, or NULL */
+};
+
 /*
- * Why pdb allows no eviction, into reason (arena), or NULL when it allows
- * one. Status when captured; else the disruption controller's arithmetic.
+ * The budget of pdb over the pods it selects: from its status when
+ * captured, else with the disruption controller's arithmetic. Returns 0,
+ * or -1 when out of memory.
  */
-static const char *
-pdb_blocked(struct dctx *c, const struct pdb *b, const uint32_t *pods,
-	    size_t n)
+static int
+pdb_budget(struct dctx *c, const struct pdb *b, const uint32_t *pods,
+	   size_t n, struct budget *out)
 {
 	long expected, desired, healthy = 0, allowed;
 	size_t i;
 
-	if (b->disruptions_allowed >= 0)
-		return b->disruptions_allowed > 0
-			       ? NULL
-			       : arena_printf(c->a, "status.disruptionsAllowed "
-					      "is 0: %ld healthy, %ld needed",
-					      b->current_healthy < 0
-						      ? 0
-						      : b->current_healthy,
-					      b->desired_healthy < 0
-						      ? 0
-						      : b->desired_healthy);
+	memset(out, 0, sizeof(*out));
+	if (b->disruptions_allowed >= 0) {
+		out->healthy = b->current_healthy < 0 ? 0 : b->current_healthy;
+		out->desired = b->desired_healthy < 0 ? 0 : b->desired_healthy;
+		if (b->disruptions_allowed > 0)
+			return 0;
+		out->why = arena_printf(c->a, "status.disruptionsAllowed is "
+					"0: %ld healthy, %ld needed",
+					out->healthy, out->desired);
+		return out->why ? 0 : -1;
+	}
 	for (i = 0; i < n; i++)
 		if (pod_is_healthy(&c->cs->pods.v[pods[i]]))
 			healthy++;
 	if (b->max_unavailable.set) {
 		if ((expected = expected_scale(c, pods, n)) < 0)
-			return NULL;
+			return -1;
 		desired = expected - rules_scaled_value(&b->max_unavailable,
 							expected);
 		if (desired < 0)
@@ -282,26 +289,51 @@ pdb_blocked(struct dctx *c, const struct pdb *b, const uint32_t *pods,
 		desired = b->min_available.value;
 	} else if (b->min_available.set) {
 		if ((expected = expected_scale(c, pods, n)) < 0)
-			return NULL;
+			return -1;
 		desired = rules_scaled_value(&b->min_available, expected);
 	} else {
-		return NULL;
+		return 0;
 	}
+	out->healthy = healthy;
+	out->desired = desired;
 	allowed = healthy - desired;
 	if (expected > 0 && allowed > 0)
-		return NULL;
-	return arena_printf(c->a, "%s %ld%s of %ld expected pods needs %ld "
-			    "healthy, %ld are",
-			    b->max_unavailable.set ? "maxUnavailable"
-						   : "minAvailable",
-			    b->max_unavailable.set ? b->max_unavailable.value
-						   : b->min_available.value,
-			    (b->max_unavailable.set ? b->max_unavailable
-						    : b->min_available)
-					    .percent
-				    ? "%"
-				    : "",
-			    expected, desired, healthy);
+		return 0;
+	out->why = arena_printf(c->a, "%s %ld%s of %ld expected pods needs %ld "
+				"healthy, %ld are",
+				b->max_unavailable.set ? "maxUnavailable"
+						       : "minAvailable",
+				b->max_unavailable.set
+					? b->max_unavailable.value
+					: b->min_available.value,
+				(b->max_unavailable.set ? b->max_unavailable
+							: b->min_available)
+						.percent
+					? "%"
+					: "",
+				expected, desired, healthy);
+	return out->why ? 0 : -1;
+}
+
+/*
+ * Whether the eviction API holds pod p to a budget that allows no
+ * eviction (pkg/registry/core/pod/storage/eviction.go): a pod not Running
+ * or already being deleted is deleted without the budget (canIgnorePDB);
+ * a pod that is not Ready is let go with unhealthyPodEvictionPolicy
+ * AlwaysAllow, or with the default IfHealthyBudget while currentHealthy
+ * >= desiredHealthy > 0.
+ */
+static bool
+pod_is_held(const struct pod *p, const struct pdb *b,
+	    const struct budget *bu)
+{
+	if (p->deleting || (p->phase && strcmp(p->phase, "Running")))
+		return false;
+	if (p->ready != TRI_FALSE)
+		return true;
+	if (b->unhealthy_always_allow)
+		return false;
+	return !(bu->healthy >= bu->desired && bu->desired > 0);
 }
 
 static int
@@ -321,6 +353,7 @@ check_pdbs(struct dctx *c)
 	int rc = 0;
 
 	vec_foreach(&c->cs->pdbs, b) {
+		struct budget bu;
 		const char *why;
 		size_t i, j;
 
@@ -331,13 +364,22 @@ check_pdbs(struct dctx *c)
 			rc = oom(c);
 			break;
 		}
-		/* The pods an eviction of which the budget guards. */
+		if (sel.n == 0)
+			continue;
+		if (pdb_budget(c, b, sel.v, sel.n, &bu) < 0) {
+			rc = oom(c);
+			break;
+		}
+		if (!bu.why)
+			continue;
+		why = bu.why;
+		/* The pods on a node whose eviction the budget refuses. */
 		on.n = 0;
 		for (i = 0; i < sel.n; i++) {
 			const struct pod *p = &c->cs->pods.v[sel.v[i]];
 			const struct pod **slot;
 
-			if (!pod_is_evicted(p) || !pod_is_healthy(p))
+			if (!pod_is_evicted(p) || !pod_is_held(p, b, &bu))
 				continue;
 			if (!(slot = vec_push(&on))) {
 				rc = oom(c);
@@ -345,7 +387,7 @@ check_pdbs(struct dctx *c)
 			}
 			*slot = p;
 		}
-		if (on.n == 0 || !(why = pdb_blocked(c, b, sel.v, sel.n)))
+		if (on.n == 0)
 			continue;
 		qsort(on.v, on.n, sizeof(*on.v), node_cmp);
 		for (i = 0; i < on.n; i = j) {

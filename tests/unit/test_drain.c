@@ -501,6 +501,78 @@ budgets_without_status_block_at_their_boundaries(void **state)
 	}
 }
 
+/*
+ * An unready Running pod under a budget that allows no disruption: the
+ * eviction API lets it go with AlwaysAllow, or while currentHealthy >=
+ * desiredHealthy > 0 (IfHealthyBudget); a Pending pod is never held.
+ */
+static void
+unready_pods_are_held_only_as_the_eviction_api_holds_them(void **state)
+{
+	static const struct {
+		const char *what;
+		long healthy, desired;
+		bool always_allow;
+		const char *phase;
+		bool held;
+	} t[] = {
+		{"budget short of healthy pods", 0, 1, false, "Running", true},
+		{"healthy budget lets it go", 1, 1, false, "Running", false},
+		{"desiredHealthy 0 holds it", 0, 0, false, "Running", true},
+		{"AlwaysAllow lets it go", 0, 1, true, "Running", false},
+		{"a Pending pod is deleted", 0, 1, false, "Pending", false},
+	};
+	struct fx *f = *state;
+	static struct label_pair lab = {"app", "y"};
+	static struct owner_ref rs = {"ReplicaSet", "y-1", true};
+	size_t i, k;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		struct cluster_state cs;
+		struct drain_analysis da;
+		struct pdb *b;
+		struct pod *p;
+		size_t held = 0;
+
+		cluster_state_init(&cs, &f->a);
+		p = vec_push(&cs.pods);
+		p->namespace_ = "ns";
+		p->name = "y-0";
+		p->node = "worker-1";
+		p->labels = &lab;
+		p->nlabels = 1;
+		p->owners = &rs;
+		p->nowners = 1;
+		p->ready = TRI_FALSE;
+		p->phase = t[i].phase;
+		b = vec_push(&cs.pdbs);
+		b->namespace_ = "ns";
+		b->name = "y";
+		b->api = "policy/v1";
+		b->selector.present = true;
+		b->selector.match_labels = &lab;
+		b->selector.nmatch_labels = 1;
+		b->min_available.set = true;
+		b->min_available.value = 1;
+		b->unhealthy_always_allow = t[i].always_allow;
+		b->disruptions_allowed = 0;
+		b->current_healthy = t[i].healthy;
+		b->desired_healthy = t[i].desired;
+		b->expected_pods = 1;
+		assert_int_equal(rules_drain_analyze(&f->db, &cs, &f->a, &f->d,
+						     &da),
+				 0);
+		for (k = 0; k < da.blockers.n; k++)
+			if (!strcmp(da.blockers.v[k].rule->id,
+				    "drain-blocked-by-pdb"))
+				held++;
+		if ((held > 0) != t[i].held)
+			fail_msg("%s: want held %d", t[i].what, t[i].held);
+		rules_drain_release(&da);
+		cluster_state_release(&cs);
+	}
+}
+
 int
 main(void)
 {
@@ -529,6 +601,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 			budgets_without_status_block_at_their_boundaries, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			unready_pods_are_held_only_as_the_eviction_api_holds_them,
+			setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
