@@ -163,6 +163,20 @@ runtime_minimum(struct nctx *x)
 	return 0;
 }
 
+/* Do two rows list the same minimum versions? */
+static bool
+rec_same(const struct runtime_rec *a, const struct runtime_rec *b)
+{
+	size_t i;
+
+	if (!a || !b || a->nversions != b->nversions)
+		return false;
+	for (i = 0; i < a->nversions; i++)
+		if (rules_rt_ver_cmp(&a->versions[i], &b->versions[i]))
+			return false;
+	return true;
+}
+
 /* The row of runtime for minor: the last at or below it; NULL if none. */
 static const struct runtime_rec *
 rec_for(const struct rules_db *db, const char *runtime, unsigned minor)
@@ -201,7 +215,8 @@ runtime_recommended(struct nctx *x)
 	}
 	if (!(rec = rec_for(db, x->rt.name, x->to)))
 		return 0;
-	if (!first_hop(x) && rec == rec_for(db, x->rt.name, x->from))
+	/* A planned hop repeats no row the hop before judged the same. */
+	if (!first_hop(x) && rec_same(rec, rec_for(db, x->rt.name, x->from)))
 		return 0;
 	/* The node's own branch, if the row lists it; else every branch. */
 	for (i = 0; i < rec->nversions; i++) {
