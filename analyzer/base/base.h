@@ -520,7 +520,8 @@ struct yaml_walk {
 	uint32_t key_seed;
 	uint32_t line_base;	/* lines of the file before the first byte */
 	struct yaml_walk_src src;
-	uint32_t line0, col0;	/* a text walked alone starts here (- 1) */
+	uint32_t line0, col0;	/* walk_rest's text starts here (- 1), after
+				 * line_base */
 	struct buf scratch;	/* owned: a JSON number's text */
 };
 

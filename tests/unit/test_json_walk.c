@@ -63,6 +63,8 @@ static const struct yaml_walk_ops log_ops = {log_scalar, log_open,
 
 /* Allocation number that fails in the walk (0: none); see the OOM test. */
 static unsigned long fail_n;
+/* Lines of the file before the text walked (yaml_walk_run_at). */
+static uint32_t line_base;
 
 /* A yaml_read_fn that hands out at most chunk bytes at a time. */
 struct slow {
@@ -107,7 +109,8 @@ walk(const char *text, size_t len, size_t chunk, const char *skip,
 	assert_non_null(d.out);
 	d.no_source = true;
 	base_fail_alloc_after(fail_n);
-	rc = yaml_walk_run(&w, "in.json", &d, slow_read, &s, &log_ops, &lg);
+	rc = yaml_walk_run_at(&w, "in.json", line_base, &d, slow_read, &s,
+			      &log_ops, &lg);
 	base_fail_alloc_after(0);
 	assert_int_equal(rc < 0, d.errors > 0);
 	if (lg.b.oom)
@@ -281,9 +284,12 @@ shapes_walk_as_libyaml_walks_them(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		same_both_ways(cases[i].doc, strlen(cases[i].doc), NULL,
-			       cases[i].fast);
+	/* Alone, and as a part of a file from its line 8 on (a session). */
+	for (line_base = 0; line_base < 14; line_base += 7)
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+			same_both_ways(cases[i].doc, strlen(cases[i].doc),
+				       NULL, cases[i].fast);
+	line_base = 0;
 }
 
 /* Whether text walks the same both ways (chunk 0 and 7); no assertion. */
