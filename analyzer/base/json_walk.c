@@ -13,13 +13,16 @@
  * and turns each value's first byte into line:col, counting characters
  * as libyaml does.
  *
- * What libyaml reads unlike cJSON goes to libyaml itself (walk_rest), one
- * element at a time: an element cJSON refuses (YAML's flow syntax, or an
- * error, which libyaml then reports as it always did), and one with a
- * control character, a \u0000 or surrogate escape, or a character that is
- * not UTF-8 or that libyaml takes for a line break. A document that does
- * not open with a root object whose "items" array starts within its
- * first JW_HEAD_MAX bytes, in plain JSON, is left to libyaml whole.
+ * What cJSON would read unlike libyaml goes to libyaml itself, which
+ * reads the rest of the document from that element on (walk_rest), as
+ * it always did: an element cJSON refuses (YAML's flow syntax, or an
+ * error, which libyaml then reports in its own words and place), one with
+ * a control character, a \u0000, surrogate or bad \u escape, or a
+ * character that is not UTF-8 or that libyaml takes for a line break, an
+ * element over LIMIT_JSON_ITEM, and the root's members after items when
+ * they are not plain JSON. A document that does not open with a root
+ * object whose "items" array starts within its first JW_HEAD_MAX bytes,
+ * in plain JSON, is left to libyaml whole.
  */
 #include <stddef.h>
 #include <stdlib.h>
