@@ -27,7 +27,7 @@ TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=build/san/tests/%)
 HDRS := $(wildcard analyzer/*/*.h analyzer/*.h)
 FUZZ_TARGETS = version nodes images packages sniff rules metrics audit manifests json_items \
-	describe kubeadm_plan configz node_facts
+	describe kubeadm_plan configz node_facts json_walk
 REPLAY_BINS := $(FUZZ_TARGETS:%=build/san/replay_%)
 FUZZ_SECONDS ?= 60
 # Seeds of each fuzz target: its fixtures plus every crasher ever found.
@@ -45,6 +45,7 @@ seeds_describe = fixtures/describe fixtures/bad/describe tests/corpus/describe
 seeds_kubeadm_plan = fixtures/kubeadm-plan fixtures/bad/kubeadm-plan tests/corpus/kubeadm_plan
 seeds_configz = fixtures/prereq-1.33 fixtures/bad/prereq tests/corpus/configz
 seeds_node_facts = fixtures/prereq-1.33 fixtures/bad/prereq tests/corpus/node_facts
+seeds_json_walk = fixtures/nodes fixtures/images tests/corpus/json_walk
 
 all: skewplan
 

@@ -72,12 +72,14 @@ for spec in \
 	"describe fixtures/describe fixtures/bad/describe tests/corpus/describe" \
 	"kubeadm_plan fixtures/kubeadm-plan fixtures/bad/kubeadm-plan tests/corpus/kubeadm_plan" \
 	"configz fixtures/prereq-1.33 fixtures/bad/prereq tests/corpus/configz" \
-	"node_facts fixtures/prereq-1.33 fixtures/bad/prereq tests/corpus/node_facts"; do
+	"node_facts fixtures/prereq-1.33 fixtures/bad/prereq tests/corpus/node_facts" \
+	"json_walk fixtures/nodes fixtures/images tests/corpus/json_walk"; do
 	# shellcheck disable=SC2086
 	set -- $spec
 	t=$1; shift
 	script "fuzz corpus replay $t" env ASAN_OPTIONS=detect_leaks=1 "$B/replay_$t" "$@"
 done
+script "json paths" sh tests/json_paths.sh "$REL"
 script "layout" sh tests/check_layout.sh
 script "lint" env MAKEFLAGS= make -s lint
 script "golden (sanitizer build)" env SKEWPLAN="$B/skewplan" sh tests/run_golden.sh

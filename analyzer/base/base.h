@@ -38,6 +38,12 @@
 #define LIMIT_SMALL_FILE (16u << 20)	 /* version/JSON documents held whole */
 #define LIMIT_ITEMS 10000000u		 /* nodes, images or packages per run */
 #define LIMIT_SCALAR_LEN (64u << 10)	 /* one YAML/JSON scalar we keep */
+/*
+ * One element of a JSON List's items, read whole (json_walk.c): ten times
+ * the largest object etcd stores by default (--max-request-bytes, 1.5 MiB,
+ * https://etcd.io/docs/v3.5/dev-guide/limit/).
+ */
+#define LIMIT_JSON_ITEM (16u << 20)
 
 /* ---------------------------------------------------------------- arena */
 
@@ -490,6 +496,8 @@ struct yaml_walk_src {
 	size_t win_off;		/* offset of win.s[0] */
 	uint32_t line, col;	/* 1-based, at win_off; col in characters */
 	struct buf win;		/* owned */
+	struct buf pre;		/* owned: read before libyaml; given first */
+	size_t pre_off;		/* bytes of pre given */
 };
 
 struct yaml_walk {
@@ -512,6 +520,9 @@ struct yaml_walk {
 	uint32_t key_seed;
 	uint32_t line_base;	/* lines of the file before the first byte */
 	struct yaml_walk_src src;
+	uint32_t line0, col0;	/* walk_rest's text starts here (- 1), after
+				 * line_base */
+	struct buf scratch;	/* owned: a JSON number's text */
 };
 
 /*
@@ -519,6 +530,13 @@ struct yaml_walk {
  * a diagnostic (YAML syntax error, nesting over LIMIT_DEPTH, an alias, a
  * duplicate key, or a callback that returned -1). Everything w owns is
  * released before return.
+ *
+ * A JSON document whose root has an "items" array (kubectl get -o json)
+ * is read item by item: each element is parsed alone with cJSON and
+ * replayed as the same callbacks, paths and locations libyaml would give
+ * (json_walk.c); memory is bounded by the largest element. Any other
+ * document, and the whole file when the environment has
+ * SKEWPLAN_NO_JSON_ITEMS set, goes through libyaml.
  */
 int yaml_walk_run(struct yaml_walk *w, const char *path_name, struct diag *d,
 		  yaml_read_fn read, void *read_data,
@@ -581,20 +599,43 @@ struct json_items {
 	size_t max_item;	/* bytes; 0 for no limit */
 	unsigned max_depth;	/* at most JSON_ITEMS_MAX_DEPTH */
 	size_t line;		/* 1-based: the line of the next byte */
-	size_t item_line, item_col;	/* where the current element starts */
+	/*
+	 * Places: a line, a column in bytes (col) and in characters (ccol,
+	 * as libyaml counts), and a byte offset from the document's start.
+	 */
+	size_t item_line, item_col, item_ccol, item_off; /* current element */
 	size_t offset;		/* bytes fed before the current chunk */
 	size_t line_start;	/* the offset where the current line starts */
+	size_t line_conts;	/* UTF-8 continuation bytes of it before chunk */
 	size_t at;		/* the byte of the current chunk looked at */
 	size_t nitems;		/* elements handed to the callback */
 	const char *error;	/* static: why the scan failed, or NULL */
-	size_t err_line, err_col;	/* where it failed */
+	size_t err_line, err_col, err_ccol, err_off;	/* where it failed */
 	bool stopped;		/* the callback returned -1 */
+	/* The items array: its '[' and, once seen, its ']'. */
+	bool items_open, items_closed;
+	size_t items_line, items_col, items_ccol, items_off;
+	size_t items_end_line, items_end_col, items_end_ccol, items_end_off;
+	/*
+	 * The current element has what cJSON reads unlike libyaml: a control
+	 * character (a tab or line break in a string), a \u0000 or surrogate
+	 * escape (exotic); a byte of 0x7f or more in a string (nonascii: the
+	 * caller checks its UTF-8).
+	 */
+	bool elem_exotic, elem_nonascii;
 	/* Scanner state (json_items.c). */
+	const unsigned char *chunk;	/* borrowed: the chunk being fed */
 	int phase;
 	unsigned depth;
 	char stack[JSON_ITEMS_MAX_DEPTH];
 	bool in_str, esc, in_key, expect_key, key_is_items, seen_items;
-	bool elem_scalar, elem_bare;
+	bool need_comma;
+	unsigned uesc, uval;	/* \uXXXX: hex digits to come, value so far */
+	uint32_t u8_hist;	/* the last bytes over 0x7f, and where next */
+	size_t u8_next;
+	size_t sep_line;	/* the line of items' '[' or last ',' */
+	size_t cr_end;		/* the offset after the last '\r' */
+	bool cr_open;		/* a '\r' ended the last chunk */
 	char key[8];
 	size_t keylen;
 };
@@ -617,5 +658,7 @@ int json_items_feed(struct json_items *it, const char *s, size_t len,
 		    void *ctx);
 /* After the last chunk: 0, or -1 when the document ends early. */
 int json_items_finish(struct json_items *it);
+/* True while the scan is inside an element (its bytes are being kept). */
+bool json_items_in_item(const struct json_items *it);
 
 #endif

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "base.h"
+#include "internal.h"
 
 int
 yaml_mem_read(void *data, unsigned char *out, size_t size, size_t *size_read)
@@ -55,12 +55,14 @@ yaml_walk_path_len_at(const struct yaml_walk *w, int i)
 	return w->stack[i].path_len;
 }
 
+/* A libyaml mark in the file (a text walked alone starts at line0:col0). */
 static struct src_loc
 mark_loc(const struct yaml_walk *w, yaml_mark_t m)
 {
 	struct src_loc loc = {w->path_name,
-			      w->line_base + (uint32_t)m.line + 1,
-			      (uint32_t)m.column + 1};
+			      w->line_base + (uint32_t)m.line + 1 + w->line0,
+			      (uint32_t)m.column + 1 +
+				      (m.line == 0 ? w->col0 : 0)};
 	return loc;
 }
 
@@ -251,32 +253,22 @@ keys_drop(struct yaml_walk *w, const struct yaml_walk_frame *f)
 }
 
 static bool
-is_plain_null(const yaml_event_t *ev)
+is_plain_null(const char *v, size_t n)
 {
-	const char *v = (const char *)ev->data.scalar.value;
-	size_t n = ev->data.scalar.length;
-
-	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return false;
 	return n == 0 || (n == 1 && v[0] == '~') ||
 	       (n == 4 && (!memcmp(v, "null", 4) || !memcmp(v, "Null", 4) ||
 			   !memcmp(v, "NULL", 4)));
 }
 
-static int
-on_scalar(struct yaml_walk *w, const yaml_event_t *ev,
-	  const struct yaml_walk_ops *ops, void *ctx)
+int
+walk_scalar(struct yaml_walk *w, const char *v, size_t n, bool plain,
+	    struct src_loc loc, const struct yaml_walk_ops *ops, void *ctx)
 {
 	struct yaml_walk_frame *f = w->depth ? &w->stack[w->depth - 1] : NULL;
-	const char *v = (const char *)ev->data.scalar.value;
-	size_t n = ev->data.scalar.length;
 	int rc = 0;
 
 	if (f && f->is_map && f->want_key) {
-		struct src_loc loc = mark_loc(w, ev->start_mark);
-
-		if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-		    n == 2 && !memcmp(v, "<<", 2))
+		if (plain && n == 2 && !memcmp(v, "<<", 2))
 			return diag_error(w->diag, loc,
 					  "YAML merge key '<<' is not supported");
 		if (key_add(w, v, n, loc) < 0)
@@ -290,32 +282,42 @@ on_scalar(struct yaml_walk *w, const yaml_event_t *ev,
 		return 0;
 	}
 	enter_value(w);
-	w->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-	w->is_null = is_plain_null(ev);
+	w->plain = plain;
+	w->is_null = plain && is_plain_null(v, n);
 	if (ops->scalar)
-		rc = ops->scalar(ctx, w, v, n, mark_loc(w, ev->start_mark));
+		rc = ops->scalar(ctx, w, v, n, loc);
 	leave_value(w);
 	return rc;
 }
 
 static int
-depth_error(struct yaml_walk *w, const yaml_event_t *ev)
+on_scalar(struct yaml_walk *w, const yaml_event_t *ev,
+	  const struct yaml_walk_ops *ops, void *ctx)
 {
-	return diag_error(w->diag, mark_loc(w, ev->start_mark),
-			  "nesting deeper than %d levels", LIMIT_DEPTH);
+	return walk_scalar(w, (const char *)ev->data.scalar.value,
+			   ev->data.scalar.length,
+			   ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE,
+			   mark_loc(w, ev->start_mark), ops, ctx);
 }
 
 static int
-on_open(struct yaml_walk *w, const yaml_event_t *ev, bool is_map,
-	const struct yaml_walk_ops *ops, void *ctx)
+depth_error(struct yaml_walk *w, struct src_loc loc)
+{
+	return diag_error(w->diag, loc, "nesting deeper than %d levels",
+			  LIMIT_DEPTH);
+}
+
+int
+walk_open(struct yaml_walk *w, bool is_map, struct src_loc loc,
+	  const struct yaml_walk_ops *ops, void *ctx)
 {
 	struct yaml_walk_frame *f;
 
 	if (w->depth == LIMIT_DEPTH)
-		return depth_error(w, ev);
+		return depth_error(w, loc);
 	if (w->depth && w->stack[w->depth - 1].is_map &&
 	    w->stack[w->depth - 1].want_key)
-		return diag_error(w->diag, mark_loc(w, ev->start_mark),
+		return diag_error(w->diag, loc,
 				  "a %s as a mapping key is not supported",
 				  is_map ? "mapping" : "sequence");
 	enter_value(w);
@@ -327,10 +329,9 @@ on_open(struct yaml_walk *w, const yaml_event_t *ev, bool is_map,
 	f->nkeys = w->keys.n;
 	f->key_text_len = w->key_text.len;
 	if (w->path.oom)
-		return diag_error(w->diag, mark_loc(w, ev->start_mark),
-				  "out of memory");
+		return diag_error(w->diag, loc, "out of memory");
 	if (ops->open) {
-		int rc = ops->open(ctx, w, is_map, mark_loc(w, ev->start_mark));
+		int rc = ops->open(ctx, w, is_map, loc);
 
 		if (rc == YAML_WALK_SKIP) {
 			w->skipping = true;
@@ -355,7 +356,7 @@ skip_event(struct yaml_walk *w, const yaml_event_t *ev)
 	case YAML_MAPPING_START_EVENT:
 	case YAML_SEQUENCE_START_EVENT:
 		if ((unsigned)w->depth + w->skip_nest >= LIMIT_DEPTH)
-			return depth_error(w, ev);
+			return depth_error(w, mark_loc(w, ev->start_mark));
 		w->skip_nest++;
 		return 1;
 	case YAML_MAPPING_END_EVENT:
@@ -374,9 +375,9 @@ skip_event(struct yaml_walk *w, const yaml_event_t *ev)
 	}
 }
 
-static int
-on_close(struct yaml_walk *w, bool is_map, const struct yaml_walk_ops *ops,
-	 void *ctx, bool skipped)
+int
+walk_close(struct yaml_walk *w, bool is_map, const struct yaml_walk_ops *ops,
+	   void *ctx, bool skipped)
 {
 	int rc = 0;
 
@@ -466,8 +467,16 @@ src_read(void *data, unsigned char *out, size_t size, size_t *size_read)
 	struct yaml_walk_src *src = data;
 	size_t keep;
 
-	if (!src->read(src->data, out, size, size_read))
+	if (src->pre_off < src->pre.len) {
+		/* What the JSON path read before it gave the input back. */
+		*size_read = src->pre.len - src->pre_off < size
+				     ? src->pre.len - src->pre_off
+				     : size;
+		memcpy(out, src->pre.s + src->pre_off, *size_read);
+		src->pre_off += *size_read;
+	} else if (!src->read(src->data, out, size, size_read)) {
 		return 0;
+	}
 	keep = src->win.len < SRC_KEEP ? src->win.len : SRC_KEEP;
 	src_count(src, (const unsigned char *)src->win.s,
 		  src->win.len - keep);
@@ -529,6 +538,108 @@ walk_release(struct yaml_walk *w)
 	w->key_slots = NULL;
 	w->key_slots_cap = 0;
 	buf_release(&w->src.win);
+	buf_release(&w->src.pre);
+	buf_release(&w->scratch);
+}
+
+/*
+ * The event loop. resume: the text starts with "{a: [", which stands for
+ * the root and items w has open (walk_rest), in a document counted.
+ */
+static int
+run_events(struct yaml_walk *w, yaml_parser_t *parser,
+	   const struct yaml_walk_ops *ops, void *ctx, bool resume)
+{
+	static const yaml_event_type_t opening[] = {
+		YAML_MAPPING_START_EVENT, YAML_SCALAR_EVENT,
+		YAML_SEQUENCE_START_EVENT,
+	};
+	yaml_event_t ev;
+	int rc = 0;
+	bool done = false, was_skipping;
+	unsigned opened = resume ? 0 : 3;
+	unsigned docs = 0;
+
+	while (!done && rc == 0) {
+		if (!yaml_parser_parse(parser, &ev)) {
+			rc = parse_error(w, parser);
+			break;
+		}
+		w->events++;
+		if (opened < 3 && ev.type == opening[opened]) {
+			opened++;
+			yaml_event_delete(&ev);
+			continue;
+		}
+		was_skipping = w->skipping;
+		if (w->skipping && (rc = skip_event(w, &ev)) != 0) {
+			yaml_event_delete(&ev);
+			if (rc > 0)
+				rc = 0;
+			continue;
+		}
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			/* Resumed, the first is the one w counted. */
+			if (!resume || docs++ > 0)
+				w->documents++;
+			break;
+		case YAML_MAPPING_START_EVENT:
+			rc = walk_open(w, true, mark_loc(w, ev.start_mark), ops,
+				       ctx);
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+			rc = walk_open(w, false, mark_loc(w, ev.start_mark),
+				       ops, ctx);
+			break;
+		case YAML_MAPPING_END_EVENT:
+			rc = walk_close(w, true, ops, ctx, was_skipping);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+			rc = walk_close(w, false, ops, ctx, was_skipping);
+			break;
+		case YAML_SCALAR_EVENT:
+			rc = on_scalar(w, &ev, ops, ctx);
+			break;
+		case YAML_ALIAS_EVENT:
+			rc = on_alias(w, &ev);
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	return rc;
+}
+
+int
+walk_rest(struct yaml_walk *w, struct buf *text, uint32_t line0,
+	  uint32_t col0, const struct yaml_walk_ops *ops, void *ctx)
+{
+	yaml_parser_t parser;
+	int rc;
+
+	buf_release(&w->src.pre);
+	w->src.pre = *text;
+	buf_init(text);
+	if (w->src.pre.oom || !yaml_parser_initialize(&parser))
+		return diag_error(w->diag, (struct src_loc){w->path_name,
+							    line0 + 1, 1},
+				  "out of memory");
+	w->src.pre_off = w->src.off = w->src.win_off = 0;
+	w->src.win.len = 0;
+	/* Unsigned: line 0 or a column left of 1 wraps, and back. */
+	w->src.line = line0 + 1;
+	w->src.col = col0 + 1;
+	w->line0 = line0 - w->line_base;
+	w->col0 = col0;
+	yaml_parser_set_input(&parser, src_read, &w->src);
+	rc = run_events(w, &parser, ops, ctx, true);
+	yaml_parser_delete(&parser);
+	return rc;
 }
 
 int
@@ -546,9 +657,7 @@ yaml_walk_run_at(struct yaml_walk *w, const char *path_name,
 		 void *read_data, const struct yaml_walk_ops *ops, void *ctx)
 {
 	yaml_parser_t parser;
-	yaml_event_t ev;
 	int rc = 0;
-	bool done = false, was_skipping;
 
 	memset(w, 0, sizeof(*w));
 	w->path_name = path_name;
@@ -559,53 +668,19 @@ yaml_walk_run_at(struct yaml_walk *w, const char *path_name,
 	w->src.line = line_base + 1;
 	w->src.col = 1;
 	w->key_seed = key_seed(w);
-	if (!yaml_parser_initialize(&parser))
+	/* A JSON List: item by item (json_walk.c); else libyaml reads it. */
+	if (!getenv("SKEWPLAN_NO_JSON_ITEMS") &&
+	    json_walk_try(w, ops, ctx, &rc)) {
+		walk_release(w);
+		return rc;
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		walk_release(w);
 		return diag_error(d, (struct src_loc){path_name, 0, 0},
 				  "out of memory");
-	yaml_parser_set_input(&parser, src_read, &w->src);
-	while (!done && rc == 0) {
-		if (!yaml_parser_parse(&parser, &ev)) {
-			rc = parse_error(w, &parser);
-			break;
-		}
-		w->events++;
-		was_skipping = w->skipping;
-		if (w->skipping && (rc = skip_event(w, &ev)) != 0) {
-			yaml_event_delete(&ev);
-			if (rc > 0)
-				rc = 0;
-			continue;
-		}
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT:
-			done = true;
-			break;
-		case YAML_DOCUMENT_START_EVENT:
-			w->documents++;
-			break;
-		case YAML_MAPPING_START_EVENT:
-			rc = on_open(w, &ev, true, ops, ctx);
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-			rc = on_open(w, &ev, false, ops, ctx);
-			break;
-		case YAML_MAPPING_END_EVENT:
-			rc = on_close(w, true, ops, ctx, was_skipping);
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-			rc = on_close(w, false, ops, ctx, was_skipping);
-			break;
-		case YAML_SCALAR_EVENT:
-			rc = on_scalar(w, &ev, ops, ctx);
-			break;
-		case YAML_ALIAS_EVENT:
-			rc = on_alias(w, &ev);
-			break;
-		default:
-			break;
-		}
-		yaml_event_delete(&ev);
 	}
+	yaml_parser_set_input(&parser, src_read, &w->src);
+	rc = run_events(w, &parser, ops, ctx, false);
 	yaml_parser_delete(&parser);
 	walk_release(w);
 	return rc;

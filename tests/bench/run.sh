@@ -24,7 +24,16 @@
 # wall seconds and peak RSS from /usr/bin/time, then the ratios
 # skewplan/floor, jq/skewplan and yq/skewplan (wall time). The floor is a
 # bare libyaml event loop (floor.c); JSON is YAML, so it runs on both.
-# A second table times `skewplan audit` where the size of the input
+# A second table is JSON ingest (issue 11): `skewplan inspect` on each
+# JSON List, item by item (json_walk.c) and with SKEWPLAN_NO_JSON_ITEMS=1
+# through libyaml as before; the libyaml floor; cJSON parsing the whole
+# document (cjson_whole.c; skipped over 1 GB, it needs 3x the file in
+# memory); and `jq length`, which parses it whole too. Columns: wall
+# seconds (best of BENCH_RUNS), CPU seconds (user + system, which a
+# loaded machine does not inflate) and peak RSS; then the ratios of
+# skewplan's CPU time to cJSON's and jq's to skewplan's, and jq's peak
+# memory over skewplan's.
+# A third table times `skewplan audit` where the size of the input
 # drives its lookups and its report writers, each at 10x and 100x a
 # normal size (issue 15 items 7-9): an image list (3,000 images is a
 # normal cluster), madison rows (1,000), findings written as JSON, SARIF
@@ -41,7 +50,7 @@
 # of the floor, memory bounded (it grows with the distinct API versions
 # and clients, not with the bytes). This table compares CPU time (user +
 # system): on a shared machine wall time mostly measures the neighbours.
-# A third table times `skewplan plan` of 1.28.15 to 1.29 on 3 control-plane
+# A fourth table times `skewplan plan` of 1.28.15 to 1.29 on 3 control-plane
 # nodes and 500 or 5,000 workers (issue 11: 5,000 within 15x of 500 in
 # time and output size, under 256 MB), in each output format. Columns:
 # wall seconds, peak RSS and the size of the report.
@@ -82,6 +91,12 @@ pkg-config --exists yaml-0.1 ||
     die "libyaml not found by pkg-config; install it: apt-get install -y libyaml-dev"
 # shellcheck disable=SC2046  # pkg-config output is meant to split
 build "$dir/floor" "$here/floor.c" $(pkg-config --cflags --libs yaml-0.1)
+have_cjson=0
+if pkg-config --exists libcjson; then
+	# shellcheck disable=SC2046
+	build "$dir/cjson_whole" "$here/cjson_whole.c" $(pkg-config --cflags --libs libcjson)
+	have_cjson=1
+fi
 
 # gen writes NAME.tmp and renames, so an existing file is complete.
 input() {
@@ -275,6 +290,74 @@ for b in "${sizes[@]}"; do
 	    "$(cell "$sp")" "$(cell "$fl")" "$(ratio "$sp" "$fl")"
 done
 [[ ${BENCH_ONLY:-} == apis ]] && exit 0
+
+# ------------------------------------------------------------- JSON ingest
+
+# measure_cpu CMD... -> "WALL CPU KB" (the fastest run's wall and CPU
+# seconds, the largest peak RSS), or "fail".
+measure_cpu() {
+	local tf ef best="" cpu="" rss=0 i t u s m
+	tf=$(mktemp) ef=$(mktemp)
+	for ((i = 0; i < runs; i++)); do
+		if ! "$timebin" -o "$tf" -f '%e %U %S %M' "$@" >/dev/null 2>"$ef"; then
+			echo "note: failed: $* ($(head -c 200 "$ef" | tr '\n' ' '))" >&2
+			rm -f -- "$tf" "$ef"
+			echo fail
+			return 0
+		fi
+		read -r t u s m <"$tf"
+		if [[ -z $best ]] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+			best=$t
+			cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
+		fi
+		((m > rss)) && rss=$m
+	done
+	rm -f -- "$tf" "$ef"
+	echo "$best $cpu $rss"
+}
+
+# cell3 "WALL CPU KB"|fail|n/a -> "12.34s 5.67cpu 89MB"
+cell3() {
+	case $1 in
+	fail | n/a) printf '%s' "$1" ;;
+	*) awk -v r="$1" 'BEGIN { split(r, f, " "); m = f[3] / 1024
+		printf (m < 10 ? "%.2fs %.2fcpu %.1fMB" : "%.2fs %.2fcpu %.0fMB"), f[1], f[2], m }' ;;
+	esac
+}
+
+# ratio3 A B FIELD -> A/B of field 2 (CPU) or 3 (memory), or "-".
+ratio3() {
+	case "$1|$2" in
+	fail* | n/a* | *\|fail | *\|n/a) printf -- '-' ;;
+	*) awk -v a="$1" -v b="$2" -v k="$3" 'BEGIN { split(a, x, " "); split(b, y, " ")
+		if (y[k] > 0) printf "%.1fx", x[k] / y[k]; else printf "-" }' ;;
+	esac
+}
+
+jfmt='%-18s %9s  %-22s %-22s %-22s %-22s %-22s %8s %8s %8s\n'
+echo
+echo "JSON ingest: inspect item by item (json_walk) vs libyaml, the floor, cJSON whole, jq length"
+# shellcheck disable=SC2059
+printf "$jfmt" file size skewplan "skewplan(libyaml)" floor "cJSON whole" "jq length" \
+    sp/cJSON jq/sp jqmem/sp
+for f in "${files[@]}"; do
+	[[ $f == *.json ]] || continue
+	size=$(stat -c %s -- "$f")
+	cat -- "$f" >/dev/null
+	sp=n/a old=n/a cj=n/a jqr=n/a
+	if ((have_skewplan)); then
+		sp=$(measure_cpu "$skewplan" inspect -f json "$f")
+		old=$(SKEWPLAN_NO_JSON_ITEMS=1 measure_cpu "$skewplan" inspect -f json "$f")
+	fi
+	fl=$(measure_cpu "$dir/floor" "$f")
+	((have_cjson)) && ((size <= 1000000000)) && cj=$(measure_cpu "$dir/cjson_whole" "$f")
+	((have_jq)) && jqr=$(measure_cpu jq length "$f")
+	# shellcheck disable=SC2059
+	printf "$jfmt" "$(basename -- "$f")" "$(human_size "$size")" \
+	    "$(cell3 "$sp")" "$(cell3 "$old")" "$(cell3 "$fl")" "$(cell3 "$cj")" \
+	    "$(cell3 "$jqr")" "$(ratio3 "$sp" "$cj" 2)" "$(ratio3 "$jqr" "$sp" 2)" \
+	    "$(ratio3 "$jqr" "$sp" 3)"
+done
 
 # ------------------------------------------------------------ audit scale
 

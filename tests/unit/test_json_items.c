@@ -73,7 +73,7 @@ elements_are_whole_in_any_chunking(void **state)
 		"}\n";
 	static const char *const want[] = {
 		"{\"a\": \"}]\\\"{[\", \"b\": [1, {\"c\": \"\\\\\"}]}",
-		"\"x\\\"]\"", "-1.5e3", "true", "null", "[2, [3]]",
+		"\"x\\\"]\"", "-1.5e3", "true", "null", "[2, [3]]\n    ",
 	};
 	size_t chunk, k;
 
@@ -127,6 +127,53 @@ kubectl_list_elements_parse_as_cjson_parses_them(void **state)
 	cJSON_Delete(root);
 }
 
+/*
+ * An element runs to the ',' or ']' after it, blanks and all: what is not
+ * JSON in it ("a b", "k": v, {} x) is the caller's parser's to refuse.
+ */
+static void
+elements_end_where_the_next_starts(void **state)
+{
+	static const char doc[] =
+		"{\"items\": [a b, \"k\": 1, {} x , {\"y\": \"\t\"}, 1\r\n]}";
+	static const char *const want[] = {
+		"a b", "\"k\": 1", "{} x ", "{\"y\": \"\t\"}", "1\r\n",
+	};
+	struct json_items it;
+	struct got g;
+	size_t k;
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(scan(doc, 3, &g, &it, 0, 64), 0);
+	assert_int_equal(g.n, 5);
+	for (k = 0; k < 5; k++)
+		assert_string_equal(g.text[k], want[k]);
+	json_items_release(&it);
+}
+
+/* Columns count characters too; "\r\n" is one line break, "\r" one. */
+static void
+places_count_lines_and_characters_as_libyaml(void **state)
+{
+	static const char doc[] =
+		"{\"ä\": 1,\r\n \"items\": [\"é\",\r \"ü\", [\n]]}";
+	struct json_items it;
+	struct got g;
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(scan(doc, 5, &g, &it, 0, 64), 0);
+	assert_int_equal(g.n, 3);
+	assert_int_equal(it.items_line, 2);
+	assert_int_equal(it.items_ccol, 11);
+	assert_int_equal(g.line[1], 3);
+	assert_int_equal(g.col[1], 2);
+	assert_int_equal(it.items_end_line, 4);
+	assert_int_equal(it.items_end_ccol, 2);
+	json_items_release(&it);
+}
+
 static void
 malformed_documents_fail_with_a_location(void **state)
 {
@@ -142,8 +189,11 @@ malformed_documents_fail_with_a_location(void **state)
 		{"{\"items\": [1, 2", "the document ends early", 1, 16, 64, 0},
 		{"{\"items\": [{]}", "unbalanced ']'", 1, 13, 64, 0},
 		{"{\"a\": 1}}", "text after the document", 1, 9, 64, 0},
-		{"{\"a\": \"x\ny\"}", "control character in a string", 1, 9,
+		{"{\"a\":\x01 1}", "control characters are not allowed", 1, 6,
 		 64, 0},
+		{"{\"items\": [{}}]}", "unbalanced '}'", 1, 14, 64, 0},
+		{"{\"items\": [1,,2]}", "did not find expected node content", 1,
+		 14, 64, 0},
 		{"{\"a\": \"x", "unterminated string", 1, 9, 64, 0},
 		{"{\"items\": [[[[1]]]]}", "nested too deeply", 1, 14, 4, 0},
 		{"{\"items\": [\n  \"0123456789abcdef\"]}",
@@ -187,6 +237,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(elements_are_whole_in_any_chunking),
 		cmocka_unit_test(kubectl_list_elements_parse_as_cjson_parses_them),
+		cmocka_unit_test(elements_end_where_the_next_starts),
+		cmocka_unit_test(places_count_lines_and_characters_as_libyaml),
 		cmocka_unit_test(malformed_documents_fail_with_a_location),
 		cmocka_unit_test(callback_stops_the_scan),
 	};
