@@ -89,7 +89,8 @@ finding(struct plan_sb *b, const char *id, const struct plan_addon *pa,
 	FILL("version", now_text(pa));
 	FILL("image", pa->run.image->ref->image);
 	FILL("target", arena_printf(a, "1.%u", target));
-	FILL("release", j->row ? j->row->text : "?");
+	FILL("release", j->row ? rules_addon_release_text(a, ad, j->row)
+			       : "?");
 	FILL("supported", j->row ? rules_addon_range(a, j->row) : "?");
 	FILL("source", j->row ? j->row->source : ad->source);
 	FILL("date", date_str(a, j->row ? j->row->read : ad->read));
@@ -213,7 +214,8 @@ plan_step_upgrade_addons(struct plan_sb *b, unsigned hn,
 						     "%s%s%s%s.",
 						     ad->name, now_text(pa),
 						     where_text(a, pa->run.image),
-						     j.row->text,
+						     rules_addon_release_text(a, ad,
+									      j.row),
 						     rules_addon_range(a, j.row),
 						     j.row->source,
 						     date_str(a, j.row->read),
@@ -272,7 +274,8 @@ plan_addon_support_note(struct plan_ctx *c, const struct addon *ad,
 	case ADDON_LISTED:
 		return arena_printf(a, "%s %s: release %s lists %s (%s, read "
 				    "%s)%s.", ad->name, now_text(pa),
-				    j.row->text, rules_addon_range(a, j.row),
+				    rules_addon_release_text(a, ad, j.row),
+				    rules_addon_range(a, j.row),
 				    j.row->source, date_str(a, j.row->read),
 				    j.row->unconfirmed ? "; the row is "
 							 "UNCONFIRMED" : "");
@@ -280,7 +283,8 @@ plan_addon_support_note(struct plan_ctx *c, const struct addon *ad,
 		return arena_printf(a, "%s %s: release %s lists %s, not %u.%u, "
 				    "and the rules data names no newer release "
 				    "that does (%s).", ad->name, now_text(pa),
-				    j.row->text, rules_addon_range(a, j.row),
+				    rules_addon_release_text(a, ad, j.row),
+				    rules_addon_range(a, j.row),
 				    h->to.major, h->to.minor, j.row->source);
 	case ADDON_NO_TABLE:
 		return arena_printf(a, "%s %s: no published support table (%s); "

@@ -201,6 +201,31 @@ rules_addon_judge(const struct addon_run *run, unsigned from, unsigned target,
 }
 
 const char *
+rules_addon_release_text(struct arena *a, const struct addon *ad,
+			 const struct addon_release *r)
+{
+	const struct addon_release *next = NULL;
+	size_t i;
+
+	if (!r->has_patch)
+		return r->text;
+	for (i = 0; i < ad->nsupport; i++) {
+		const struct addon_release *o = &ad->support[i];
+
+		if (o->major == r->major && o->minor == r->minor &&
+		    o->patch > r->patch && (!next || o->patch < next->patch))
+			next = o;
+	}
+	if (!next)
+		return arena_printf(a, "%s and later %u.%u patches", r->text,
+				    r->major, r->minor);
+	if (next->patch == r->patch + 1)
+		return r->text;
+	return arena_printf(a, "%s to %u.%u.%u", r->text, r->major, r->minor,
+			    next->patch - 1);
+}
+
+const char *
 rules_addon_range(struct arena *a, const struct addon_release *r)
 {
 	if (r->k8s_max == RULES_OPEN)
@@ -243,7 +268,7 @@ emit(struct eval_ctx *c, const struct rule *r, const struct addon_fact *f)
 	FILL("version", version_text(run));
 	FILL("image", run->image->ref->image);
 	FILL("target", eval_minor(c, 1, f->target));
-	FILL("release", row ? row->text : "?");
+	FILL("release", row ? rules_addon_release_text(c->a, ad, row) : "?");
 	FILL("supported", row ? rules_addon_range(c->a, row) : "?");
 	FILL("source", row ? row->source : ad->source);
 	FILL("date", eval_date(c, row ? row->read : ad->read));

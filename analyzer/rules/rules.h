@@ -537,6 +537,13 @@ void rules_addon_judge(const struct addon_run *run, unsigned from,
 const char *rules_addon_unknown_reason(struct arena *a,
 				       const struct addon_run *run,
 				       const struct addon_judgement *j);
+/*
+ * The releases a row of ad covers: "3.26", "1.9.0 to 1.9.5" (a patch row
+ * up to the next row of its minor), "1.15.0 and later 1.15 patches". Arena
+ * or r->text.
+ */
+const char *rules_addon_release_text(struct arena *a, const struct addon *ad,
+				     const struct addon_release *r);
 /* "1.24 to 1.28", "1.34 and later" for a row (arena; NULL on OOM). */
 const char *rules_addon_range(struct arena *a, const struct addon_release *r);
 /* Is the tag a version X.Y[.Z] (optional 'v', optional -suffix)? */

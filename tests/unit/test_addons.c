@@ -265,6 +265,8 @@ ranges_and_unknown_reasons_read_as_sentences(void **state)
 	rules_addon_judge(&runs[1], 28, 29, &j);
 	assert_string_equal(rules_addon_range(&f->arena, j.row),
 			    "1.24 to 1.28");
+	assert_string_equal(rules_addon_release_text(&f->arena, runs[1].addon,
+						     j.row), "3.26");
 	rules_addon_judge(&runs[2], 29, 30, &j);
 	assert_string_equal(rules_addon_unknown_reason(&f->arena, &runs[2], &j),
 			    "the rules data has no row for Cilium 1.16.5 in its "
@@ -290,6 +292,41 @@ ranges_and_unknown_reasons_read_as_sentences(void **state)
 	assert_non_null(strstr(rules_addon_unknown_reason(&f->arena, &runs[0],
 							  &j),
 			       "the row of Cilium 1.15 is UNCONFIRMED: "));
+}
+
+/* Patch rows hold to the next row of their minor. */
+static const struct {
+	const char *image, *text;
+} row_texts[] = {
+	{"registry.k8s.io/ingress-nginx/controller:v1.9.4", "1.9.0 to 1.9.5"},
+	{"registry.k8s.io/ingress-nginx/controller:v1.9.7", "1.9.6 and later "
+							  "1.9 patches"},
+	{"registry.k8s.io/ingress-nginx/controller:v1.10.0", "1.10.0"},
+	{"registry.k8s.io/ingress-nginx/controller:v1.10.6", "1.10.1 and "
+							   "later 1.10 patches"},
+	{"quay.io/jetstack/cert-manager-controller:v1.13.2", "1.13"},
+};
+
+static void
+patch_rows_name_the_patches_they_cover(void **state)
+{
+	struct fx *f = *state;
+	struct addon_run *runs;
+	struct addon_judgement j;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(row_texts) / sizeof(row_texts[0]); i++) {
+		f->cs.images.n = 0;
+		add_image(f, row_texts[i].image, "ns", "x-abcde", false);
+		assert_int_equal(rules_addons_running(&f->db, &f->cs,
+						      &f->arena, &runs, &n), 0);
+		rules_addon_judge(&runs[0], 28, 29, &j);
+		assert_non_null(j.row);
+		assert_string_equal(rules_addon_release_text(&f->arena,
+							     runs[0].addon,
+							     j.row),
+				    row_texts[i].text);
+	}
 }
 
 static void
@@ -468,6 +505,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(releases_are_judged_at_the_bounds_of_their_rows,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(ranges_and_unknown_reasons_read_as_sentences,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(patch_rows_name_the_patches_they_cover,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(running_addons_are_one_per_addon_and_tag,
 						setup, teardown),
