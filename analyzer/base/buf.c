@@ -3,6 +3,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "base.h"
 
@@ -133,6 +136,74 @@ buf_contains(const char *s, size_t len, const char *needle)
 		if (!memcmp(s + i, needle, n))
 			return true;
 	return false;
+}
+
+/*
+ * Thirty-two places a step where SSE2 is there (every x86-64): a place
+ * is a candidate when its byte is the word's first and the byte wlen - 1
+ * on is its last, and only candidates are compared in full (Wojciech
+ * Mula, "SIMD-friendly algorithms for substring searching",
+ * http://0x80.pl/articles/simd-strfind.html). In text two bytes that far
+ * apart rarely both match, so this costs a few instructions per 16 bytes;
+ * glibc's generic memmem (2.36) looks up a shift table for every step of
+ * at most wlen - 1 bytes, and was a quarter of a 1 GB audit log run.
+ */
+const char *
+buf_find(const char *s, size_t len, const char *word, size_t wlen)
+{
+	const char *p;
+	size_t i = 0;
+
+	if (wlen == 0)
+		return s;
+	if (wlen > len)
+		return NULL;
+#ifdef __SSE2__
+	if (wlen > 1) {
+		const __m128i first = _mm_set1_epi8(word[0]);
+		const __m128i last = _mm_set1_epi8(word[wlen - 1]);
+		const char *t = s + wlen - 1;
+
+		for (; i + wlen - 1 + 32 <= len; i += 32) {
+			__m128i m0 = _mm_and_si128(
+				_mm_cmpeq_epi8(_mm_loadu_si128((const void *)(s + i)),
+					       first),
+				_mm_cmpeq_epi8(_mm_loadu_si128((const void *)(t + i)),
+					       last));
+			__m128i m1 = _mm_and_si128(
+				_mm_cmpeq_epi8(
+					_mm_loadu_si128((const void *)(s + i + 16)),
+					first),
+				_mm_cmpeq_epi8(
+					_mm_loadu_si128((const void *)(t + i + 16)),
+					last));
+			uint32_t m;
+
+			if (!_mm_movemask_epi8(_mm_or_si128(m0, m1)))
+				continue;
+			m = (uint32_t)_mm_movemask_epi8(m0) |
+			    (uint32_t)_mm_movemask_epi8(m1) << 16;
+			/* No call in the loop: the constants stay in registers. */
+			for (; m; m &= m - 1) {
+				size_t j = 1;
+
+				p = s + i + (unsigned)__builtin_ctz(m);
+				while (j < wlen - 1 && p[j] == word[j])
+					j++;
+				if (j >= wlen - 1)
+					return p;
+			}
+		}
+	}
+#endif
+	for (; i + wlen <= len; i = (size_t)(p - s) + 1) {
+		p = memchr(s + i, word[0], len - wlen + 1 - i);
+		if (!p)
+			return NULL;
+		if (!memcmp(p, word, wlen))
+			return p;
+	}
+	return NULL;
 }
 
 const char *

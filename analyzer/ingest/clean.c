@@ -376,9 +376,58 @@ refill(struct text_reader *r)
 			want = r->limit - r->consumed;
 	}
 	r->boff = 0;
+	r->word_known = false;
 	r->blen = stream_read(r->st, r->chunk, want);
 	r->consumed += r->blen;
 	return r->blen > 0;
+}
+
+static bool
+skip_has_shape(const struct text_skip *k, const char *s, size_t len)
+{
+	if (len && s[len - 1] == '\r')
+		len--;
+	return len >= 2 && s[0] == k->open && s[len - 1] == k->close;
+}
+
+/*
+ * Passes over the whole lines at chunk[boff..) that r->skip skips. A line
+ * that ends before the next hit of the word cannot contain it, so only its
+ * first and last byte are looked at; the search itself runs once per
+ * chunk and hit. The line with the hit, one cut by the end of the chunk
+ * and one of another shape are left to the caller, which reads them whole.
+ */
+static void
+skip_lines(struct text_reader *r)
+{
+	const struct text_skip *k = &r->skip;
+	const char *p = r->chunk + r->boff, *stop, *nl, *hit;
+	uint32_t lines = 0;
+
+	if (!r->word_known || r->word_at < r->boff) {
+		hit = buf_find(p, r->blen - r->boff, k->word, k->word_len);
+		r->word_at = hit ? (size_t)(hit - r->chunk) : r->blen;
+		r->word_known = true;
+	}
+	stop = r->chunk + r->word_at;
+	while ((nl = memchr(p, '\n', (size_t)(stop - p))) != NULL &&
+	       skip_has_shape(k, p, (size_t)(nl - p))) {
+		lines++;
+		p = nl + 1;
+	}
+	r->boff = (size_t)(p - r->chunk);
+	r->lineno += lines;
+	r->skipped += lines;
+}
+
+/* The same test for a line read whole (cut by a chunk end, or a hit). */
+static bool
+skip_line(const struct text_reader *r, const char *s, size_t len)
+{
+	const struct text_skip *k = &r->skip;
+
+	return k->word && skip_has_shape(k, s, len) &&
+	       !buf_find(s, len, k->word, k->word_len);
 }
 
 int
@@ -406,17 +455,14 @@ again:
 						  strerror(r->st->error));
 			break;
 		}
+		/* A whole line the parser does not want is never copied. */
+		if (r->skip.word && r->raw.len == 0) {
+			skip_lines(r);
+			if (r->boff == r->blen)
+				continue;
+		}
 		p = r->chunk + r->boff;
 		nl = memchr(p, '\n', r->blen - r->boff);
-		/* A whole line the parser does not want is never copied. */
-		if (nl && r->want_line && r->raw.len == 0 &&
-		    (size_t)(nl - p) <= LIMIT_LINE_LEN &&
-		    r->want_line(r->want_ctx, p, (size_t)(nl - p)) ==
-			    TEXT_SKIP) {
-			r->boff += (size_t)(nl - p) + 1;
-			r->lineno++;
-			continue;
-		}
 		take = nl ? (size_t)(nl - p) + 1 : r->blen - r->boff;
 		buf_add(&r->raw, p, take);
 		r->boff += take;
@@ -447,12 +493,14 @@ again:
 				  "binary data (NUL byte) in a text capture");
 	}
 	r->lineno++;
+	if (skip_line(r, r->raw.s, r->raw.len)) {
+		r->skipped++;
+		if (r->eof)
+			return 0;
+		goto again;
+	}
 	want = r->want_line ? r->want_line(r->want_ctx, r->raw.s, r->raw.len)
 			    : TEXT_CLEAN;
-	if (want == TEXT_SKIP && !r->eof)
-		goto again;
-	if (want == TEXT_SKIP)
-		return 0;
 	if (r->warn_utf8 && !utf8_is_valid(r->raw.s, r->raw.len)) {
 		size_t off = utf8_invalid_at(r->raw.s, r->raw.len);
 

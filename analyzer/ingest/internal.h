@@ -121,7 +121,21 @@ struct colmap {
 	size_t n, cap;
 };
 
-enum text_want { TEXT_SKIP, TEXT_CLEAN, TEXT_RAW };
+enum text_want { TEXT_CLEAN, TEXT_RAW };
+
+/*
+ * Lines a parser passes over unread (not copied, cleaned or checked): those
+ * that begin with open, end with close (before an optional '\r') and do
+ * not contain word. A 1 GB audit log is mostly such lines: the reader
+ * searches each read (64 KB) for the word at once, and before its next
+ * hit only finds the newlines and looks at the bytes around them, which
+ * keeps it near the speed of a bare line read.
+ */
+struct text_skip {
+	char open, close;
+	const char *word;	/* borrowed: static; NULL: skip nothing */
+	size_t word_len;
+};
 
 struct text_reader {
 	struct stream *st;	/* borrowed, or &own */
@@ -152,15 +166,17 @@ struct text_reader {
 	/* Set while a joined record is parsed: text_loc maps through it. */
 	const struct text_join *join;
 	/*
-	 * Optional: called with each raw line (no newline) before any other
-	 * work on it. TEXT_SKIP passes the line over unread (not copied,
-	 * cleaned or checked); TEXT_RAW returns it as read, without looking
-	 * for paste noise (prompts, markup: a parser knows its data line);
-	 * TEXT_CLEAN as usual. A 1 GB audit log is mostly lines nobody reads:
-	 * this keeps it near the speed of a bare line read.
+	 * Optional: called with each raw line (no newline) that skip did not
+	 * pass over, before any other work on it. TEXT_RAW returns it as
+	 * read, without looking for paste noise (prompts, markup: a parser
+	 * knows its data line); TEXT_CLEAN as usual.
 	 */
 	enum text_want (*want_line)(void *ctx, const char *s, size_t len);
 	void *want_ctx;
+	struct text_skip skip;	/* optional: see struct text_skip */
+	uint64_t skipped;	/* lines skip passed over */
+	size_t word_at;		/* chunk offset of skip.word at or after boff */
+	bool word_known;	/* word_at is valid for this chunk */
 };
 
 /* Reads st from byte 0 (see stream_rewind for again). */

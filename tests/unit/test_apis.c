@@ -417,6 +417,78 @@ only_audit_lines_naming_deprecated_are_parsed(void **state)
 	assert_non_null(strstr(out, "error: audit event is not valid JSON"));
 }
 
+/*
+ * The text reader reads 64 KB at a time and searches each read for the
+ * word: one annotated event has the word cut by the end of the first
+ * read, and the next ones come after thousands of lines without it. Each
+ * is found at its own line and column.
+ */
+static void
+audit_events_across_reads_are_found_at_their_line(void **state)
+{
+	enum { READ = 64 << 10, PLAIN = 2000 };
+	struct fx *f = *state;
+	const char *dep = "\"k8s.io/deprecated\":\"true\","
+			  "\"k8s.io/removed-release\":\"1.25\"";
+	static char text[2u << 20];
+	char ev[1024], out[1024], want[64];
+	size_t n = 0, cap = sizeof(text), plain_len, at, i;
+	unsigned line = 0, cut_line, prefixed_line, broken_line;
+
+	/* Where the word falls in its line: cut after its fourth byte. */
+	snprintf(ev, sizeof(ev), EV, 1, "cut", "kubectl", dep);
+	at = (size_t)(strstr(ev, "deprecated") - ev);
+	plain_len = (size_t)snprintf(ev, sizeof(ev), EV, 0, "bob", "kubectl",
+				     "");
+	while (n + 2 * plain_len < READ - 4 - at) {
+		memcpy(text + n, ev, plain_len);
+		n += plain_len;
+		line++;
+	}
+	/* An event shaped pad line brings the word to the cut. */
+	i = READ - 4 - at - n;
+	text[n] = '{';
+	memset(text + n + 1, 'x', i - 3);
+	memcpy(text + n + i - 2, "}\n", 2);
+	n += i;
+	line++;
+	n += (size_t)snprintf(text + n, cap - n, EV, 1, "cut", "kubectl", dep);
+	assert_memory_equal(text + READ - 4, "deprecated", 10);
+	/* With CRLF. */
+	memcpy(text + n - 1, "\r\n", 3);
+	n++;
+	cut_line = ++line;
+	for (i = 0; i < PLAIN; i++, line++)
+		n += (size_t)snprintf(text + n, cap - n, EV, 2, "bob", "kubectl",
+				      "");
+	/* grep -H: the event is located after the prefix. */
+	n += (size_t)snprintf(text + n, cap - n, "audit.log:");
+	n += (size_t)snprintf(text + n, cap - n, EV, 3, "pre", "kubectl", dep);
+	prefixed_line = ++line;
+	for (i = 0; i < PLAIN; i++, line++)
+		n += (size_t)snprintf(text + n, cap - n, EV, 4, "bob", "kubectl",
+				      "");
+	/* A broken event that names it: an error at its line. */
+	n += (size_t)snprintf(text + n, cap - n,
+			      "{\"k8s.io/deprecated\": tru}\n");
+	broken_line = ++line;
+	assert_true(n < cap && n > 3 * READ);
+	text[n] = '\0';
+	assert_int_equal(ingest_file(&f->cs, &f->d, write_tmp(f, text),
+				     KIND_AUDIT_LOG, false), -1);
+	assert_int_equal(f->cs.api_uses.n, 2);
+	assert_use(&f->cs.api_uses.v[0], APIEV_AUDIT, "batch/v1beta1", NULL,
+		   "cronjobs", 1, cut_line, 1);
+	assert_string_equal(f->cs.api_uses.v[0].who, "cut (kubectl)");
+	assert_use(&f->cs.api_uses.v[1], APIEV_AUDIT, "batch/v1beta1", NULL,
+		   "cronjobs", 1, prefixed_line, 11);
+	assert_string_equal(f->cs.api_uses.v[1].who, "pre (kubectl)");
+	diags(f, out, sizeof(out));
+	snprintf(want, sizeof(want), ":%u:23: error: audit event is not valid "
+		 "JSON", broken_line);
+	assert_non_null(strstr(out, want));
+}
+
 static void
 helm_output_is_read_as_manifests_with_the_apiversion_location(void **state)
 {
@@ -515,6 +587,9 @@ main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			only_audit_lines_naming_deprecated_are_parsed, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			audit_events_across_reads_are_found_at_their_line, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			helm_output_is_read_as_manifests_with_the_apiversion_location,

@@ -467,6 +467,42 @@ buf_grows_and_formats(void **state)
 	assert_string_equal(buf_cstr(&b), "");
 }
 
+/* Against the plain definition, with the word at every offset. */
+static void
+buf_find_finds_the_first_word_at_every_offset(void **state)
+{
+	static const char *const words[] = {"deprecated", "d", "dd", "ab"};
+	/* Decoys: first and last byte right, or all but one. */
+	static const char filler[] = "dxxxxxxxxd deprecatex eprecated dd";
+	char hay[100];
+	size_t w, off, len, i, wlen;
+	const char *want, *got;
+
+	(void)state;
+	for (w = 0; w < ARRAY_SIZE(words); w++) {
+		wlen = strlen(words[w]);
+		for (len = 0; len <= sizeof(hay); len += len < 40 ? 1 : 13) {
+			for (off = 0; off <= len; off++) {
+				for (i = 0; i < len; i++)
+					hay[i] = filler[i % (sizeof(filler) - 1)];
+				if (off + wlen <= len)
+					memcpy(hay + off, words[w], wlen);
+				want = NULL;
+				for (i = 0; !want && i + wlen <= len; i++)
+					if (!memcmp(hay + i, words[w], wlen))
+						want = hay + i;
+				got = buf_find(hay, len, words[w], wlen);
+				if (got != want)
+					print_message("'%s' len %zu off %zu\n",
+						      words[w], len, off);
+				assert_ptr_equal(got, want);
+			}
+		}
+	}
+	assert_ptr_equal(buf_find(hay, 5, "", 0), hay);
+	assert_null(buf_find("deprecate", 9, "deprecated", 10));
+}
+
 static void
 strmap_finds_what_was_put_through_growth(void **state)
 {
@@ -545,6 +581,7 @@ main(void)
 		cmocka_unit_test(diagnostics_escape_path_message_and_source_line),
 		cmocka_unit_test(arena_allocation_failure_is_reported_not_crashed),
 		cmocka_unit_test(buf_grows_and_formats),
+		cmocka_unit_test(buf_find_finds_the_first_word_at_every_offset),
 		cmocka_unit_test(strmap_finds_what_was_put_through_growth),
 		cmocka_unit_test(re_match_stops_at_its_limit_and_counts_it),
 	};
