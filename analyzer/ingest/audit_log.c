@@ -215,11 +215,16 @@ parse_line(struct audit_parse *p, const struct text_line *l)
 	cJSON_Delete(ev);
 }
 
+static void
+each_line(void *ctx, const struct text_line *l)
+{
+	parse_line(ctx, l);
+}
+
 int
 ingest_audit_log(struct ingest_ctx *c)
 {
 	struct audit_parse p;
-	struct text_line l;
 	int rc;
 
 	memset(&p, 0, sizeof(p));
@@ -231,20 +236,12 @@ ingest_audit_log(struct ingest_ctx *c)
 	p.r.warn_utf8 = true;
 	p.r.want_line = want_line;
 	p.r.skip = (struct text_skip){'{', '}', "deprecated", 10};
-	while (p.errors < MAX_ERRORS && (rc = text_reader_next(&p.r, &l)) != 0) {
-		if (rc < 0) {
-			p.errors++;
-			break;
-		}
-		if (l.noise != NOISE_NONE)
-			continue;
-		parse_line(&p, &l);
-	}
+	rc = text_reader_each(&p.r, &p.errors, MAX_ERRORS, each_line, &p);
 	p.events += p.r.skipped;
 	text_reader_close(&p.r);
 	strmap_release(&p.seen);
 	buf_release(&p.key);
-	if (p.errors)
+	if (rc < 0)
 		return -1;
 	if (p.events == 0)
 		return diag_error(c->diag, (struct src_loc){c->path, 0, 0},

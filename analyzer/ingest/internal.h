@@ -192,6 +192,16 @@ int text_reader_open(struct text_reader *r, const char *path,
 int text_reader_next(struct text_reader *r, struct text_line *out);
 void text_reader_close(struct text_reader *r);
 /*
+ * The line loop of the one-record-a-line captures (metrics, audit log,
+ * node facts): hands every line of r that is not noise to line(ctx, l)
+ * until the end, a read error (counted in *errors) or *errors reaching
+ * max, line counting its own errors there. Returns -1 when any error was
+ * counted, else 0. stream.c.
+ */
+int text_reader_each(struct text_reader *r, unsigned *errors, unsigned max,
+		     void (*line)(void *ctx, const struct text_line *l),
+		     void *ctx);
+/*
  * Returns -1 after a diagnostic at the current line if a pattern hit a
  * PCRE2 limit since the line was read (text_reader_next checks this too).
  */

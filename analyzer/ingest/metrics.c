@@ -250,11 +250,16 @@ parse_line(struct metrics_parse *p, const struct text_line *l)
 	return 0;
 }
 
+static void
+each_line(void *ctx, const struct text_line *l)
+{
+	(void)parse_line(ctx, l);
+}
+
 int
 ingest_metrics(struct ingest_ctx *c)
 {
 	struct metrics_parse p;
-	struct text_line l;
 	int rc;
 
 	memset(&p, 0, sizeof(p));
@@ -263,17 +268,9 @@ ingest_metrics(struct ingest_ctx *c)
 	if (text_reader_open_stream(&p.r, c->in, false, c->diag) < 0)
 		return -1;
 	p.r.warn_utf8 = true;
-	while (p.errors < MAX_ERRORS && (rc = text_reader_next(&p.r, &l)) != 0) {
-		if (rc < 0) {
-			p.errors++;
-			break;
-		}
-		if (l.noise != NOISE_NONE)
-			continue;
-		(void)parse_line(&p, &l);
-	}
+	rc = text_reader_each(&p.r, &p.errors, MAX_ERRORS, each_line, &p);
 	text_reader_close(&p.r);
-	if (p.errors)
+	if (rc < 0)
 		return -1;
 	/*
 	 * No line is a finding too: an apiserver that served no deprecated

@@ -169,3 +169,21 @@ stream_read_all(struct stream *st, size_t limit, char **out, size_t *len)
 	*len = b.len;
 	return 0;
 }
+
+int
+text_reader_each(struct text_reader *r, unsigned *errors, unsigned max,
+		 void (*line)(void *ctx, const struct text_line *l), void *ctx)
+{
+	struct text_line l;
+	int rc;
+
+	while (*errors < max && (rc = text_reader_next(r, &l)) != 0) {
+		if (rc < 0) {
+			++*errors;
+			break;
+		}
+		if (l.noise == NOISE_NONE)
+			line(ctx, &l);
+	}
+	return *errors ? -1 : 0;
+}
