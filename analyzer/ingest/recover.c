@@ -133,18 +133,20 @@ recover_end(struct ingest_ctx *c, int rc, const char *text, size_t len)
 	return 1;
 }
 
-int
-recover_skip(struct ingest_ctx *c, struct src_loc loc, const char *text,
-	     size_t len, const char *fmt, ...)
+/*
+ * The record of recover_skip() and recover_conflict(): the message, with
+ * suffix (NULL: none) after it when it is kept as a skipped record, or an
+ * error under --strict. 0 when recorded, else -1.
+ */
+static int
+skip_va(struct ingest_ctx *c, struct src_loc loc, const char *text,
+	size_t len, const char *suffix, const char *fmt, va_list ap)
 {
 	struct diag_held h = {DIAG_ERROR, loc, NULL};
 	struct buf b = BUF_INIT;
-	va_list ap;
 	int rc;
 
-	va_start(ap, fmt);
 	buf_vaddf(&b, fmt, ap);
-	va_end(ap);
 	if (b.oom) {
 		buf_release(&b);
 		return diag_error(c->diag, loc, "out of memory");
@@ -154,10 +156,25 @@ recover_skip(struct ingest_ctx *c, struct src_loc loc, const char *text,
 		buf_release(&b);
 		return rc;
 	}
-	h.msg = b.s ? b.s : (char *)"";
+	if (suffix)
+		buf_adds(&b, suffix);
+	h.msg = b.s && !b.oom ? b.s : (char *)"";
 	rc = add_skipped(c, &h, text, len);
 	buf_release(&b);
 	return rc < 0 ? diag_error(c->diag, loc, "out of memory") : 0;
+}
+
+int
+recover_skip(struct ingest_ctx *c, struct src_loc loc, const char *text,
+	     size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = skip_va(c, loc, text, len, NULL, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 enum origin
@@ -174,31 +191,15 @@ int
 recover_conflict(struct ingest_ctx *c, struct src_loc loc, struct src_loc kept,
 		 const char *text, size_t len, const char *fmt, ...)
 {
-	struct diag_held h = {DIAG_ERROR, loc, NULL};
-	struct buf b = BUF_INIT;
 	va_list ap;
 	int rc;
 
 	va_start(ap, fmt);
-	buf_vaddf(&b, fmt, ap);
+	rc = skip_va(c, loc, text, len, "; the one there is kept", fmt, ap);
 	va_end(ap);
-	if (b.oom) {
-		buf_release(&b);
-		return diag_error(c->diag, loc, "out of memory");
-	}
-	if (c->cs->strict) {
-		rc = diag_error(c->diag, loc, "%s", buf_cstr(&b));
-		buf_release(&b);
-		return rc;
-	}
-	buf_adds(&b, "; the one there is kept");
-	h.msg = b.s && !b.oom ? b.s : (char *)"";
-	rc = add_skipped(c, &h, text, len);
-	buf_release(&b);
-	if (rc < 0)
-		return diag_error(c->diag, loc, "out of memory");
-	c->cs->skipped.v[c->cs->skipped.n - 1].kept = kept;
-	return 0;
+	if (rc == 0)
+		c->cs->skipped.v[c->cs->skipped.n - 1].kept = kept;
+	return rc;
 }
 
 int
